@@ -1,0 +1,1 @@
+"""blaze-face training: the BlazeStyleGAN student, its teachers, distillation, export and evaluation."""

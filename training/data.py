@@ -1,0 +1,71 @@
+"""Teacher renders cached on disk (not committed): z [N, z_dim] and uint8 images [N, R, R, 4].
+
+    /usr/bin/python3 -m training.data --style toon --res 128 --z-dim 64 --seeds 0:30000 --out .cache/toon128
+
+Training seeds must stay below 1000000: the held-out evaluation seeds start there.
+"""
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+
+from .seeds import seeds_to_z
+from .teachers import make_teacher
+
+EVAL_SEED_START = 1_000_000
+
+
+def parse_seeds(text: str) -> range:
+    a, b = (int(v) for v in text.split(":"))
+    if not 0 <= a < b:
+        raise ValueError(f"expected seeds A:B with 0 <= A < B, got {text!r}")
+    return range(a, b)
+
+
+def build_cache(style: str, res: int, z_dim: int, seeds: range, out: Path, chunk: int = 2000) -> None:
+    if seeds.stop > EVAL_SEED_START:
+        raise ValueError(f"training seeds must be < {EVAL_SEED_START} (held out for evaluation), got {seeds}")
+    out.mkdir(parents=True, exist_ok=True)
+    teacher = make_teacher(style, res)
+    n = len(seeds)
+    z = seeds_to_z(seeds, z_dim)
+    img = np.lib.format.open_memmap(out / "img.npy", mode="w+", dtype=np.uint8, shape=(n, res, res, 4))
+    t0 = time.time()
+    for i in range(0, n, chunk):
+        img[i:i + chunk] = teacher.render(z[i:i + chunk])
+        done = min(n, i + chunk)
+        rate = done / (time.time() - t0)
+        print(f"rendered {done}/{n} ({rate:.0f} img/s, ETA {(n - done) / rate:.0f} s)", flush=True)
+    img.flush()
+    np.save(out / "z.npy", z)
+    (out / "meta.txt").write_text(f"style={style} res={res} z_dim={z_dim} seeds={seeds.start}:{seeds.stop}\n")
+
+
+class TeacherCache:
+    def __init__(self, path: Path):
+        path = Path(path)
+        self.z = np.load(path / "z.npy")
+        self.img = np.load(path / "img.npy", mmap_mode="r")
+        if len(self.z) != len(self.img):
+            raise ValueError(f"cache {path}: {len(self.z)} latents but {len(self.img)} images")
+
+    def __len__(self):
+        return len(self.z)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--style", default="toon")
+    p.add_argument("--res", type=int, default=128)
+    p.add_argument("--z-dim", type=int, default=64)
+    p.add_argument("--seeds", default="0:30000")
+    p.add_argument("--out", type=Path, required=True)
+    a = p.parse_args()
+    build_cache(a.style, a.res, a.z_dim, parse_seeds(a.seeds), a.out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+"""Export a trained checkpoint to the browser format (docs/model-format.md), with goldens.
+
+    /usr/bin/python3 -m training.export --ckpt training/runs/toon128/ckpt.pt --style toon --out models/toon
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .model import CONFIGS, Generator
+from .modelfile import architecture, folded_tensors, load_generator, write_model
+from .seeds import seed_to_z
+from .teachers import make_teacher
+
+# Golden cases: plain seeds, truncation, and style mixing. Seeds far from both training and eval ranges.
+GOLDEN_CASES = [
+    {"seed": 7},
+    {"seed": 42},
+    {"seed": 2024},
+    {"seed": 42, "truncation": 0.5},
+    {"seed": 7, "mixSeed": 42, "mixLayer": 4},
+]
+
+
+def to_rgba8(x: torch.Tensor) -> np.ndarray:
+    """[-1, 1] premultiplied NCHW -> uint8 premultiplied NHWC (round half up)."""
+    return np.floor((x.clamp(-1, 1) + 1) * 127.5 + 0.5).to(torch.uint8).permute(0, 2, 3, 1).numpy()
+
+
+def write_goldens(model_dir: Path) -> list:
+    g = load_generator(model_dir)
+    z_dim = g.m["architecture"]["zDim"]
+    gold = model_dir / "goldens"
+    gold.mkdir(exist_ok=True)
+    from PIL import Image
+    entries = []
+    for case in GOLDEN_CASES:
+        z = torch.from_numpy(seed_to_z(case["seed"], z_dim))[None]
+        mix = torch.from_numpy(seed_to_z(case["mixSeed"], z_dim))[None] if "mixSeed" in case else None
+        out = g(z, case.get("truncation", 1.0), mix, case.get("mixLayer"))
+        name = "seed-{seed}".format(**case) + (f"-t{case['truncation']}" if "truncation" in case else "") + \
+               (f"-mix{case['mixSeed']}-at{case['mixLayer']}" if "mixSeed" in case else "")
+        rgba = to_rgba8(out)[0]
+        # raw premultiplied RGBA8, what the parity test compares against
+        (gold / f"{name}.rgba").write_bytes(rgba.tobytes())
+        a = rgba[..., 3:].astype(np.float32) / 255
+        straight = np.where(a > 0, rgba[..., :3] / np.maximum(a, 1e-6), 0).clip(0, 255).round().astype(np.uint8)
+        Image.fromarray(np.concatenate([straight, rgba[..., 3:]], axis=-1), "RGBA").save(gold / f"{name}.png")
+        entries.append({**case, "file": f"goldens/{name}.rgba", "png": f"goldens/{name}.png"})
+    (gold / "goldens.json").write_text(json.dumps({"encoding": "premultiplied rgba8, row-major, top row first",
+                                                   "cases": entries}, indent=2) + "\n")
+    return entries
+
+
+def export(ckpt: Path, style: str, out: Path, dtype: str = "float16", training_meta: dict | None = None) -> dict:
+    ck = torch.load(ckpt, map_location="cpu")
+    cfg = CONFIGS[ck["config"]]
+    G = Generator(cfg)
+    G.load_state_dict(ck["G_ema"])
+    teacher = make_teacher(style, cfg.resolution, workers=1)
+    meta = {
+        "name": style,
+        "resolution": cfg.resolution,
+        "config": ck["config"],
+        "output": {"channels": "rgba", "range": [-1, 1], "alpha": "premultiplied"},
+        "canonical": teacher.landmarks,
+        "data": {"teacher": teacher.name, "licence": teacher.licence, "provenance": teacher.provenance},
+        "training": {"steps": ck["step"], **(training_meta or {})},
+    }
+    manifest = write_model(out, folded_tensors(G), architecture(G), meta, dtype)
+    write_goldens(out)
+    return manifest
+
+
+def main():
+    p = argparse.ArgumentParser(description="Export a checkpoint to models/<style>/.")
+    p.add_argument("--ckpt", type=Path, required=True)
+    p.add_argument("--style", required=True)
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--dtype", default="float16", choices=["float16", "float32"])
+    p.add_argument("--meta", type=str, default="{}", help="JSON merged into model.json's training block")
+    a = p.parse_args()
+    m = export(a.ckpt, a.style, a.out, a.dtype, json.loads(a.meta))
+    print(f"wrote {a.out}/model.json ({m['weightFiles'][0]['byteLength']} bytes of {a.dtype} weights)")
+
+
+if __name__ == "__main__":
+    main()

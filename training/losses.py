@@ -1,0 +1,72 @@
+"""Distillation losses. No pretrained VGG/LPIPS weights exist offline, so the perceptual term is replaced by
+multi-scale L1 + image-gradient L1 against the teacher at every head's scale, plus discriminator feature
+matching (training/README.md, "Losses")."""
+from __future__ import annotations
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def downsample_to(x: torch.Tensor, size: int) -> torch.Tensor:
+    if x.shape[-1] == size:
+        return x
+    return F.adaptive_avg_pool2d(x, size)  # box filter: exact area average for power-of-two factors
+
+
+def gradient_l1(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    dx = lambda t: t[..., :, 1:] - t[..., :, :-1]
+    dy = lambda t: t[..., 1:, :] - t[..., :-1, :]
+    return (dx(a) - dx(b)).abs().mean() + (dy(a) - dy(b)).abs().mean()
+
+
+def pyramid_loss(outs, target, grad_weight: float = 1.0):
+    """Sum over heads of L1 + gradient L1 against the teacher downsampled to the head's scale.
+    Returns (total, per-head list) so that the head limiting quality can be read off the log."""
+    per_head = []
+    for o in outs:
+        t = downsample_to(target, o.shape[-1])
+        per_head.append(F.l1_loss(o, t) + grad_weight * gradient_l1(o, t))
+    return sum(per_head), [float(v) for v in per_head]
+
+
+class Discriminator(nn.Module):
+    """Small ResNet-free conv discriminator on RGBA; returns (logit, features) for feature matching."""
+
+    def __init__(self, resolution: int, base: int = 32, max_c: int = 256):
+        super().__init__()
+        layers = []
+        c_in, r = 4, resolution
+        c = base
+        while r > 4:
+            layers.append(nn.Sequential(nn.Conv2d(c_in, c, 3, padding=1), nn.LeakyReLU(0.2),
+                                        nn.Conv2d(c, c, 3, stride=2, padding=1), nn.LeakyReLU(0.2)))
+            c_in, c, r = c, min(max_c, c * 2), r // 2
+        self.blocks = nn.ModuleList(layers)
+        self.fc = nn.Sequential(nn.Flatten(), nn.Linear(c_in * 16, c_in), nn.LeakyReLU(0.2), nn.Linear(c_in, 1))
+
+    def forward(self, x):
+        feats = []
+        for b in self.blocks:
+            x = b(x)
+            feats.append(x)
+        return self.fc(x).squeeze(1), feats
+
+
+def feature_matching(f_fake, f_real):
+    return sum(F.l1_loss(a, b.detach()) for a, b in zip(f_fake, f_real)) / len(f_fake)
+
+
+def d_loss(d_fake, d_real):
+    return F.softplus(d_fake).mean() + F.softplus(-d_real).mean()
+
+
+def g_adv_loss(d_fake):
+    return F.softplus(-d_fake).mean()  # non-saturating
+
+
+def r1_penalty(D, real):
+    real = real.detach().requires_grad_(True)
+    logit, _ = D(real)
+    (grad,) = torch.autograd.grad(logit.sum(), real, create_graph=True)
+    return grad.pow(2).sum(dim=[1, 2, 3]).mean()

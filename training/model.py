@@ -1,0 +1,282 @@
+"""The BlazeStyleGAN student: mapping MLP, 1/4-resolution synthesis blocks, and UpToRGBA heads.
+
+Design (why, with the numbers from `python -m training.model`): see training/README.md, "Architecture".
+Every op here has a one-to-one counterpart in src/core/generator.ts; the exported weights are the
+inference-time weights (equalised-lr gains, demodulation and activation gains folded in).
+"""
+from __future__ import annotations
+
+import argparse
+import math
+from dataclasses import asdict, dataclass, field
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+LRELU_SLOPE = 0.2
+LRELU_GAIN = math.sqrt(2.0)  # keeps activation variance roughly constant; folded away at export
+
+
+@dataclass
+class GeneratorConfig:
+    resolution: int = 256
+    z_dim: int = 512
+    w_dim: int = 512
+    mapping_layers: int = 8
+    mapping_lr_mul: float = 0.01
+    # Channels of each synthesis block; block i runs at 4 * 2**i pixels, the last at resolution / 4.
+    channels: list = field(default_factory=lambda: [256, 256, 128, 64, 32])
+    # The UpToRGBA head: a modulated conv to 4*head_channels[0] at block resolution, depth-to-space x2,
+    # a 3x3 conv to 4*head_channels[1], depth-to-space x2, a 3x3 conv to RGBA.
+    head_channels: list = field(default_factory=lambda: [16, 8])
+
+    def __post_init__(self):
+        expected = int(math.log2(self.resolution // 4)) - 1
+        if 2 ** (expected + 3) != self.resolution or len(self.channels) != expected:
+            raise ValueError(
+                f"resolution {self.resolution} needs {expected} blocks (4x4 up to {self.resolution // 4}), "
+                f"got channels of length {len(self.channels)}"
+            )
+
+    @property
+    def num_blocks(self) -> int:
+        return len(self.channels)
+
+    @property
+    def num_ws(self) -> int:
+        return 2 * self.num_blocks + 1
+
+    def block_resolution(self, i: int) -> int:
+        return 4 * 2 ** i
+
+
+CONFIGS = {
+    # The shipped first style: small enough to train on two CPU cores.
+    "toon128": GeneratorConfig(resolution=128, z_dim=64, w_dim=256, mapping_layers=4,
+                               channels=[256, 256, 128, 64], head_channels=[16, 8]),
+    "r128": GeneratorConfig(resolution=128, z_dim=512, w_dim=512, mapping_layers=8,
+                            channels=[256, 256, 128, 64], head_channels=[16, 8]),
+    "r256": GeneratorConfig(resolution=256, z_dim=512, w_dim=512, mapping_layers=8,
+                            channels=[256, 256, 256, 128, 64], head_channels=[16, 8]),
+    "r512": GeneratorConfig(resolution=512, z_dim=512, w_dim=512, mapping_layers=8,
+                            channels=[256, 256, 256, 128, 64, 32], head_channels=[16, 8]),
+    # For tests: seconds on a CPU.
+    "tiny": GeneratorConfig(resolution=32, z_dim=32, w_dim=32, mapping_layers=2,
+                            channels=[32, 16], head_channels=[8, 4]),
+}
+
+
+def lrelu(x: torch.Tensor) -> torch.Tensor:
+    return F.leaky_relu(x, LRELU_SLOPE) * LRELU_GAIN
+
+
+def depth_to_space(x: torch.Tensor, r: int = 2) -> torch.Tensor:
+    """TensorFlow's depth_to_space order (channel index (i*r + j)*C + c), on NCHW tensors.
+
+    torch.pixel_shuffle uses c*r*r + i*r + j instead; matching tf.depthToSpace lets the browser use the
+    exported weights with no channel shuffle.
+    """
+    n, c, h, w = x.shape
+    x = x.view(n, r, r, c // (r * r), h, w)
+    x = x.permute(0, 3, 4, 1, 5, 2)
+    return x.reshape(n, c // (r * r), h * r, w * r)
+
+
+class EqualLinear(nn.Module):
+    """Dense layer with equalised learning rate (StyleGAN): weights stored at unit scale, scaled at run time."""
+
+    def __init__(self, in_f: int, out_f: int, lr_mul: float = 1.0, bias_init: float = 0.0):
+        super().__init__()
+        self.weight = nn.Parameter(torch.randn(out_f, in_f) / lr_mul)
+        self.bias = nn.Parameter(torch.full((out_f,), float(bias_init) / lr_mul))
+        self.scale = lr_mul / math.sqrt(in_f)
+        self.lr_mul = lr_mul
+
+    def forward(self, x):
+        return F.linear(x, self.weight * self.scale, self.bias * self.lr_mul)
+
+    def export(self):
+        """Inference weights: W [in, out] (tfjs matMul layout), b [out]."""
+        return (self.weight * self.scale).t().contiguous(), self.bias * self.lr_mul
+
+
+class ModSepConv(nn.Module):
+    """Simplified modulated convolution: style scales the input channels, then a depthwise 3x3 and a
+    pointwise 1x1. The demodulation factor depends only on the weights (not the style), so it folds into
+    the pointwise weights at export: at inference this is mul, depthwiseConv2d, conv2d(1x1)+bias+lrelu.
+    """
+
+    def __init__(self, in_c: int, out_c: int, w_dim: int, activate: bool = True):
+        super().__init__()
+        self.affine = EqualLinear(w_dim, in_c, bias_init=1.0)
+        self.dw = nn.Parameter(torch.randn(in_c, 1, 3, 3))
+        self.pw = nn.Parameter(torch.randn(out_c, in_c, 1, 1))
+        self.bias = nn.Parameter(torch.zeros(out_c))
+        self.activate = activate
+        self.in_c, self.out_c = in_c, out_c
+
+    def folded(self):
+        dw = self.dw / 3.0
+        pw = self.pw / math.sqrt(self.in_c)
+        # style-independent demodulation: 1/||effective kernel|| per output channel
+        energy = (pw[:, :, 0, 0] ** 2) @ (dw.view(self.in_c, 9) ** 2).sum(1)
+        d = torch.rsqrt(energy + 1e-8)
+        pw = pw * d.view(-1, 1, 1, 1)
+        bias = self.bias
+        if self.activate:
+            pw, bias = pw * LRELU_GAIN, bias * LRELU_GAIN  # lrelu(a) * g == lrelu(a * g) for g > 0
+        return dw, pw, bias
+
+    def forward(self, x, w):
+        s = self.affine(w)
+        dw, pw, bias = self.folded()
+        x = x * s[:, :, None, None]
+        x = F.conv2d(x, dw, padding=1, groups=self.in_c)
+        x = F.conv2d(x, pw, bias)
+        return F.leaky_relu(x, LRELU_SLOPE) if self.activate else x
+
+    def flops(self, h: int, w: int, batch_styles: bool = True) -> int:
+        # multiply-adds x 2; style affine counted once per face
+        return 2 * (self.affine.weight.numel() + h * w * (self.in_c + self.in_c * 9 + self.in_c * self.out_c))
+
+
+class Conv3x3(nn.Module):
+    def __init__(self, in_c: int, out_c: int, activate: bool):
+        super().__init__()
+        self.weight = nn.Parameter(torch.randn(out_c, in_c, 3, 3))
+        self.bias = nn.Parameter(torch.zeros(out_c))
+        self.activate = activate
+        self.in_c, self.out_c = in_c, out_c
+
+    def folded(self):
+        w = self.weight / math.sqrt(self.in_c * 9)
+        b = self.bias
+        if self.activate:
+            w, b = w * LRELU_GAIN, b * LRELU_GAIN
+        return w, b
+
+    def forward(self, x):
+        w, b = self.folded()
+        x = F.conv2d(x, w, b, padding=1)
+        return F.leaky_relu(x, LRELU_SLOPE) if self.activate else x
+
+    def flops(self, h: int, w: int) -> int:
+        return 2 * h * w * self.in_c * self.out_c * 9
+
+
+class UpToRGBA(nn.Module):
+    """Auxiliary head: block features at r x r -> RGBA at 4r x 4r (premultiplied colour and alpha in [-1, 1])."""
+
+    def __init__(self, in_c: int, w_dim: int, head_channels):
+        super().__init__()
+        c1, c2 = head_channels
+        self.mod = ModSepConv(in_c, 4 * c1, w_dim)
+        self.conv1 = Conv3x3(c1, 4 * c2, activate=True)
+        self.conv2 = Conv3x3(c2, 4, activate=False)
+
+    def forward(self, x, w):
+        x = depth_to_space(self.mod(x, w))
+        x = depth_to_space(self.conv1(x))
+        return self.conv2(x)
+
+    def flops(self, r: int) -> int:
+        return self.mod.flops(r, r) + self.conv1.flops(2 * r, 2 * r) + self.conv2.flops(4 * r, 4 * r)
+
+
+class MappingNetwork(nn.Module):
+    def __init__(self, cfg: GeneratorConfig):
+        super().__init__()
+        dims = [cfg.z_dim] + [cfg.w_dim] * cfg.mapping_layers
+        self.layers = nn.ModuleList(
+            EqualLinear(dims[i], dims[i + 1], lr_mul=cfg.mapping_lr_mul) for i in range(cfg.mapping_layers)
+        )
+        self.register_buffer("w_avg", torch.zeros(cfg.w_dim))
+
+    def forward(self, z):
+        x = z * torch.rsqrt(z.pow(2).mean(dim=1, keepdim=True) + 1e-8)
+        for layer in self.layers:
+            x = lrelu(layer(x))
+        return x
+
+
+class Generator(nn.Module):
+    def __init__(self, cfg: GeneratorConfig):
+        super().__init__()
+        self.cfg = cfg
+        self.mapping = MappingNetwork(cfg)
+        ch = cfg.channels
+        self.const = nn.Parameter(torch.randn(1, ch[0], 4, 4))
+        self.convs = nn.ModuleList()
+        for i in range(cfg.num_blocks):
+            in_c = ch[0] if i == 0 else ch[i - 1]
+            self.convs.append(ModSepConv(in_c, ch[i], cfg.w_dim))
+            self.convs.append(ModSepConv(ch[i], ch[i], cfg.w_dim))
+        self.heads = nn.ModuleList(UpToRGBA(ch[i], cfg.w_dim, cfg.head_channels) for i in range(cfg.num_blocks))
+
+    def ws_from(self, z, truncation: float = 1.0, mix_z=None, mix_layer: int | None = None):
+        """z -> per-layer styles [N, num_ws, w_dim], with truncation and optional style mixing."""
+        w = self.mapping(z)
+        if truncation != 1.0:
+            w = self.mapping.w_avg + truncation * (w - self.mapping.w_avg)
+        ws = w.unsqueeze(1).repeat(1, self.cfg.num_ws, 1)
+        if mix_z is not None and mix_layer is not None:
+            w2 = self.mapping(mix_z)
+            if truncation != 1.0:
+                w2 = self.mapping.w_avg + truncation * (w2 - self.mapping.w_avg)
+            ws[:, mix_layer:] = w2.unsqueeze(1)
+        return ws
+
+    def synthesis(self, ws, all_heads: bool = False):
+        """Returns [RGBA of every head] (training pyramid) or [RGBA of the last head] (inference)."""
+        x = self.const.expand(ws.shape[0], -1, -1, -1)
+        outs = []
+        last = self.cfg.num_blocks - 1
+        for i in range(self.cfg.num_blocks):
+            if i > 0:
+                x = F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False)
+            x = self.convs[2 * i](x, ws[:, 2 * i])
+            x = self.convs[2 * i + 1](x, ws[:, 2 * i + 1])
+            if all_heads or i == last:
+                outs.append(self.heads[i](x, ws[:, 2 * i + 2]))
+        return outs
+
+    def forward(self, z, truncation: float = 1.0, all_heads: bool = False):
+        return self.synthesis(self.ws_from(z, truncation), all_heads=all_heads)
+
+    def inference_parameters(self) -> int:
+        """Parameters that inference uses (the auxiliary heads are training-only)."""
+        aux = sum(p.numel() for h in self.heads[:-1] for p in h.parameters())
+        return sum(p.numel() for p in self.parameters()) - aux
+
+    def inference_flops(self) -> dict:
+        cfg = self.cfg
+        mapping = sum(2 * l.weight.numel() for l in self.mapping.layers)
+        synthesis = 0
+        for i in range(cfg.num_blocks):
+            r = cfg.block_resolution(i)
+            synthesis += self.convs[2 * i].flops(r, r) + self.convs[2 * i + 1].flops(r, r)
+        head = self.heads[-1].flops(cfg.block_resolution(cfg.num_blocks - 1))
+        return {"mapping": mapping, "synthesis": synthesis, "head": head, "total": mapping + synthesis + head}
+
+
+def config_dict(cfg: GeneratorConfig) -> dict:
+    return asdict(cfg)
+
+
+def main():
+    p = argparse.ArgumentParser(description="Print parameters and FLOPs per generator config.")
+    p.add_argument("--config", nargs="*", default=list(CONFIGS))
+    args = p.parse_args()
+    print(f"{'config':10} {'res':>5} {'params(inf)':>12} {'params(train)':>14} {'MFLOP map':>10} "
+          f"{'MFLOP synth':>12} {'MFLOP head':>11} {'GFLOP total':>12}")
+    for name in args.config:
+        g = Generator(CONFIGS[name])
+        f = g.inference_flops()
+        print(f"{name:10} {g.cfg.resolution:5d} {g.inference_parameters():12,d} "
+              f"{sum(p.numel() for p in g.parameters()):14,d} {f['mapping'] / 1e6:10.2f} "
+              f"{f['synthesis'] / 1e6:12.1f} {f['head'] / 1e6:11.1f} {f['total'] / 1e9:12.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,212 @@
+"""Distil a BlazeStyleGAN student from a teacher's cached renders.
+
+    /usr/bin/python3 -m training.train --config toon128 --data .cache/toon128 --out training/runs/toon128
+    /usr/bin/python3 -m training.train ... --resume            # continue from the run's last checkpoint
+    torchrun --nproc_per_node=2 -m training.train ...           # DistributedDataParallel (gloo on CPU)
+
+Writes <out>/ckpt.pt every --ckpt-every steps (and on SIGTERM/SIGINT), <out>/samples/<step>.png, and a
+progress line (images/s, losses, ETA) every --log-every steps.
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import signal
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.distributed as dist
+from torch.nn.parallel import DistributedDataParallel as DDP
+
+from .data import TeacherCache
+from .losses import Discriminator, d_loss, feature_matching, g_adv_loss, pyramid_loss, r1_penalty
+from .model import CONFIGS, Generator
+from .visual import save_grid
+
+
+def to_model_space(img_u8: np.ndarray) -> torch.Tensor:
+    """uint8 premultiplied RGBA [N, H, W, 4] -> float [-1, 1] NCHW."""
+    return torch.from_numpy(np.ascontiguousarray(img_u8)).permute(0, 3, 1, 2).float().div(127.5).sub(1.0)
+
+
+def setup_distributed():
+    if "WORLD_SIZE" in os.environ and int(os.environ["WORLD_SIZE"]) > 1:
+        backend = "nccl" if torch.cuda.is_available() else "gloo"
+        dist.init_process_group(backend)
+        return dist.get_rank(), dist.get_world_size()
+    return 0, 1
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description="Distil a BlazeStyleGAN student from cached teacher renders.")
+    p.add_argument("--config", default="toon128", choices=sorted(CONFIGS))
+    p.add_argument("--data", type=Path, required=True)
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--steps", type=int, default=100_000)
+    p.add_argument("--batch", type=int, default=16, help="per process")
+    p.add_argument("--lr", type=float, default=2e-3)
+    p.add_argument("--d-lr", type=float, default=2e-3)
+    p.add_argument("--grad-weight", type=float, default=1.0)
+    p.add_argument("--adv-weight", type=float, default=0.02)
+    p.add_argument("--fm-weight", type=float, default=0.5)
+    p.add_argument("--adv-start", type=int, default=2000, help="steps of pure reconstruction before the GAN terms")
+    p.add_argument("--r1-gamma", type=float, default=1.0)
+    p.add_argument("--r1-every", type=int, default=16)
+    p.add_argument("--ema-beta", type=float, default=0.999)
+    p.add_argument("--w-avg-beta", type=float, default=0.995)
+    p.add_argument("--log-every", type=int, default=50)
+    p.add_argument("--sample-every", type=int, default=1000)
+    p.add_argument("--ckpt-every", type=int, default=500)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--threads", type=int, default=0, help="torch threads (0: all cores / processes)")
+    p.add_argument("--resume", action="store_true")
+    return p.parse_args(argv)
+
+
+def train(args) -> dict:
+    rank, world = setup_distributed()
+    torch.set_num_threads(args.threads or max(1, (os.cpu_count() or 1) // world))
+    device = torch.device(f"cuda:{rank % torch.cuda.device_count()}" if torch.cuda.is_available() else "cpu")
+    torch.manual_seed(args.seed + rank)
+    rng = np.random.default_rng(args.seed + 1000 * rank)
+
+    cfg = CONFIGS[args.config]
+    data = TeacherCache(args.data)
+    if data.z.shape[1] != cfg.z_dim or data.img.shape[1] != cfg.resolution:
+        raise ValueError(f"cache holds z_dim {data.z.shape[1]} at {data.img.shape[1]} px; config {args.config} "
+                         f"expects z_dim {cfg.z_dim} at {cfg.resolution} px")
+    G = Generator(cfg).to(device)
+    D = Discriminator(cfg.resolution).to(device)
+    G_ema = copy.deepcopy(G).eval().requires_grad_(False)
+    opt_g = torch.optim.Adam(G.parameters(), lr=args.lr, betas=(0.0, 0.99))
+    opt_d = torch.optim.Adam(D.parameters(), lr=args.d_lr, betas=(0.0, 0.99))
+    step = 0
+    args.out.mkdir(parents=True, exist_ok=True)
+    ckpt_path = args.out / "ckpt.pt"
+    if args.resume and ckpt_path.exists():
+        ck = torch.load(ckpt_path, map_location=device)
+        G.load_state_dict(ck["G"]); D.load_state_dict(ck["D"]); G_ema.load_state_dict(ck["G_ema"])
+        opt_g.load_state_dict(ck["opt_g"]); opt_d.load_state_dict(ck["opt_d"])
+        step = ck["step"]
+        rng = np.random.default_rng(args.seed + 1000 * rank + step)
+        if rank == 0:
+            print(f"resumed from {ckpt_path} at step {step}", flush=True)
+    # G trains under DistributedDataParallel. D does not: R1 needs a double backward, which DDP does not
+    # support, so D's gradients are averaged by hand (after its parameters are broadcast from rank 0).
+    G_train = G
+    if world > 1:
+        G_train = DDP(G, device_ids=[device.index] if device.type == "cuda" else None)
+        for p in D.parameters():
+            dist.broadcast(p.data, 0)
+
+    def save(path=ckpt_path):
+        if rank != 0:
+            return
+        tmp = path.with_suffix(".tmp")
+        torch.save({"G": G.state_dict(), "D": D.state_dict(), "G_ema": G_ema.state_dict(),
+                    "opt_g": opt_g.state_dict(), "opt_d": opt_d.state_dict(), "step": step,
+                    "config": args.config, "args": {k: str(v) for k, v in vars(args).items()}}, tmp)
+        os.replace(tmp, path)  # atomic: an interrupted save never corrupts the last checkpoint
+
+    stop = {"now": False}
+    def on_signal(signum, frame):
+        stop["now"] = True
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+
+    fixed_idx = np.arange(min(16, len(data)))
+    history = []
+    t_start, t_log, n_log = time.time(), time.time(), 0
+    start_step = step
+    while step < args.steps and not stop["now"]:
+        idx = np.sort(rng.integers(0, len(data), args.batch))
+        z = torch.from_numpy(data.z[idx]).to(device)
+        real = to_model_space(data.img[idx]).to(device)
+        use_adv = step >= args.adv_start and (args.adv_weight > 0 or args.fm_weight > 0)
+
+        # --- discriminator: teacher renders are the real images ---
+        if use_adv:
+            with torch.no_grad():
+                fake = G(z)[-1]
+            loss_d = d_loss(D(fake)[0], D(real)[0])
+            if step % args.r1_every == 0:
+                loss_d = loss_d + args.r1_gamma / 2 * r1_penalty(D, real) * args.r1_every
+            opt_d.zero_grad(set_to_none=True)
+            loss_d.backward()
+            if world > 1:
+                for p in D.parameters():
+                    dist.all_reduce(p.grad)
+                    p.grad /= world
+            opt_d.step()
+        else:
+            loss_d = torch.zeros(())
+
+        # --- generator: multi-scale reconstruction on every head + adversarial on the last ---
+        outs = G_train(z, all_heads=True)
+        loss_rec, per_head = pyramid_loss(outs, real, args.grad_weight)
+        loss_g = loss_rec
+        loss_adv = torch.zeros(())
+        if use_adv:
+            D.requires_grad_(False)
+            logit_fake, f_fake = D(outs[-1])
+            with torch.no_grad():
+                _, f_real = D(real)
+            D.requires_grad_(True)
+            loss_adv = g_adv_loss(logit_fake)
+            loss_g = loss_g + args.adv_weight * loss_adv + args.fm_weight * feature_matching(f_fake, f_real)
+        opt_g.zero_grad(set_to_none=True)
+        loss_g.backward()
+        opt_g.step()
+
+        with torch.no_grad():
+            w_mean = G.mapping(z).mean(0)
+            if world > 1:
+                dist.all_reduce(w_mean); w_mean /= world
+            G.mapping.w_avg.lerp_(w_mean, 1 - args.w_avg_beta)
+            beta = min(args.ema_beta, (1 + step) / (10 + step))
+            for pe, p in zip(G_ema.parameters(), G.parameters()):
+                pe.lerp_(p, 1 - beta)
+            for be, b in zip(G_ema.buffers(), G.buffers()):
+                be.copy_(b)
+        step += 1
+        n_log += args.batch * world
+
+        if rank == 0 and step % args.log_every == 0:
+            now = time.time()
+            ips = n_log / (now - t_log)
+            eta = (args.steps - step) * args.batch * world / max(ips, 1e-9)
+            rec = dict(step=step, ips=round(ips, 1), rec=round(float(loss_rec), 4),
+                       heads=[round(v, 4) for v in per_head], adv=round(float(loss_adv), 4),
+                       d=round(float(loss_d), 4), elapsed_s=round(now - t_start))
+            history.append(rec)
+            print(f"step {step}/{args.steps} {ips:.1f} img/s rec {rec['rec']:.4f} heads {rec['heads']} "
+                  f"adv {rec['adv']:.3f} d {rec['d']:.3f} ETA {eta / 3600:.2f} h", flush=True)
+            with open(args.out / "log.jsonl", "a") as f:
+                f.write(json.dumps(rec) + "\n")
+            t_log, n_log = now, 0
+        if rank == 0 and step % args.sample_every == 0:
+            with torch.no_grad():
+                zf = torch.from_numpy(data.z[fixed_idx]).to(device)
+                pred = G_ema(zf)[-1].cpu()
+            save_grid(args.out / "samples" / f"{step:07d}.png", to_model_space(data.img[fixed_idx]), pred)
+        if step % args.ckpt_every == 0:
+            save()
+    save()
+    if world > 1:
+        dist.destroy_process_group()
+    if rank == 0:
+        print(f"stopped at step {step} ({step - start_step} steps this run, {time.time() - t_start:.0f} s)",
+              flush=True)
+    return {"step": step, "history": history}
+
+
+def main(argv=None):
+    train(parse_args(argv))
+
+
+if __name__ == "__main__":
+    main()
