@@ -12,7 +12,7 @@ import numpy as np
 import torch
 
 from .model import CONFIGS, Generator
-from .modelfile import architecture, folded_tensors, load_generator, write_model
+from .modelfile import architecture, folded_tensors, load_generator, to_unit_rgba, write_model
 from .seeds import seed_to_z
 from .teachers import make_teacher
 
@@ -27,8 +27,8 @@ GOLDEN_CASES = [
 
 
 def to_rgba8(x: torch.Tensor) -> np.ndarray:
-    """[-1, 1] premultiplied NCHW -> uint8 premultiplied NHWC (round half up)."""
-    return np.floor((x.clamp(-1, 1) + 1) * 127.5 + 0.5).to(torch.uint8).permute(0, 2, 3, 1).numpy()
+    """[-1, 1] premultiplied NCHW -> uint8 premultiplied NHWC (round half up), as the browser shows it."""
+    return torch.floor(to_unit_rgba(x) * 255 + 0.5).to(torch.uint8).permute(0, 2, 3, 1).numpy()
 
 
 def write_goldens(model_dir: Path) -> list:

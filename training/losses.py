@@ -31,16 +31,16 @@ def pyramid_loss(outs, target, grad_weight: float = 1.0):
 
 
 class Discriminator(nn.Module):
-    """Small ResNet-free conv discriminator on RGBA; returns (logit, features) for feature matching."""
+    """Plain conv discriminator on RGBA (one strided 3x3 conv per halving, so that it costs less than the
+    generator's backward pass on a CPU); returns (logit, features) for feature matching."""
 
-    def __init__(self, resolution: int, base: int = 32, max_c: int = 256):
+    def __init__(self, resolution: int, base: int = 16, max_c: int = 256):
         super().__init__()
         layers = []
         c_in, r = 4, resolution
         c = base
         while r > 4:
-            layers.append(nn.Sequential(nn.Conv2d(c_in, c, 3, padding=1), nn.LeakyReLU(0.2),
-                                        nn.Conv2d(c, c, 3, stride=2, padding=1), nn.LeakyReLU(0.2)))
+            layers.append(nn.Sequential(nn.Conv2d(c_in, c, 3, stride=2, padding=1), nn.LeakyReLU(0.2)))
             c_in, c, r = c, min(max_c, c * 2), r // 2
         self.blocks = nn.ModuleList(layers)
         self.fc = nn.Sequential(nn.Flatten(), nn.Linear(c_in * 16, c_in), nn.LeakyReLU(0.2), nn.Linear(c_in, 1))

@@ -86,9 +86,9 @@ def depth_to_space(x: torch.Tensor, r: int = 2) -> torch.Tensor:
 class EqualLinear(nn.Module):
     """Dense layer with equalised learning rate (StyleGAN): weights stored at unit scale, scaled at run time."""
 
-    def __init__(self, in_f: int, out_f: int, lr_mul: float = 1.0, bias_init: float = 0.0):
+    def __init__(self, in_f: int, out_f: int, lr_mul: float = 1.0, bias_init: float = 0.0, init_std: float = 1.0):
         super().__init__()
-        self.weight = nn.Parameter(torch.randn(out_f, in_f) / lr_mul)
+        self.weight = nn.Parameter(torch.randn(out_f, in_f) * init_std / lr_mul)
         self.bias = nn.Parameter(torch.full((out_f,), float(bias_init) / lr_mul))
         self.scale = lr_mul / math.sqrt(in_f)
         self.lr_mul = lr_mul
@@ -109,7 +109,9 @@ class ModSepConv(nn.Module):
 
     def __init__(self, in_c: int, out_c: int, w_dim: int, activate: bool = True):
         super().__init__()
-        self.affine = EqualLinear(w_dim, in_c, bias_init=1.0)
+        # Styles start near 1: with a style-independent demodulation nothing renormalises a large style, so
+        # a unit-variance start would double the activation variance at every layer.
+        self.affine = EqualLinear(w_dim, in_c, bias_init=1.0, init_std=0.1)
         self.dw = nn.Parameter(torch.randn(in_c, 1, 3, 3))
         self.pw = nn.Parameter(torch.randn(out_c, in_c, 1, 1))
         self.bias = nn.Parameter(torch.zeros(out_c))

@@ -212,5 +212,11 @@ class FoldedGenerator:
         return self.synthesis(self.ws(z, truncation, mix_z, mix_layer))
 
 
+def to_unit_rgba(x: torch.Tensor) -> torch.Tensor:
+    """Model output [-1, 1] -> premultiplied RGBA in [0, 1] with colour <= alpha, as the browser shows it."""
+    x = ((x + 1) / 2).clamp(0, 1)
+    return torch.cat([torch.minimum(x[:, :3], x[:, 3:4]), x[:, 3:4]], dim=1)
+
+
 def load_generator(path: Path) -> FoldedGenerator:
     return FoldedGenerator(*load_model(path))
