@@ -46,7 +46,7 @@ export class Generator {
       x = tf.fused.matMul({
         a: x, b: this.t(`mapping.${i}.weight`) as tf.Tensor2D, bias: this.t(`mapping.${i}.bias`),
         activation: 'leakyrelu', leakyreluAlpha: a.lreluSlope,
-      });
+      }) as tf.Tensor2D;
     }
     return x;
   }
@@ -60,7 +60,7 @@ export class Generator {
   private modconv(prefix: string, x: tf.Tensor4D, w: tf.Tensor2D, activate = true): tf.Tensor4D {
     const slope = this.manifest.architecture.lreluSlope;
     const s = tf.fused.matMul({ a: w, b: this.t(`${prefix}.affine.weight`) as tf.Tensor2D, bias: this.t(`${prefix}.affine.bias`) });
-    const c = s.shape[1];
+    const c = s.shape[1] as number;
     let y = tf.mul(x, tf.reshape(s, [-1, 1, 1, c])) as tf.Tensor4D;
     y = tf.depthwiseConv2d(y, this.t(`${prefix}.depthwise`) as tf.Tensor4D, 1, 'same');
     return tf.fused.conv2d({

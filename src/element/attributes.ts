@@ -1,0 +1,57 @@
+/**
+ * Attribute validation: each returns the parsed value or throws AttributeError saying what was expected and
+ * what arrived. The element keeps its last good face when one throws.
+ */
+import { BACKENDS, type BackendPreference, type LoadingMode } from '../core/defaults.js';
+import { MAX_SEED } from '../core/seed.js';
+
+export class AttributeError extends Error {
+  override name = 'AttributeError';
+}
+
+const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : String(v));
+
+export function parseSeed(name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > MAX_SEED) {
+    throw new AttributeError(`${name}: expected an integer in [0, ${MAX_SEED}], got ${show(v)}`);
+  }
+  return v;
+}
+
+export function parseTruncation(v: unknown): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1) {
+    throw new AttributeError(`truncation: expected a number in [0, 1], got ${show(v)}`);
+  }
+  return v;
+}
+
+export function parseLatent(v: string, zDim: number): Float32Array {
+  const parts = v.split(',').map((s) => s.trim());
+  if (parts.length !== zDim) {
+    throw new AttributeError(`latent: expected ${zDim} comma-separated numbers, got ${parts.length}`);
+  }
+  const z = new Float32Array(zDim);
+  parts.forEach((p, i) => {
+    const x = p === '' ? NaN : Number(p);
+    if (!Number.isFinite(x)) throw new AttributeError(`latent: expected a finite number at index ${i}, got ${show(p)}`);
+    z[i] = x;
+  });
+  return z;
+}
+
+export function parseMixLayer(v: unknown, numWs: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > numWs) {
+    throw new AttributeError(`mix-layer: expected an integer in [0, ${numWs}], got ${show(v)}`);
+  }
+  return v;
+}
+
+export function parseBackend(v: unknown): BackendPreference {
+  if (v === 'auto' || (BACKENDS as readonly unknown[]).includes(v)) return v as BackendPreference;
+  throw new AttributeError(`backend: expected one of auto, ${BACKENDS.join(', ')}, got ${show(v)}`);
+}
+
+export function parseLoading(v: unknown): LoadingMode {
+  if (v === 'eager' || v === 'lazy') return v;
+  throw new AttributeError(`loading: expected "eager" or "lazy", got ${show(v)}`);
+}

@@ -1,0 +1,291 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import * as tf from '@tensorflow/tfjs-core';
+import { DEFAULTS, BUNDLED_STYLES, type BackendName, type BackendPreference, type LoadingMode } from '../core/defaults.js';
+import { configureWasm, ensureBackend, onDeviceLost } from '../core/backend.js';
+import { acquireModel, releaseModel } from '../core/model-registry.js';
+import { unpremultiply, type Generator } from '../core/generator.js';
+import { seedToZ } from '../core/seed.js';
+import { looksLikeStyleName, resolveStyle, WASM_BASE } from '../assets.js';
+import {
+  AttributeError, parseBackend, parseLatent, parseLoading, parseMixLayer, parseSeed, parseTruncation,
+} from './attributes.js';
+import { emit, type BlazeFaceErrorType } from './events.js';
+import { styles } from './blaze-face.styles.js';
+
+configureWasm(WASM_BASE);
+
+/** Attributes whose change asks for a new face. */
+const FACE_PROPS = ['seed', 'latent', 'faceStyle', 'truncation', 'mixSeed', 'mixLayer', 'backend', 'loading'] as const;
+
+/**
+ * `<blaze-face>`: a stylised face generated on the device by a BlazeStyleGAN generator (TensorFlow.js:
+ * WebGPU, falling back to WebGL, wasm, then CPU).
+ *
+ * @summary On-device face generation.
+ *
+ * @event blaze-face-load - The model is ready and its first face is drawn. detail: `{style, backend, resolution, loadMs}`.
+ * @event blaze-face-render - A new face was drawn. detail: `{ms, backend}`.
+ * @event blaze-face-progress - Model bytes arrived. detail: `{fraction}` in [0, 1].
+ * @event blaze-face-error - Something was wrong; the last good face stays. detail: `{type, message}` with
+ *   `type` one of `model-load`, `invalid-attribute`, `backend-unavailable`, `device-lost`.
+ *
+ * @csspart canvas - The canvas the face is drawn into (sized by CSS, sharp at devicePixelRatio).
+ * @csspart placeholder - Shown with a progress bar until the first face.
+ *
+ * @cssproperty [--blaze-face-size=256px] - Width (and height) of the element.
+ * @cssproperty --blaze-face-placeholder - Background of the placeholder.
+ * @cssproperty [--blaze-face-accent=#3b6fd8] - Colour of the progress bar.
+ */
+export class BlazeFaceElement extends LitElement {
+  static override styles = styles;
+
+  /** Integer in [0, 2^32 - 1]: which face. The same seed gives the same face as in Python. Default 0. */
+  @property({ type: Number }) seed: number = DEFAULTS.seed;
+
+  /** Comma-separated numbers, exactly the model's z dimension (64 for `toon`); wins over `seed`. Default none. */
+  @property() latent: string | null = null;
+
+  /** A bundled style name (`toon`) or the URL of a model.json. Default `toon`. */
+  @property({ attribute: 'face-style' }) faceStyle: string = DEFAULTS.faceStyle;
+
+  /** In [0, 1]: 1 keeps the latent as it is, 0 gives the average face. Default 1. */
+  @property({ type: Number }) truncation: number = DEFAULTS.truncation;
+
+  /** Seed of a second face for style mixing: layers from `mix-layer` on take their style from it. Default none. */
+  @property({ type: Number, attribute: 'mix-seed' }) mixSeed: number | null = null;
+
+  /** First layer taken from `mix-seed` (0 = all of them; low layers are coarse: head shape and hair). Default: half the layers. */
+  @property({ type: Number, attribute: 'mix-layer' }) mixLayer: number | null = null;
+
+  /** `auto` | `webgpu` | `webgl` | `wasm` | `cpu`. One backend per page: the first element decides. Default `auto`. */
+  @property() backend: BackendPreference = DEFAULTS.backend;
+
+  /** `eager` loads at once; `lazy` waits until the element is near the viewport. Default `eager`. */
+  @property() loading: LoadingMode = DEFAULTS.loading;
+
+  @state() private hasFace = false;
+  @state() private progress = 0;
+  @query('canvas') private canvas!: HTMLCanvasElement;
+
+  private generator: Generator | null = null;
+  private modelUrl: string | null = null;
+  private activeBackend: BackendName | null = null;
+  /** The face shown now, at the model's resolution; the visible canvas is a scaled copy. */
+  private readonly faceCanvas = document.createElement('canvas');
+  private token = 0;
+  private renderQueued = false;
+  private visible = false;
+  private intersection: IntersectionObserver | null = null;
+  private resize: ResizeObserver | null = null;
+  private releaseTimer: ReturnType<typeof setTimeout> | null = null;
+  private stopLostWatch: (() => void) | null = null;
+
+  /** The backend in use once a face is drawn, else null. */
+  get backendName(): BackendName | null {
+    return this.activeBackend;
+  }
+
+  /** The model's output resolution once loaded, else null. */
+  get resolution(): number | null {
+    return this.generator?.resolution ?? null;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.releaseTimer !== null) {
+      clearTimeout(this.releaseTimer); // moved in the DOM: keep the model
+      this.releaseTimer = null;
+    }
+    this.stopLostWatch = onDeviceLost((message) => this.fail('device-lost', message));
+    this.intersection = new IntersectionObserver((entries) => {
+      this.visible = entries.some((e) => e.isIntersecting);
+      if (this.visible && !this.hasFace) this.queueFace();
+    }, { rootMargin: '200px' });
+    this.intersection.observe(this);
+    this.queueFace();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.token++; // cancels in-flight work
+    this.intersection?.disconnect();
+    this.intersection = null;
+    this.resize?.disconnect();
+    this.resize = null;
+    this.stopLostWatch?.();
+    this.stopLostWatch = null;
+    this.releaseTimer = setTimeout(() => {
+      this.releaseTimer = null;
+      if (this.modelUrl) releaseModel(this.modelUrl);
+      this.modelUrl = null;
+      this.generator = null;
+    }, DEFAULTS.releaseDelayMs);
+  }
+
+  protected override firstUpdated(): void {
+    this.resize = new ResizeObserver(() => this.paint());
+    this.resize.observe(this.canvas);
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (FACE_PROPS.some((p) => changed.has(p))) this.queueFace();
+  }
+
+  /** The face shown now, as a PNG with alpha at the model's resolution. */
+  capture(): Promise<Blob> {
+    if (!this.hasFace) return Promise.reject(new Error('capture: expected a drawn face, got none yet'));
+    return new Promise((resolve, reject) =>
+      this.faceCanvas.toBlob((b) => (b ? resolve(b) : reject(new Error('capture: PNG encoding failed'))), 'image/png'));
+  }
+
+  /** Shows a new random face (a random `seed`; clears `latent`). */
+  randomize(): void {
+    this.latent = null;
+    this.seed = Math.floor(Math.random() * 0x100000000);
+  }
+
+  private queueFace(): void {
+    if (this.renderQueued) return;
+    this.renderQueued = true;
+    queueMicrotask(() => {
+      this.renderQueued = false;
+      void this.renderFace();
+    });
+  }
+
+  private fail(type: BlazeFaceErrorType, message: string): void {
+    emit(this, 'blaze-face-error', { type, message });
+  }
+
+  private async renderFace(): Promise<void> {
+    const token = ++this.token;
+    const stale = () => token !== this.token;
+    if (!this.isConnected) return;
+    let backendPref: BackendPreference;
+    let truncation: number;
+    try {
+      backendPref = parseBackend(this.backend);
+      if (parseLoading(this.loading) === 'lazy' && !this.visible) return;
+      truncation = parseTruncation(this.truncation);
+      if (!(BUNDLED_STYLES as readonly string[]).includes(this.faceStyle) && looksLikeStyleName(this.faceStyle)) {
+        throw new AttributeError(`face-style: expected one of ${BUNDLED_STYLES.join(', ')} or a model.json URL, got ${JSON.stringify(this.faceStyle)}`);
+      }
+      if (this.latent === null) parseSeed('seed', this.seed);
+      if (this.mixSeed !== null) parseSeed('mix-seed', this.mixSeed);
+    } catch (e) {
+      this.fail('invalid-attribute', (e as Error).message);
+      return;
+    }
+
+    let backend: BackendName;
+    try {
+      backend = await ensureBackend(backendPref);
+    } catch (e) {
+      if (!stale()) this.fail('backend-unavailable', (e as Error).message);
+      return;
+    }
+    if (stale()) return;
+
+    const url = resolveStyle(this.faceStyle);
+    const t0 = performance.now();
+    let newModel = false;
+    if (url !== this.modelUrl || !this.generator) {
+      let gen: Generator;
+      try {
+        gen = await acquireModel(url, (fraction) => {
+          if (stale()) return;
+          this.progress = fraction;
+          emit(this, 'blaze-face-progress', { fraction });
+        });
+      } catch (e) {
+        if (!stale()) this.fail('model-load', (e as Error).message);
+        return;
+      }
+      if (stale()) {
+        releaseModel(url); // a newer request won: drop what this one loaded
+        return;
+      }
+      if (this.modelUrl) releaseModel(this.modelUrl);
+      this.generator = gen;
+      this.modelUrl = url;
+      newModel = true;
+    }
+    const gen = this.generator!;
+    const arch = gen.manifest.architecture;
+
+    let z: Float32Array;
+    let mixZ: Float32Array | undefined;
+    let mixLayer: number | undefined;
+    try {
+      z = this.latent !== null ? parseLatent(this.latent, arch.zDim) : seedToZ(this.seed, arch.zDim);
+      if (this.mixSeed !== null) {
+        mixZ = seedToZ(this.mixSeed, arch.zDim);
+        mixLayer = this.mixLayer === null ? Math.floor(arch.numWs / 2) : parseMixLayer(this.mixLayer, arch.numWs);
+      }
+    } catch (e) {
+      this.fail('invalid-attribute', (e as Error).message);
+      return;
+    }
+
+    const t1 = performance.now();
+    try {
+      await this.draw(gen, { z, truncation, mixZ, mixLayer });
+    } catch (e) {
+      if (!stale()) this.fail(backend === 'webgpu' ? 'device-lost' : 'backend-unavailable', (e as Error).message);
+      return;
+    }
+    const now = performance.now();
+    this.activeBackend = backend;
+    emit(this, 'blaze-face-render', { ms: now - t1, backend });
+    if (newModel) {
+      emit(this, 'blaze-face-load', { style: this.faceStyle, backend, resolution: gen.resolution, loadMs: now - t0 });
+    }
+  }
+
+  /**
+   * Generates on the backend and copies the face into the 2d face canvas: one readback of R x R x 4 bytes per
+   * new face. A WebGPU canvas would avoid it, but in Chromium 156 (SwiftShader, headless) using a WebGPU
+   * canvas context breaks every later buffer map on the device, so the tested path is this one.
+   */
+  private async draw(gen: Generator, req: Parameters<Generator['generate']>[0]): Promise<void> {
+    const face = gen.generate(req);
+    const straight = unpremultiply(face);
+    face.dispose();
+    try {
+      await tf.browser.toPixels(straight, this.faceCanvas);
+    } finally {
+      straight.dispose();
+    }
+    this.hasFace = true;
+    this.paint();
+  }
+
+  /** Copies the face into the visible canvas at its CSS size x devicePixelRatio. */
+  private paint(): void {
+    const c = this.canvas;
+    if (!c || !this.hasFace) return;
+    const w = Math.max(1, Math.round(c.clientWidth * devicePixelRatio));
+    const h = Math.max(1, Math.round(c.clientHeight * devicePixelRatio));
+    if (c.width !== w || c.height !== h) {
+      c.width = w;
+      c.height = h;
+    }
+    const ctx = c.getContext('2d')!;
+    ctx.clearRect(0, 0, w, h);
+    ctx.imageSmoothingQuality = 'high';
+    ctx.drawImage(this.faceCanvas, 0, 0, w, h);
+  }
+
+  protected override render() {
+    return html`
+      <div class="base" part="base">
+        <canvas part="canvas"></canvas>
+        ${this.hasFace ? nothing : html`
+          <div class="placeholder" part="placeholder" role="progressbar" aria-label="Loading face"
+               aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.round(this.progress * 100)}>
+            <div class="progress"><div class="bar" style="width: ${(this.progress * 100).toFixed(1)}%"></div></div>
+          </div>`}
+      </div>`;
+  }
+}

@@ -1,0 +1,42 @@
+/** The element's events: typed, bubbling and composed. */
+import type { BackendName } from '../core/defaults.js';
+
+export interface BlazeFaceLoadDetail {
+  style: string;
+  backend: BackendName;
+  resolution: number;
+  loadMs: number;
+}
+export interface BlazeFaceRenderDetail {
+  ms: number;
+  backend: BackendName;
+}
+export type BlazeFaceErrorType = 'model-load' | 'invalid-attribute' | 'backend-unavailable' | 'device-lost';
+export interface BlazeFaceErrorDetail {
+  type: BlazeFaceErrorType;
+  message: string;
+}
+export interface BlazeFaceProgressDetail {
+  /** fraction of the model's weight bytes received, 0..1 */
+  fraction: number;
+}
+
+export type BlazeFaceLoadEvent = CustomEvent<BlazeFaceLoadDetail>;
+export type BlazeFaceRenderEvent = CustomEvent<BlazeFaceRenderDetail>;
+export type BlazeFaceErrorEvent = CustomEvent<BlazeFaceErrorDetail>;
+export type BlazeFaceProgressEvent = CustomEvent<BlazeFaceProgressDetail>;
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'blaze-face-load': BlazeFaceLoadEvent;
+    'blaze-face-render': BlazeFaceRenderEvent;
+    'blaze-face-error': BlazeFaceErrorEvent;
+    'blaze-face-progress': BlazeFaceProgressEvent;
+  }
+}
+
+export function emit<K extends 'blaze-face-load' | 'blaze-face-render' | 'blaze-face-error' | 'blaze-face-progress'>(
+  target: EventTarget, name: K, detail: GlobalEventHandlersEventMap[K]['detail'],
+): void {
+  target.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+}

@@ -1,0 +1,191 @@
+import { expect } from '@esm-bundle/chai';
+import { tf, modelRefCounts } from '../dist/blaze-face.js';
+import { cleanup, diffStats, makeFace, next, pngPixels, premultiply } from './helpers.js';
+
+const MODEL = new URL('../models/toon/', import.meta.url);
+
+async function goldens() {
+  const g = await (await fetch(new URL('goldens/goldens.json', MODEL))).json();
+  return g.cases as { seed: number; truncation?: number; mixSeed?: number; mixLayer?: number; file: string }[];
+}
+
+async function shown(el: HTMLElement & { capture(): Promise<Blob> }) {
+  return pngPixels(await el.capture());
+}
+
+describe('<blaze-face> on the default backend', () => {
+  afterEach(cleanup);
+
+  it('loads, draws a face and reports it', async () => {
+    const el = makeFace({ seed: '42' });
+    const load = await next(el, 'blaze-face-load');
+    expect(load.detail.style).to.equal('toon');
+    expect(load.detail.resolution).to.equal(128);
+    expect(load.detail.backend).to.equal('webgpu');
+    expect(load.detail.loadMs).to.be.greaterThan(0);
+    expect(el.backendName).to.equal('webgpu');
+    const px = await shown(el);
+    expect([px.width, px.height]).to.deep.equal([128, 128]);
+    // a face: opaque in the middle, transparent in a corner
+    expect(px.data[(64 * 128 + 64) * 4 + 3]).to.be.greaterThan(200);
+    expect(px.data[3]).to.be.lessThan(40);
+    const placeholder = el.shadowRoot!.querySelector('[part=placeholder]');
+    expect(placeholder).to.equal(null);
+  });
+
+  it('matches the Python goldens (mean <= 2/255, max <= 16/255)', async () => {
+    for (const c of await goldens()) {
+      const attrs: Record<string, string> = { seed: String(c.seed) };
+      if (c.truncation !== undefined) attrs.truncation = String(c.truncation);
+      if (c.mixSeed !== undefined) attrs['mix-seed'] = String(c.mixSeed);
+      if (c.mixLayer !== undefined) attrs['mix-layer'] = String(c.mixLayer);
+      const el = makeFace(attrs);
+      await next(el, 'blaze-face-render');
+      const got = premultiply((await shown(el)).data);
+      const want = new Uint8Array(await (await fetch(new URL(c.file, MODEL))).arrayBuffer());
+      const d = diffStats(got, want);
+      expect(d.mean, `${c.file} mean`).to.be.at.most(2);
+      expect(d.max, `${c.file} max`).to.be.at.most(16);
+      el.remove();
+    }
+  });
+
+  it('gives identical pixels for the same seed and different ones for another', async () => {
+    const a = makeFace({ seed: '5' });
+    const b = makeFace({ seed: '5' });
+    const c = makeFace({ seed: '6' });
+    await Promise.all([next(a, 'blaze-face-render'), next(b, 'blaze-face-render'), next(c, 'blaze-face-render')]);
+    const [pa, pb, pc] = await Promise.all([shown(a), shown(b), shown(c)]);
+    expect(diffStats(pa.data, pb.data).max).to.equal(0);
+    expect(diffStats(pa.data, pc.data).mean).to.be.greaterThan(1);
+  });
+
+  it('takes a latent, which wins over the seed', async () => {
+    const el = makeFace({ seed: '5' });
+    await next(el, 'blaze-face-render');
+    const before = await shown(el);
+    const z = Array.from({ length: 64 }, (_, i) => Math.sin(i * 1.7).toFixed(3)).join(',');
+    el.setAttribute('latent', z);
+    await next(el, 'blaze-face-render');
+    expect(diffStats(before.data, (await shown(el)).data).mean).to.be.greaterThan(1);
+    el.seed = 9; // ignored while a latent is set
+    await next(el, 'blaze-face-render');
+    const withLatent = await shown(el);
+    el.removeAttribute('latent');
+    await next(el, 'blaze-face-render');
+    expect(diffStats(withLatent.data, (await shown(el)).data).mean).to.be.greaterThan(1);
+  });
+
+  const bad: [string, string, RegExp][] = [
+    ['latent', '1,2,3', /latent: expected 64 comma-separated numbers, got 3/],
+    ['latent', Array(64).fill('0').map((v, i) => (i === 10 ? 'NaN' : v)).join(','), /index 10, got "NaN"/],
+    ['truncation', '-0.5', /truncation: expected a number in \[0, 1\], got -0.5/],
+    ['truncation', 'abc', /truncation: expected a number in \[0, 1\], got NaN/],
+    ['seed', '-3', /seed: expected an integer/],
+    ['mix-layer', '99', /mix-layer: expected an integer in \[0, 9\], got 99/],
+    ['face-style', 'no-such-style', /face-style: expected one of toon or a model.json URL, got "no-such-style"/],
+    ['backend', 'metal', /backend: expected one of auto, webgpu, webgl, wasm, cpu, got "metal"/],
+    ['loading', 'soon', /loading: expected "eager" or "lazy", got "soon"/],
+  ];
+  for (const [name, value, message] of bad) {
+    it(`reports ${name}="${value.slice(0, 20)}" and keeps the last face`, async () => {
+      const el = makeFace({ seed: '11', 'mix-seed': '3' });
+      await next(el, 'blaze-face-render');
+      const before = await shown(el);
+      const err = next(el, 'blaze-face-error');
+      el.setAttribute(name, value);
+      const e = await err;
+      expect(e.detail.type).to.equal('invalid-attribute');
+      expect(e.detail.message).to.match(message);
+      expect(e.bubbles && e.composed).to.equal(true);
+      expect(diffStats(before.data, (await shown(el)).data).max).to.equal(0);
+    });
+  }
+
+  it('reports a model URL that 404s as model-load and keeps the face', async () => {
+    const el = makeFace({ seed: '11' });
+    await next(el, 'blaze-face-render');
+    const before = await shown(el);
+    const err = next(el, 'blaze-face-error');
+    el.setAttribute('face-style', '/no/such/model.json');
+    const e = await err;
+    expect(e.detail.type).to.equal('model-load');
+    expect(e.detail.message).to.match(/expected HTTP 200, got 404/);
+    expect(diffStats(before.data, (await shown(el)).data).max).to.equal(0);
+    // and it recovers when given a good style again, without reloading the model it kept
+    el.setAttribute('face-style', 'toon');
+    el.seed = 12;
+    await next(el, 'blaze-face-render');
+  });
+
+  it('leaks no tensor over 50 generations, and frees the model on removal', async () => {
+    const start = tf.memory().numTensors;
+    const el = makeFace({ seed: '0' });
+    await next(el, 'blaze-face-render');
+    const loaded = tf.memory().numTensors;
+    expect(loaded).to.be.greaterThan(start); // the weights
+    for (let i = 1; i <= 50; i++) {
+      const r = next(el, 'blaze-face-render');
+      el.seed = i;
+      await r;
+    }
+    expect(tf.memory().numTensors).to.equal(loaded);
+    el.remove();
+    await new Promise((r) => setTimeout(r, 1500)); // the release delay (DEFAULTS.releaseDelayMs)
+    expect(tf.memory().numTensors).to.equal(start);
+    expect(Object.keys(modelRefCounts())).to.have.length(0);
+  });
+
+  it('shares one copy of the model between elements', async () => {
+    const start = tf.memory().numTensors;
+    const a = makeFace({ seed: '1' });
+    await next(a, 'blaze-face-render');
+    const one = tf.memory().numTensors - start;
+    const b = makeFace({ seed: '2' });
+    await next(b, 'blaze-face-render');
+    expect(tf.memory().numTensors - start).to.equal(one);
+    expect(Object.values(modelRefCounts())).to.deep.equal([2]);
+    a.remove();
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(Object.values(modelRefCounts())).to.deep.equal([1]);
+    expect(tf.memory().numTensors - start).to.equal(one); // b still uses it
+  });
+
+  it('lets the latest change win', async () => {
+    const el = makeFace({ seed: '1' });
+    const renders: number[] = [];
+    el.addEventListener('blaze-face-render', () => renders.push(el.seed));
+    await next(el, 'blaze-face-load');
+    el.seed = 2;
+    el.seed = 3;
+    await new Promise((r) => requestAnimationFrame(r));
+    el.seed = 4;
+    await next(el, 'blaze-face-render');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(renders[renders.length - 1]).to.equal(4);
+    const last = makeFace({ seed: '4' });
+    await next(last, 'blaze-face-render');
+    expect(diffStats((await shown(el)).data, (await shown(last)).data).max).to.equal(0);
+  });
+
+  it('captures a PNG with alpha, and refuses before the first face', async () => {
+    const el = makeFace({ seed: '3', loading: 'lazy', style: 'position:absolute; top: 5000px' });
+    let refused = '';
+    await el.capture().catch((e: Error) => (refused = e.message));
+    expect(refused).to.match(/expected a drawn face/);
+    el.style.top = '0';
+    await next(el, 'blaze-face-render');
+    const blob = await el.capture();
+    expect(blob.type).to.equal('image/png');
+  });
+
+  it('randomize() shows a new face', async () => {
+    const el = makeFace({ seed: '3' });
+    await next(el, 'blaze-face-render');
+    const before = await shown(el);
+    el.randomize();
+    await next(el, 'blaze-face-render');
+    expect(el.seed).to.not.equal(3);
+    expect(diffStats(before.data, (await shown(el)).data).mean).to.be.greaterThan(1);
+  });
+});

@@ -1,0 +1,70 @@
+import type { BlazeFaceElement } from '../dist/blaze-face.js';
+
+/** A fresh element in the document; removed by `cleanup()`. */
+export function makeFace(attrs: Record<string, string> = {}): BlazeFaceElement {
+  const el = document.createElement('blaze-face') as BlazeFaceElement;
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  document.body.append(el);
+  return el;
+}
+
+/** Removes every element and waits out the release delay, so the next test starts with no model loaded. */
+export async function cleanup(): Promise<void> {
+  document.querySelectorAll('blaze-face').forEach((e) => e.remove());
+  await new Promise((r) => setTimeout(r, 1200)); // > DEFAULTS.releaseDelayMs
+}
+
+/** Resolves with the next event of that name (rejects after `ms`, naming the event). */
+export function next<K extends keyof GlobalEventHandlersEventMap>(
+  target: EventTarget, name: K, ms = 60000,
+): Promise<GlobalEventHandlersEventMap[K]> {
+  return new Promise((resolve, reject) => {
+    const errors: string[] = [];
+    const onError = (e: Event) => errors.push(JSON.stringify((e as CustomEvent).detail));
+    if (name !== 'blaze-face-error') target.addEventListener('blaze-face-error', onError);
+    const timer = setTimeout(() => {
+      target.removeEventListener('blaze-face-error', onError);
+      reject(new Error(`no ${name} within ${ms} ms; errors meanwhile: ${errors.join(' ') || 'none'}`));
+    }, ms);
+    target.addEventListener(name, (e) => {
+      clearTimeout(timer);
+      target.removeEventListener('blaze-face-error', onError);
+      resolve(e as GlobalEventHandlersEventMap[K]);
+    }, { once: true });
+  });
+}
+
+/** Decoded pixels of a PNG blob: straight RGBA8. */
+export async function pngPixels(blob: Blob): Promise<{ data: Uint8ClampedArray; width: number; height: number }> {
+  const bmp = await createImageBitmap(blob, { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
+  const c = new OffscreenCanvas(bmp.width, bmp.height);
+  const ctx = c.getContext('2d')!;
+  ctx.drawImage(bmp, 0, 0);
+  const img = ctx.getImageData(0, 0, bmp.width, bmp.height);
+  bmp.close();
+  return { data: img.data, width: img.width, height: img.height };
+}
+
+/** Straight -> premultiplied, rounded, for comparing with premultiplied goldens. */
+export function premultiply(d: Uint8ClampedArray): Uint8Array {
+  const out = new Uint8Array(d.length);
+  for (let i = 0; i < d.length; i += 4) {
+    const a = d[i + 3] / 255;
+    out[i] = Math.round(d[i] * a);
+    out[i + 1] = Math.round(d[i + 1] * a);
+    out[i + 2] = Math.round(d[i + 2] * a);
+    out[i + 3] = d[i + 3];
+  }
+  return out;
+}
+
+export function diffStats(a: ArrayLike<number>, b: ArrayLike<number>): { mean: number; max: number } {
+  let sum = 0;
+  let max = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i] - b[i]);
+    sum += d;
+    if (d > max) max = d;
+  }
+  return { mean: sum / a.length, max };
+}

@@ -1,0 +1,92 @@
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from training.evaluate import evaluate
+from training.export import export, write_goldens
+from training.model import CONFIGS, Generator
+from training.modelfile import ModelFormatError, load_generator, load_model
+from training.seeds import seeds_to_z
+
+from .conftest import REPO
+
+
+def _checkpoint(tmp_path, G):
+    path = tmp_path / "ckpt.pt"
+    torch.save({"G_ema": G.state_dict(), "step": 0, "config": "tiny"}, path)
+    return path
+
+
+@pytest.fixture()
+def tiny_generator():
+    torch.manual_seed(0)
+    G = Generator(CONFIGS["tiny"]).eval()
+    G.mapping.w_avg.normal_()
+    return G
+
+
+@pytest.mark.parametrize("dtype,tol", [("float32", 1e-5), ("float16", 2e-2)])
+def test_export_load_gives_the_same_output(tmp_path, tiny_generator, dtype, tol):
+    export(_checkpoint(tmp_path, tiny_generator), "toon", tmp_path / "m", dtype)
+    g = load_generator(tmp_path / "m")
+    z = torch.from_numpy(seeds_to_z(range(3), 32))
+    with torch.no_grad():
+        ref = tiny_generator(z, truncation=0.7)[-1]
+    assert (g(z, truncation=0.7) - ref).abs().max() < tol
+
+
+def test_model_json_records_what_the_browser_needs(tmp_path, tiny_generator):
+    export(_checkpoint(tmp_path, tiny_generator), "toon", tmp_path / "m")
+    m = json.loads((tmp_path / "m/model.json").read_text())
+    assert m["dtype"] == "float16" and m["resolution"] == 32
+    assert m["architecture"]["zDim"] == 32 and len(m["tensors"]) > 0
+    assert set(m["canonical"]) == {"leftEye", "rightEye", "mouth"}
+    assert m["data"]["licence"] == "Apache-2.0"
+    gold = json.loads((tmp_path / "m/goldens/goldens.json").read_text())
+    assert len(gold["cases"]) >= 3
+    raw = (tmp_path / "m" / gold["cases"][0]["file"]).read_bytes()
+    assert len(raw) == 32 * 32 * 4
+
+
+def test_a_corrupted_weight_file_is_refused(tmp_path, tiny_generator):
+    export(_checkpoint(tmp_path, tiny_generator), "toon", tmp_path / "m")
+    w = bytearray((tmp_path / "m/weights.bin").read_bytes())
+    w[100] ^= 0xFF
+    (tmp_path / "m/weights.bin").write_bytes(bytes(w))
+    with pytest.raises(ModelFormatError, match="sha256"):
+        load_model(tmp_path / "m")
+
+
+def test_evaluate_on_a_tiny_model(tmp_path, tiny_generator):
+    export(_checkpoint(tmp_path, tiny_generator), "toon", tmp_path / "m")
+    r = evaluate(tmp_path / "m", range(1_000_000, 1_000_008), grid=tmp_path / "grid.png")
+    assert r["n"] == 8 and r["resolution"] == 32
+    assert 0 < r["psnr"] < 40 and -1 <= r["ssim"] <= 1 and 0 <= r["alpha_iou"] <= 1
+    assert (tmp_path / "grid.png").stat().st_size > 0
+
+
+def test_evaluate_scores_a_perfect_copy_as_perfect():
+    from training.evaluate import alpha_iou, psnr, ssim
+    x = torch.rand(2, 4, 32, 32)
+    assert torch.isinf(psnr(x[:, :3], x[:, :3])).all() or (psnr(x[:, :3], x[:, :3]) >= 99).all()
+    assert torch.allclose(ssim(x[:, :3], x[:, :3]), torch.ones(2))
+    assert torch.allclose(alpha_iou(x, x), torch.ones(2))
+
+
+SHIPPED = sorted(p.parent for p in (REPO / "models").glob("*/model.json"))
+
+
+@pytest.mark.parametrize("model_dir", SHIPPED, ids=[p.name for p in SHIPPED])
+def test_shipped_goldens_are_reproduced(model_dir, tmp_path):
+    """The committed goldens come from the committed weights (no stale goldens)."""
+    import shutil
+    copy = tmp_path / model_dir.name
+    shutil.copytree(model_dir, copy)
+    write_goldens(copy)
+    gold = json.loads((model_dir / "goldens/goldens.json").read_text())
+    for case in gold["cases"]:
+        a = np.frombuffer((model_dir / case["file"]).read_bytes(), np.uint8).astype(int)
+        b = np.frombuffer((copy / case["file"]).read_bytes(), np.uint8).astype(int)
+        assert np.abs(a - b).max() <= 1, case

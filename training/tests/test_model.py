@@ -1,0 +1,69 @@
+import pytest
+import torch
+
+from training.model import CONFIGS, Generator, depth_to_space
+
+
+@pytest.mark.parametrize("name", sorted(CONFIGS))
+def test_every_head_has_the_right_shape(name):
+    cfg = CONFIGS[name]
+    g = Generator(cfg).eval()
+    with torch.no_grad():
+        outs = g(torch.randn(1, cfg.z_dim), all_heads=True)
+    assert len(outs) == cfg.num_blocks
+    for i, o in enumerate(outs):
+        r = 4 * cfg.block_resolution(i)  # each head works at 4x its block
+        assert o.shape == (1, 4, r, r)
+    assert outs[-1].shape[-1] == cfg.resolution
+    assert cfg.block_resolution(cfg.num_blocks - 1) == cfg.resolution // 4  # blocks at 1/4 resolution
+
+
+def test_inference_runs_only_the_last_head():
+    cfg = CONFIGS["tiny"]
+    g = Generator(cfg).eval()
+    calls = []
+    for i, h in enumerate(g.heads):
+        h.register_forward_hook(lambda m, inp, out, i=i: calls.append(i))
+    with torch.no_grad():
+        outs = g(torch.randn(2, cfg.z_dim))
+    assert calls == [cfg.num_blocks - 1]
+    assert len(outs) == 1
+    calls.clear()
+    with torch.no_grad():
+        g(torch.randn(2, cfg.z_dim), all_heads=True)
+    assert calls == list(range(cfg.num_blocks))
+
+
+def test_depth_to_space_uses_tensorflow_channel_order():
+    # channel (i*r + j)*C + c lands at pixel offset (i, j) of channel c
+    x = torch.arange(8.0).view(1, 8, 1, 1)  # C = 2, r = 2
+    y = depth_to_space(x)
+    assert y[0, 0].tolist() == [[0.0, 2.0], [4.0, 6.0]]
+    assert y[0, 1].tolist() == [[1.0, 3.0], [5.0, 7.0]]
+
+
+def test_truncation_zero_gives_the_average_style():
+    cfg = CONFIGS["tiny"]
+    g = Generator(cfg).eval()
+    g.mapping.w_avg.normal_()
+    with torch.no_grad():
+        ws = g.ws_from(torch.randn(3, cfg.z_dim), truncation=0.0)
+    assert torch.allclose(ws, g.mapping.w_avg.expand_as(ws))
+
+
+def test_style_mixing_switches_at_the_layer():
+    cfg = CONFIGS["tiny"]
+    g = Generator(cfg).eval()
+    z1, z2 = torch.randn(1, cfg.z_dim), torch.randn(1, cfg.z_dim)
+    with torch.no_grad():
+        ws = g.ws_from(z1, mix_z=z2, mix_layer=2)
+        w1, w2 = g.mapping(z1), g.mapping(z2)
+    assert torch.allclose(ws[0, :2], w1.expand(2, -1))
+    assert torch.allclose(ws[0, 2:], w2.expand(cfg.num_ws - 2, -1))
+
+
+def test_flops_command_counts_inference_only():
+    g = Generator(CONFIGS["toon128"])
+    f = g.inference_flops()
+    assert f["total"] == f["mapping"] + f["synthesis"] + f["head"]
+    assert g.inference_parameters() < sum(p.numel() for p in g.parameters())
