@@ -1,0 +1,102 @@
+import { seedToZ } from '../dist/blaze-face.js';
+
+const $ = (id) => document.getElementById(id);
+const face = $('face');
+
+function log(text) {
+  const li = document.createElement('li');
+  li.textContent = text;
+  $('log').prepend(li);
+  while ($('log').children.length > 30) $('log').lastChild.remove();
+}
+
+face.addEventListener('blaze-face-load', (e) => {
+  $('backend').textContent = `${e.detail.backend}, ${e.detail.resolution} px`;
+  log(`load: ${e.detail.style} on ${e.detail.backend} in ${e.detail.loadMs.toFixed(0)} ms`);
+});
+face.addEventListener('blaze-face-render', (e) => {
+  $('timing').textContent = `${e.detail.ms.toFixed(1)} ms / face`;
+});
+face.addEventListener('blaze-face-error', (e) => log(`error (${e.detail.type}): ${e.detail.message}`));
+
+function snippet() {
+  const attrs = ['seed', 'truncation', 'face-style', 'mix-seed', 'mix-layer']
+    .filter((a) => face.hasAttribute(a))
+    .map((a) => `${a}="${face.getAttribute(a)}"`);
+  $('snippet').textContent =
+    `<script type="module" src="blaze-face/dist/blaze-face.js"></script>\n<blaze-face ${attrs.join(' ')}></blaze-face>`;
+}
+
+function bindRange(id, attr, format = (v) => v) {
+  $(id).addEventListener('input', () => {
+    face.setAttribute(attr, $(id).value);
+    $(`${id.replace('-', '')}-out`).textContent = format($(id).value);
+    snippet();
+  });
+}
+bindRange('seed', 'seed');
+bindRange('truncation', 'truncation', (v) => Number(v).toFixed(2));
+bindRange('mix-seed', 'mix-seed');
+bindRange('mix-layer', 'mix-layer');
+
+$('mix').addEventListener('change', () => {
+  const on = $('mix').checked;
+  $('mix-seed').disabled = $('mix-layer').disabled = !on;
+  if (on) {
+    face.setAttribute('mix-seed', $('mix-seed').value);
+    face.setAttribute('mix-layer', $('mix-layer').value);
+  } else {
+    face.removeAttribute('mix-seed');
+    face.removeAttribute('mix-layer');
+  }
+  snippet();
+});
+$('style').addEventListener('change', () => { face.setAttribute('face-style', $('style').value); snippet(); });
+$('randomize').addEventListener('click', () => {
+  face.randomize();
+  $('seed').value = String(face.seed % 10000);
+  $('seed-out').textContent = String(face.seed);
+  snippet();
+});
+$('copy').addEventListener('click', () => navigator.clipboard?.writeText($('snippet').textContent));
+
+// Animate: walk the latent space along a great circle between random seeds, one new face per drawn frame,
+// so the frame rate shown is what this device sustains.
+let animating = false;
+async function animate() {
+  const zDim = 64;
+  let a = seedToZ(Math.floor(Math.random() * 1e6), zDim);
+  let b = seedToZ(Math.floor(Math.random() * 1e6), zDim);
+  let t = 0;
+  let frames = 0;
+  let since = performance.now();
+  while (animating) {
+    const theta = (t * Math.PI) / 2;
+    const z = a.map((v, i) => v * Math.cos(theta) + b[i] * Math.sin(theta));
+    const drawn = new Promise((r) => face.addEventListener('blaze-face-render', r, { once: true }));
+    face.setAttribute('latent', Array.from(z, (v) => v.toFixed(4)).join(','));
+    await drawn;
+    await new Promise((r) => requestAnimationFrame(r));
+    frames++;
+    const now = performance.now();
+    if (now - since > 1000) {
+      $('fps').textContent = `${((frames * 1000) / (now - since)).toFixed(1)} fps`;
+      frames = 0;
+      since = now;
+    }
+    t += 0.02;
+    if (t >= 1) {
+      t = 0;
+      a = b;
+      b = seedToZ(Math.floor(Math.random() * 1e6), zDim);
+    }
+  }
+  face.removeAttribute('latent');
+  $('fps').textContent = '';
+}
+$('animate').addEventListener('change', () => {
+  animating = $('animate').checked;
+  if (animating) animate();
+});
+
+snippet();

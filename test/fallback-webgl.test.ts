@@ -1,0 +1,31 @@
+import { expect } from '@esm-bundle/chai';
+import '../dist/blaze-face.js';
+import { cleanup, diffStats, makeFace, next, pngPixels, premultiply } from './helpers.js';
+
+// This page has no WebGPU: `auto` must fall back to WebGL and still match the goldens.
+Object.defineProperty(navigator, 'gpu', { value: undefined, configurable: true });
+
+describe('<blaze-face> without WebGPU', () => {
+  afterEach(cleanup);
+
+  it('falls back to webgl and matches the goldens', async () => {
+    const el = makeFace({ seed: '42' });
+    const load = await next(el, 'blaze-face-load');
+    expect(load.detail.backend).to.equal('webgl');
+    const got = premultiply((await pngPixels(await el.capture())).data);
+    const want = new Uint8Array(await (await fetch(new URL('../models/toon/goldens/seed-42.rgba', import.meta.url))).arrayBuffer());
+    const d = diffStats(got, want);
+    expect(d.mean).to.be.at.most(2);
+    expect(d.max).to.be.at.most(16);
+  });
+
+  it('refuses an explicit webgpu request with backend-unavailable, keeping the face', async () => {
+    const el = makeFace({ seed: '42' });
+    await next(el, 'blaze-face-render');
+    const err = next(el, 'blaze-face-error');
+    el.backend = 'webgpu';
+    const e = await err;
+    expect(e.detail.type).to.equal('backend-unavailable');
+    expect(e.detail.message).to.match(/expected "webgl" \(the page's backend, chosen first\) or "auto", got "webgpu"/);
+  });
+});

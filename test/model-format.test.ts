@@ -1,0 +1,65 @@
+import { expect } from '@esm-bundle/chai';
+import { validateManifest, loadModel, ModelLoadError, modelRefCounts } from '../dist/blaze-face.js';
+import { cleanup, makeFace, next } from './helpers.js';
+
+const MODEL_URL = new URL('../models/toon/model.json', import.meta.url).href;
+
+async function manifest() {
+  return (await fetch(MODEL_URL)).json();
+}
+
+describe('model format validation', () => {
+  afterEach(cleanup);
+
+  it('accepts the shipped model', async () => {
+    const m = validateManifest(await manifest());
+    expect(m.name).to.equal('toon');
+    const loaded = await loadModel(MODEL_URL);
+    expect(loaded.weights.size).to.equal(m.tensors.length);
+    for (const [, t] of loaded.weights) expect(t.data.every(Number.isFinite)).to.equal(true);
+  });
+
+  const cases: [string, (m: any) => void, RegExp][] = [
+    ['another format version', (m) => { m.formatVersion = 2; }, /formatVersion: expected 1, got 2/],
+    ['an unknown dtype', (m) => { m.dtype = 'int8'; }, /dtype: expected "float16" or "float32", got "int8"/],
+    ['a wrong tensor shape', (m) => { m.tensors[0].shape = [1, 2]; }, /tensor mapping.0.weight shape: expected \[64,256\], got \[1,2\]/],
+    ['a missing tensor', (m) => { m.tensors.pop(); }, /tensors: expected exactly the tensors of the architecture, got .*missing/],
+    ['an inconsistent resolution', (m) => { m.resolution = 256; }, /resolution: expected 128/],
+    ['a bad sha256', (m) => { m.weightFiles[0].sha256 = 'xyz'; }, /weightFiles entry: expected \{path, byteLength, sha256/],
+  ];
+  for (const [what, mutate, message] of cases) {
+    it(`refuses ${what} with a message`, async () => {
+      const m = await manifest();
+      mutate(m);
+      expect(() => validateManifest(m)).to.throw(ModelLoadError, message);
+    });
+  }
+
+  it('catches a corrupted weight file by its sha256, in the element, and keeps the face', async () => {
+    const el = makeFace({ seed: '8', 'face-style': 'toon' });
+    await next(el, 'blaze-face-render');
+    const realFetch = window.fetch;
+    // Serve the same model under another URL with one flipped byte in its weights.
+    window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (url.includes('/corrupt/')) {
+        const res = await realFetch(url.replace('/corrupt/', '/models/toon/'), init);
+        if (!url.endsWith('weights.bin')) return res;
+        const bytes = new Uint8Array(await res.arrayBuffer());
+        bytes[1234] ^= 0xff;
+        return new Response(bytes, { status: 200 });
+      }
+      return realFetch(input, init);
+    };
+    try {
+      const err = next(el, 'blaze-face-error');
+      el.setAttribute('face-style', new URL('/corrupt/model.json', location.href).href);
+      const e = await err;
+      expect(e.detail.type).to.equal('model-load');
+      expect(e.detail.message).to.match(/weight file weights.bin sha256: expected [0-9a-f]{64}, got "[0-9a-f]{64}"/);
+      expect(Object.keys(modelRefCounts()).some((k) => k.includes('/corrupt/'))).to.equal(false);
+    } finally {
+      window.fetch = realFetch;
+    }
+  });
+});

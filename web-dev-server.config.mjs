@@ -1,0 +1,8 @@
+// `npm start`: serves the package folder as it is (the demo imports the built dist/blaze-face.js).
+export default {
+  rootDir: '.',
+  port: 8000,
+  appIndex: 'demo/index.html',
+  open: false,
+  watch: false,
+};
