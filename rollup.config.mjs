@@ -21,16 +21,22 @@ const copyWasm = () => ({
   },
 });
 
+// BLAZE_FACE_SIZE=1: our own code only (tfjs external), to report the bundle size without tfjs.
+const sizeOnly = !!process.env.BLAZE_FACE_SIZE;
+
 export default {
   input: 'src/index.ts',
-  output: { file: 'dist/blaze-face.js', format: 'es', sourcemap: true },
+  output: sizeOnly
+    ? { file: 'dist/size/blaze-face.no-tfjs.js', format: 'es' }
+    : { file: 'dist/blaze-face.js', format: 'es', sourcemap: true },
+  external: sizeOnly ? (id) => id.startsWith('@tensorflow/') : [],
   plugins: [
     // tfjs-backend-wasm's per-file ESM imports CommonJS emscripten glue; its flat ESM build does not.
     alias('@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.fesm.js'),
     resolve({ browser: true }),
     commonjs(), // tfjs-core's dependencies (long, seedrandom) are CommonJS
     typescript({ tsconfig: './tsconfig.json', declaration: false, declarationDir: undefined, outDir: 'dist', sourceMap: true }),
-    copyWasm(),
+    ...(sizeOnly ? [] : [copyWasm()]),
   ],
   onwarn(w, warn) {
     if (w.code === 'THIS_IS_UNDEFINED' || w.code === 'CIRCULAR_DEPENDENCY') return; // inside tfjs

@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import '../dist/blaze-face.js';
-import { cleanup, diffStats, makeFace, next, pngPixels, premultiply } from './helpers.js';
+import { cleanup, diffFromGolden, makeFace, next } from './helpers.js';
 
 describe('<blaze-face backend="wasm">', () => {
   afterEach(cleanup);
@@ -9,9 +9,7 @@ describe('<blaze-face backend="wasm">', () => {
     const el = makeFace({ seed: '2024', backend: 'wasm' });
     const load = await next(el, 'blaze-face-load');
     expect(load.detail.backend).to.equal('wasm');
-    const got = premultiply((await pngPixels(await el.capture())).data);
-    const want = new Uint8Array(await (await fetch(new URL('../models/toon/goldens/seed-2024.rgba', import.meta.url))).arrayBuffer());
-    const d = diffStats(got, want);
+    const d = await diffFromGolden(el, 'goldens/seed-2024.rgba');
     expect(d.mean).to.be.at.most(2);
     expect(d.max).to.be.at.most(16);
   });

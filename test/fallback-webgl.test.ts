@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import '../dist/blaze-face.js';
-import { cleanup, diffStats, makeFace, next, pngPixels, premultiply } from './helpers.js';
+import { cleanup, diffFromGolden, makeFace, next } from './helpers.js';
 
 // This page has no WebGPU: `auto` must fall back to WebGL and still match the goldens.
 Object.defineProperty(navigator, 'gpu', { value: undefined, configurable: true });
@@ -12,9 +12,7 @@ describe('<blaze-face> without WebGPU', () => {
     const el = makeFace({ seed: '42' });
     const load = await next(el, 'blaze-face-load');
     expect(load.detail.backend).to.equal('webgl');
-    const got = premultiply((await pngPixels(await el.capture())).data);
-    const want = new Uint8Array(await (await fetch(new URL('../models/toon/goldens/seed-42.rgba', import.meta.url))).arrayBuffer());
-    const d = diffStats(got, want);
+    const d = await diffFromGolden(el, 'goldens/seed-42.rgba');
     expect(d.mean).to.be.at.most(2);
     expect(d.max).to.be.at.most(16);
   });

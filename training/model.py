@@ -53,7 +53,7 @@ class GeneratorConfig:
 
 CONFIGS = {
     # The shipped first style: small enough to train on two CPU cores.
-    "toon128": GeneratorConfig(resolution=128, z_dim=64, w_dim=256, mapping_layers=4,
+    "toon128": GeneratorConfig(resolution=128, z_dim=64, w_dim=256, mapping_layers=4, mapping_lr_mul=1.0,
                                channels=[256, 256, 128, 64], head_channels=[16, 8]),
     "r128": GeneratorConfig(resolution=128, z_dim=512, w_dim=512, mapping_layers=8,
                             channels=[256, 256, 128, 64], head_channels=[16, 8]),

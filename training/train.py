@@ -50,6 +50,7 @@ def parse_args(argv=None):
     p.add_argument("--batch", type=int, default=16, help="per process")
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--d-lr", type=float, default=2e-3)
+    p.add_argument("--beta1", type=float, default=0.0, help="Adam beta1 (0 as in StyleGAN2; 0.9 suits pure reconstruction)")
     p.add_argument("--grad-weight", type=float, default=1.0)
     p.add_argument("--adv-weight", type=float, default=0.02)
     p.add_argument("--fm-weight", type=float, default=0.5)
@@ -82,15 +83,19 @@ def train(args) -> dict:
     G = Generator(cfg).to(device)
     D = Discriminator(cfg.resolution).to(device)
     G_ema = copy.deepcopy(G).eval().requires_grad_(False)
-    opt_g = torch.optim.Adam(G.parameters(), lr=args.lr, betas=(0.0, 0.99))
-    opt_d = torch.optim.Adam(D.parameters(), lr=args.d_lr, betas=(0.0, 0.99))
+    opt_g = torch.optim.Adam(G.parameters(), lr=args.lr, betas=(args.beta1, 0.99))
+    opt_d = torch.optim.Adam(D.parameters(), lr=args.d_lr, betas=(args.beta1, 0.99))
     step = 0
     args.out.mkdir(parents=True, exist_ok=True)
     ckpt_path = args.out / "ckpt.pt"
     if args.resume and ckpt_path.exists():
         ck = torch.load(ckpt_path, map_location=device)
         G.load_state_dict(ck["G"]); D.load_state_dict(ck["D"]); G_ema.load_state_dict(ck["G_ema"])
-        opt_g.load_state_dict(ck["opt_g"]); opt_d.load_state_dict(ck["opt_d"])
+        if "opt_g" in ck:  # absent after a reparameterisation (training/reparam.py)
+            opt_g.load_state_dict(ck["opt_g"]); opt_d.load_state_dict(ck["opt_d"])
+            for opt, lr in ((opt_g, args.lr), (opt_d, args.d_lr)):  # this run's settings win over the saved ones
+                for group in opt.param_groups:
+                    group["lr"], group["betas"] = lr, (args.beta1, 0.99)
         step = ck["step"]
         rng = np.random.default_rng(args.seed + 1000 * rank + step)
         if rank == 0:
