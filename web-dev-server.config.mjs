@@ -2,7 +2,6 @@
 export default {
   rootDir: '.',
   port: 8000,
-  appIndex: 'demo/index.html',
   open: false,
   watch: false,
 };

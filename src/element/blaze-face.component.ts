@@ -76,6 +76,8 @@ export class BlazeFaceElement extends LitElement {
   private token = 0;
   private renderQueued = false;
   private visible = false;
+  /** A lazy element deferred its face until it nears the viewport. */
+  private waitingForVisibility = false;
   private intersection: IntersectionObserver | null = null;
   private resize: ResizeObserver | null = null;
   private releaseTimer: ReturnType<typeof setTimeout> | null = null;
@@ -100,7 +102,7 @@ export class BlazeFaceElement extends LitElement {
     this.stopLostWatch = onDeviceLost((message) => this.fail('device-lost', message));
     this.intersection = new IntersectionObserver((entries) => {
       this.visible = entries.some((e) => e.isIntersecting);
-      if (this.visible && !this.hasFace) this.queueFace();
+      if (this.visible && this.waitingForVisibility) this.queueFace();
     }, { rootMargin: '200px' });
     this.intersection.observe(this);
     this.queueFace();
@@ -166,7 +168,8 @@ export class BlazeFaceElement extends LitElement {
     let truncation: number;
     try {
       backendPref = parseBackend(this.backend);
-      if (parseLoading(this.loading) === 'lazy' && !this.visible) return;
+      this.waitingForVisibility = parseLoading(this.loading) === 'lazy' && !this.visible;
+      if (this.waitingForVisibility) return;
       truncation = parseTruncation(this.truncation);
       if (!(BUNDLED_STYLES as readonly string[]).includes(this.faceStyle) && looksLikeStyleName(this.faceStyle)) {
         throw new AttributeError(`face-style: expected one of ${BUNDLED_STYLES.join(', ')} or a model.json URL, got ${JSON.stringify(this.faceStyle)}`);
