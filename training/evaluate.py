@@ -21,15 +21,7 @@ from .data import parse_seeds
 from .modelfile import load_generator, to_unit_rgba
 from .seeds import seeds_to_z
 from .teachers import make_teacher
-from .visual import save_grid
-
-GREY = 0.5
-
-
-def composite(rgba01: torch.Tensor) -> torch.Tensor:
-    """premultiplied RGBA [0, 1] NCHW -> RGB over grey"""
-    return rgba01[:, :3] + (1 - rgba01[:, 3:4]) * GREY
-
+from .visual import over_grey, save_grid
 
 def psnr(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     mse = (a - b).pow(2).flatten(1).mean(1)
@@ -79,7 +71,7 @@ def evaluate(model_dir: Path, seeds: range, grid: Path | None = None, batch: int
         outs.append(to_unit_rgba(g(torch.from_numpy(z[i:i + batch]))))
     t_student = time.time() - t0
     student = torch.cat(outs)
-    ct, cs = composite(teacher_img), composite(student)
+    ct, cs = over_grey(teacher_img), over_grey(student)
     p, s, iou = psnr(cs, ct), ssim(cs, ct), alpha_iou(student, teacher_img)
     result = {
         "model": m["name"],

@@ -8,10 +8,17 @@ import torch
 from PIL import Image
 
 
+GREY = 0.5
+
+
+def over_grey(rgba01: torch.Tensor) -> torch.Tensor:
+    """Premultiplied RGBA [0, 1] NCHW -> RGB composited over mid grey."""
+    return rgba01[:, :3] + (1 - rgba01[:, 3:4]) * GREY
+
+
 def composite_grey(x: torch.Tensor) -> torch.Tensor:
-    """Model-space RGBA [-1, 1] (premultiplied) NCHW -> RGB [0, 1] composited over 0.5 grey."""
-    x = (x.clamp(-1, 1) + 1) / 2
-    return (x[:, :3] + (1 - x[:, 3:4]) * 0.5).clamp(0, 1)
+    """Model-space RGBA [-1, 1] (premultiplied) NCHW -> RGB [0, 1] composited over mid grey."""
+    return over_grey((x.clamp(-1, 1) + 1) / 2).clamp(0, 1)
 
 
 def save_grid(path: Path, teacher: torch.Tensor, student: torch.Tensor, cols: int = 8) -> None:

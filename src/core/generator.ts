@@ -29,10 +29,6 @@ export class Generator {
     for (const [name, { shape, data }] of model.weights) this.w.set(name, tf.tensor(data, shape, 'float32'));
   }
 
-  get numWs(): number {
-    return this.manifest.architecture.numWs;
-  }
-
   private t(name: string): tf.Tensor {
     const v = this.w.get(name);
     if (!v) throw new Error(`generator: no tensor ${name}`);

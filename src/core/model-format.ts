@@ -9,6 +9,7 @@ export const MODEL_FORMAT = 'blaze-face/generator';
 export const MODEL_FORMAT_VERSION = 1;
 
 export type WeightDtype = 'float16' | 'float32';
+const BYTES_PER_ELEMENT: Record<WeightDtype, number> = { float16: 2, float32: 4 };
 
 export interface Architecture {
   zDim: number;
@@ -128,7 +129,7 @@ export function validateManifest(m: unknown): ModelManifest {
   if (missing.length || extra.length) {
     fail('model.json tensors', `exactly the tensors of the architecture`, { missing, extra });
   }
-  const bytesPer = o.dtype === 'float16' ? 2 : 4;
+  const bytesPer = BYTES_PER_ELEMENT[o.dtype as WeightDtype];
   for (const [name, shape] of shapes) {
     const t = listed.get(name);
     if (JSON.stringify(t.shape) !== JSON.stringify(shape)) fail(`tensor ${name} shape`, JSON.stringify(shape), t.shape);
@@ -205,7 +206,7 @@ export async function loadModel(url: string, opts: LoadOptions = {}): Promise<Lo
   const weights = new Map<string, { shape: number[]; data: Float32Array }>();
   for (const t of manifest.tensors) {
     const n = t.shape.reduce((x, y) => x * y, 1);
-    const bytes = files[t.file].slice(t.byteOffset, t.byteOffset + n * (manifest.dtype === 'float16' ? 2 : 4));
+    const bytes = files[t.file].slice(t.byteOffset, t.byteOffset + n * BYTES_PER_ELEMENT[manifest.dtype]);
     const data = manifest.dtype === 'float16' ? halfToFloat(new Uint16Array(bytes)) : new Float32Array(bytes);
     weights.set(t.name, { shape: t.shape, data });
   }

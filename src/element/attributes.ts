@@ -3,7 +3,7 @@
  * what arrived. The element keeps its last good face when one throws.
  */
 import { BACKENDS, type BackendPreference, type LoadingMode } from '../core/defaults.js';
-import { MAX_SEED } from '../core/seed.js';
+import { MAX_SEED, isValidSeed } from '../core/seed.js';
 
 export class AttributeError extends Error {
   override name = 'AttributeError';
@@ -12,7 +12,7 @@ export class AttributeError extends Error {
 const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : String(v));
 
 export function parseSeed(name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > MAX_SEED) {
+  if (!isValidSeed(v)) {
     throw new AttributeError(`${name}: expected an integer in [0, ${MAX_SEED}], got ${show(v)}`);
   }
   return v;

@@ -90,3 +90,22 @@ def test_shipped_goldens_are_reproduced(model_dir, tmp_path):
         a = np.frombuffer((model_dir / case["file"]).read_bytes(), np.uint8).astype(int)
         b = np.frombuffer((copy / case["file"]).read_bytes(), np.uint8).astype(int)
         assert np.abs(a - b).max() <= 1, case
+
+
+def test_reparam_changes_the_mapping_lr_multiplier_but_not_the_output(tmp_path, tiny_generator):
+    from dataclasses import replace
+
+    from training import model as model_module
+    from training.reparam import reparam
+
+    ckpt = _checkpoint(tmp_path, tiny_generator)
+    ck = torch.load(ckpt)
+    ck["G"] = dict(ck["G_ema"])  # a separate dict, as in real checkpoints
+    torch.save(ck, ckpt)
+    reparam(ckpt, old=CONFIGS["tiny"].mapping_lr_mul, new=1.0)
+    G = Generator(replace(CONFIGS["tiny"], mapping_lr_mul=1.0)).eval()
+    G.load_state_dict(torch.load(ckpt)["G_ema"])
+    z = torch.from_numpy(seeds_to_z(range(3), 32))
+    with torch.no_grad():
+        assert torch.allclose(G(z)[-1], tiny_generator(z)[-1], atol=1e-5)
+    assert model_module.CONFIGS["tiny"].mapping_lr_mul != 1.0  # the test really changed the multiplier
