@@ -1,6 +1,7 @@
 // Headless Chromium from the system (CHROME_PATH or /usr/bin/chromium), with SwiftShader WebGPU; no network.
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { buildClip } from './scripts/fake-camera.mjs';
 
 export const CHROMIUM_ARGS = [
   '--headless=new',
@@ -17,8 +18,25 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
+/** Chromium's fake camera, playing a Y4M clip made from a real photo (scripts/fake-camera.mjs). */
+export const fakeCameraArgs = (clip) => [
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  `--use-file-for-fake-video-capture=${buildClip(clip)}`,
+];
+
+const chromium = (extraArgs = []) => chromeLauncher({
+  launchOptions: {
+    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+    headless: true,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
+  },
+});
+
 export default {
-  files: ['test/**/*.test.ts'],
+  // Camera tests need a browser whose fake camera plays their clip: they run in their own group.
+  files: ['test/*.test.ts', '!test/camera*.test.ts'],
+  groups: [{ name: 'camera', files: 'test/camera.test.ts', browsers: [chromium(fakeCameraArgs('one-face'))] }],
   nodeResolve: true,
   concurrency: 1,
   concurrentBrowsers: 1,
@@ -27,13 +45,5 @@ export default {
   testsFinishTimeout: 900000,
   testFramework: { config: { timeout: 120000, ...(process.env.WTR_GREP ? { grep: process.env.WTR_GREP } : {}) } },
   plugins: [esbuildPlugin({ ts: true, target: 'es2022' })],
-  browsers: [
-    chromeLauncher({
-      launchOptions: {
-        executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-        headless: true,
-        args: CHROMIUM_ARGS,
-      },
-    }),
-  ],
+  browsers: [chromium()],
 };

@@ -1,5 +1,5 @@
 /**
- * Where the package's own files live, relative to this module: models/ and the tfjs wasm binaries.
+ * Where the package's own files live, relative to this module: models/, the tfjs wasm binaries and MediaPipe's.
  * This file sits one folder below the package root both as source (src/) and bundled (dist/), so the same
  * relative URLs hold for both.
  */
@@ -7,6 +7,9 @@ import { BUNDLED_STYLES } from './core/defaults.js';
 
 export const MODELS_BASE = new URL('../models/', import.meta.url).href;
 export const WASM_BASE = new URL('../dist/wasm/', import.meta.url).href;
+/** Camera mode: the face detector built by `npm run build:face-model`, and tasks-vision's wasm (copied by rollup). */
+export const FACE_MODEL_URL = new URL('../models/mediapipe/face_detector.tflite', import.meta.url).href;
+export const MEDIAPIPE_WASM_BASE = new URL('../dist/mediapipe/wasm/', import.meta.url).href;
 
 /** A bundled style name -> its model.json URL; anything else is taken as a URL (relative to the page). */
 export function resolveStyle(style: string): string {

@@ -17,4 +17,23 @@ export const DEFAULTS = {
   loading: 'eager' as LoadingMode,
   /** Delay before a disconnected element frees its model, so that moving it in the DOM does not reload. */
   releaseDelayMs: 1000,
+  /** Camera mode (`camera` attribute). */
+  camera: {
+    maxFaces: 1,
+    mirror: true,
+    blendOpacity: 1,
+    /** Fraction of the face over which its edge fades in. */
+    blendFeather: 0.3,
+    /** Asked of getUserMedia; phones give what they have near it. */
+    width: 640,
+    height: 480,
+    /** tasks-vision delegate: the detector is tiny (128 px input), and on the CPU (XNNPACK) it leaves the GPU to generation and compositing. */
+    delegate: 'CPU' as 'CPU' | 'GPU',
+    minScore: 0.5,
+    /** Tracking: a detection continues a track at this box IoU; a track ends after this many unseen frames. */
+    minIou: 0.2,
+    maxMissed: 5,
+    /** One-Euro smoothing of boxes and landmarks (pixels): cutoff 1 Hz at rest, rising 0.05 Hz per px/s. */
+    smoothing: { minCutoff: 1, beta: 0.05, dCutoff: 1 },
+  },
 };

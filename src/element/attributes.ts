@@ -5,6 +5,9 @@
 import { BACKENDS, type BackendPreference, type LoadingMode } from '../core/defaults.js';
 import { MAX_SEED, isValidSeed } from '../core/seed.js';
 
+/** Each face costs a detection slot and a generated texture; more than a few is no longer real time on phones. */
+export const MAX_FACES = 8;
+
 export class AttributeError extends Error {
   override name = 'AttributeError';
 }
@@ -55,3 +58,24 @@ export function parseLoading(v: unknown): LoadingMode {
   if (v === 'eager' || v === 'lazy') return v;
   throw new AttributeError(`loading: expected "eager" or "lazy", got ${show(v)}`);
 }
+
+export function parseMaxFaces(v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_FACES) {
+    throw new AttributeError(`max-faces: expected an integer in [1, ${MAX_FACES}], got ${show(v)}`);
+  }
+  return v;
+}
+
+/** A number in [0, 1], for `blend-opacity` and `blend-feather`. */
+export function parseUnit(name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1) {
+    throw new AttributeError(`${name}: expected a number in [0, 1], got ${show(v)}`);
+  }
+  return v;
+}
+
+/** `mirror` defaults to on, so a plain boolean attribute cannot turn it off: `mirror="false"` does. */
+export const onUnlessFalse = {
+  fromAttribute: (v: string | null) => v === null || v.trim().toLowerCase() !== 'false',
+  toAttribute: (v: boolean) => (v ? '' : 'false'),
+};

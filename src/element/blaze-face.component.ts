@@ -4,11 +4,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULTS, BUNDLED_STYLES, type BackendName, type BackendPreference, type LoadingMode } from '../core/defaults.js';
 import { configureWasm, ensureBackend, onDeviceLost } from '../core/backend.js';
 import { acquireModel, releaseModel } from '../core/model-registry.js';
-import { unpremultiply, type Generator } from '../core/generator.js';
+import { unpremultiply, type GenerateRequest, type Generator } from '../core/generator.js';
 import { seedToZ } from '../core/seed.js';
-import { looksLikeStyleName, resolveStyle, WASM_BASE } from '../assets.js';
+import { FACE_MODEL_URL, looksLikeStyleName, MEDIAPIPE_WASM_BASE, resolveStyle, WASM_BASE } from '../assets.js';
+import type { CameraPipeline, CameraSettings } from '../camera/camera-pipeline.js';
 import {
-  AttributeError, parseBackend, parseLatent, parseLoading, parseMixLayer, parseSeed, parseTruncation,
+  AttributeError, onUnlessFalse, parseBackend, parseLatent, parseLoading, parseMaxFaces, parseMixLayer, parseSeed,
+  parseTruncation, parseUnit,
 } from './attributes.js';
 import { emit, type BlazeFaceErrorType } from './events.js';
 import { styles } from './blaze-face.styles.js';
@@ -17,10 +19,14 @@ configureWasm(WASM_BASE);
 
 /** Attributes whose change asks for a new face. */
 const FACE_PROPS = ['seed', 'latent', 'faceStyle', 'truncation', 'mixSeed', 'mixLayer', 'backend', 'loading'] as const;
+/** Camera attributes that need the camera reopened, and those the running pipeline takes as they are. */
+const CAMERA_OPEN_PROPS = ['camera', 'faceModel', 'wasmBase'] as const;
+const CAMERA_LIVE_PROPS = ['maxFaces', 'mirror', 'blendOpacity', 'blendFeather'] as const;
 
 /**
  * `<blaze-face>`: a stylised face generated on the device by a BlazeStyleGAN generator (TensorFlow.js:
- * WebGPU, falling back to WebGL, wasm, then CPU).
+ * WebGPU, falling back to WebGL, wasm, then CPU). With `camera`, a live AR filter: the front camera, faces found
+ * by MediaPipe, and a generated face blended over each one on the GPU. Nothing leaves the device.
  *
  * @summary On-device face generation.
  *
@@ -28,14 +34,20 @@ const FACE_PROPS = ['seed', 'latent', 'faceStyle', 'truncation', 'mixSeed', 'mix
  * @event blaze-face-render - A new face was drawn. detail: `{ms, backend}`.
  * @event blaze-face-progress - Model bytes arrived. detail: `{fraction}` in [0, 1].
  * @event blaze-face-error - Something was wrong; the last good face stays. detail: `{type, message}` with
- *   `type` one of `model-load`, `invalid-attribute`, `backend-unavailable`, `device-lost`.
+ *   `type` one of `model-load`, `invalid-attribute`, `backend-unavailable`, `device-lost`, `camera-denied`,
+ *   `camera-unavailable`, `face-model-load`. After a camera error the element shows the generated face;
+ *   turning `camera` off and on again retries.
+ * @event blaze-face-track - Camera mode, after each processed frame. detail: `{faces: [{id, box: {x, y, width,
+ *   height}, score}], frameMs, detectMs, compositeMs, fps}`, boxes in video pixels of the unmirrored frame.
  *
  * @csspart canvas - The canvas the face is drawn into (sized by CSS, sharp at devicePixelRatio).
+ * @csspart camera - Camera mode: the composited camera view (video size, fitted by `object-fit: cover`).
  * @csspart placeholder - Shown with a progress bar until the first face.
  *
  * @cssproperty [--blaze-face-size=256px] - Width (and height) of the element.
  * @cssproperty --blaze-face-placeholder - Background of the placeholder.
  * @cssproperty [--blaze-face-accent=#3b6fd8] - Colour of the progress bar.
+ * @cssproperty [--blaze-face-camera-aspect=4 / 3] - Aspect ratio of the element in camera mode.
  */
 export class BlazeFaceElement extends LitElement {
   static override styles = styles;
@@ -64,9 +76,33 @@ export class BlazeFaceElement extends LitElement {
   /** `eager` loads at once; `lazy` waits until the element is near the viewport. Default `eager`. */
   @property() loading: LoadingMode = DEFAULTS.loading;
 
+  /** Camera mode: the front camera with a generated face over each detected face. Default off. */
+  @property({ type: Boolean, reflect: true }) camera = false;
+
+  /** Camera mode: how many faces to follow, 1..8; face k wears seed + k. Default 1. */
+  @property({ type: Number, attribute: 'max-faces' }) maxFaces: number = DEFAULTS.camera.maxFaces;
+
+  /** Camera mode: show the view mirrored like a selfie camera; `mirror="false"` turns it off. Default on. */
+  @property({ attribute: 'mirror', converter: onUnlessFalse }) mirror: boolean = DEFAULTS.camera.mirror;
+
+  /** Camera mode: opacity of the generated faces, in [0, 1]. Default 1. */
+  @property({ type: Number, attribute: 'blend-opacity' }) blendOpacity: number = DEFAULTS.camera.blendOpacity;
+
+  /** Camera mode: how far each face's edge fades in, in [0, 1] (a fraction of the face). Default 0.3. */
+  @property({ type: Number, attribute: 'blend-feather' }) blendFeather: number = DEFAULTS.camera.blendFeather;
+
+  /** Camera mode: URL of a MediaPipe face detector .tflite (with metadata). Default: the package's own. */
+  @property({ attribute: 'face-model' }) faceModel: string | null = null;
+
+  /** Camera mode: URL of a folder with tasks-vision's wasm files. Default: the package's own copy. */
+  @property({ attribute: 'wasm-base' }) wasmBase: string | null = null;
+
   @state() private hasFace = false;
   @state() private progress = 0;
-  @query('canvas') private canvas!: HTMLCanvasElement;
+  /** The camera view is up (a camera error turns it off and shows the face). */
+  @state() private cameraOn = false;
+  @query('canvas[part=canvas]') private canvas!: HTMLCanvasElement;
+  @query('.camera') private cameraBox!: HTMLElement;
 
   private generator: Generator | null = null;
   private modelUrl: string | null = null;
@@ -82,6 +118,11 @@ export class BlazeFaceElement extends LitElement {
   private resize: ResizeObserver | null = null;
   private releaseTimer: ReturnType<typeof setTimeout> | null = null;
   private stopLostWatch: (() => void) | null = null;
+  private pipeline: CameraPipeline | null = null;
+  private cameraView: HTMLCanvasElement | null = null;
+  private cameraToken = 0;
+  /** Camera faces waiting for the model. */
+  private generatorWaiters: ((g: Generator) => void)[] = [];
 
   /** The backend in use once a face is drawn, else null. */
   get backendName(): BackendName | null {
@@ -106,6 +147,7 @@ export class BlazeFaceElement extends LitElement {
     }, { rootMargin: '200px' });
     this.intersection.observe(this);
     this.queueFace();
+    if (this.camera && this.hasUpdated) void this.syncCamera();
   }
 
   override disconnectedCallback(): void {
@@ -117,6 +159,7 @@ export class BlazeFaceElement extends LitElement {
     this.resize = null;
     this.stopLostWatch?.();
     this.stopLostWatch = null;
+    this.stopCamera();
     this.releaseTimer = setTimeout(() => {
       this.releaseTimer = null;
       if (this.modelUrl) releaseModel(this.modelUrl);
@@ -131,11 +174,28 @@ export class BlazeFaceElement extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (FACE_PROPS.some((p) => changed.has(p))) this.queueFace();
+    if (FACE_PROPS.some((p) => changed.has(p))) {
+      this.queueFace();
+      this.pipeline?.invalidateFaces();
+    }
+    if (CAMERA_OPEN_PROPS.some((p) => changed.has(p))) {
+      this.stopCamera();
+      void this.syncCamera();
+    } else if (this.pipeline && CAMERA_LIVE_PROPS.some((p) => changed.has(p))) {
+      try {
+        this.pipeline.update(this.cameraSettings());
+      } catch (e) {
+        this.fail('invalid-attribute', (e as Error).message);
+      }
+    }
   }
 
-  /** The face shown now, as a PNG with alpha at the model's resolution. */
+  /**
+   * The face shown now, as a PNG with alpha at the model's resolution; in camera mode, the composited camera
+   * frame (video size, as displayed).
+   */
   capture(): Promise<Blob> {
+    if (this.cameraOn && this.pipeline) return this.pipeline.capture();
     if (!this.hasFace) return Promise.reject(new Error('capture: expected a drawn face, got none yet'));
     return new Promise((resolve, reject) =>
       this.faceCanvas.toBlob((b) => (b ? resolve(b) : reject(new Error('capture: PNG encoding failed'))), 'image/png'));
@@ -215,17 +275,11 @@ export class BlazeFaceElement extends LitElement {
       newModel = true;
     }
     const gen = this.generator!;
-    const arch = gen.manifest.architecture;
+    for (const resolve of this.generatorWaiters.splice(0)) resolve(gen);
 
-    let z: Float32Array;
-    let mixZ: Float32Array | undefined;
-    let mixLayer: number | undefined;
+    let req: GenerateRequest;
     try {
-      z = this.latent !== null ? parseLatent(this.latent, arch.zDim) : seedToZ(this.seed, arch.zDim);
-      if (this.mixSeed !== null) {
-        mixZ = seedToZ(this.mixSeed, arch.zDim);
-        mixLayer = this.mixLayer === null ? Math.floor(arch.numWs / 2) : parseMixLayer(this.mixLayer, arch.numWs);
-      }
+      req = this.faceRequest(gen, truncation, 0);
     } catch (e) {
       this.fail('invalid-attribute', (e as Error).message);
       return;
@@ -233,7 +287,7 @@ export class BlazeFaceElement extends LitElement {
 
     const t1 = performance.now();
     try {
-      await this.draw(gen, { z, truncation, mixZ, mixLayer });
+      await this.draw(gen, req);
     } catch (e) {
       if (!stale()) this.fail(backend === 'webgpu' ? 'device-lost' : 'backend-unavailable', (e as Error).message);
       return;
@@ -244,6 +298,120 @@ export class BlazeFaceElement extends LitElement {
     if (newModel) {
       emit(this, 'blaze-face-load', { style: this.faceStyle, backend, resolution: gen.resolution, loadMs: now - t0 });
     }
+  }
+
+  /** What to generate for face `slot`: slot 0 is the element's own face, slot k (camera mode) seed + k. Throws AttributeError. */
+  private faceRequest(gen: Generator, truncation: number, slot: number): GenerateRequest {
+    const arch = gen.manifest.architecture;
+    const z = this.latent !== null && slot === 0
+      ? parseLatent(this.latent, arch.zDim)
+      : seedToZ((parseSeed('seed', this.seed) + slot) >>> 0, arch.zDim);
+    if (this.mixSeed === null) return { z, truncation };
+    const mixZ = seedToZ(this.mixSeed, arch.zDim);
+    const mixLayer = this.mixLayer === null ? Math.floor(arch.numWs / 2) : parseMixLayer(this.mixLayer, arch.numWs);
+    return { z, truncation, mixZ, mixLayer };
+  }
+
+  private readyGenerator(): Promise<Generator> {
+    if (this.generator) return Promise.resolve(this.generator);
+    return new Promise((resolve) => this.generatorWaiters.push(resolve));
+  }
+
+  private cameraSettings(): CameraSettings {
+    return {
+      // A removed attribute comes back as null: the default again.
+      maxFaces: parseMaxFaces(this.maxFaces ?? DEFAULTS.camera.maxFaces),
+      mirror: this.mirror,
+      opacity: parseUnit('blend-opacity', this.blendOpacity ?? DEFAULTS.camera.blendOpacity),
+      feather: parseUnit('blend-feather', this.blendFeather ?? DEFAULTS.camera.blendFeather),
+    };
+  }
+
+  /** Premultiplied RGBA bytes of the face for a camera slot: one generation and one readback per latent. */
+  private async cameraFace(slot: number): Promise<Uint8Array> {
+    const gen = await this.readyGenerator();
+    let req: GenerateRequest;
+    try {
+      req = this.faceRequest(gen, parseTruncation(this.truncation), slot);
+    } catch (e) {
+      this.fail('invalid-attribute', (e as Error).message);
+      throw e;
+    }
+    const bytes = tf.tidy(() => tf.cast(tf.round(tf.mul(gen.generate(req), 255)), 'int32'));
+    try {
+      return Uint8Array.from(await bytes.data());
+    } finally {
+      bytes.dispose();
+    }
+  }
+
+  /** Starts camera mode if `camera` is set and it is not running; errors fall back to the face. */
+  private async syncCamera(): Promise<void> {
+    if (!this.camera || !this.isConnected || this.pipeline) return;
+    const token = ++this.cameraToken;
+    const stale = () => token !== this.cameraToken;
+    let settings: CameraSettings;
+    try {
+      settings = this.cameraSettings();
+    } catch (e) {
+      this.fail('invalid-attribute', (e as Error).message);
+      return;
+    }
+    const gen = await this.readyGenerator();
+    // The pipeline (and MediaPipe with it) is a separate chunk, loaded only by pages that use the camera.
+    const { CameraPipeline, errorType } = await import('../camera/camera-pipeline.js');
+    await this.updateComplete;
+    if (stale()) return;
+    const view = document.createElement('canvas');
+    view.setAttribute('part', 'camera');
+    let pipeline: CameraPipeline;
+    try {
+      pipeline = new CameraPipeline({
+        canvas: view,
+        faceModelUrl: this.faceModel ? new URL(this.faceModel, document.baseURI).href : FACE_MODEL_URL,
+        wasmBase: this.wasmBase ? new URL(this.wasmBase, document.baseURI).href : MEDIAPIPE_WASM_BASE,
+        delegate: DEFAULTS.camera.delegate,
+        minScore: DEFAULTS.camera.minScore,
+        capture: { width: DEFAULTS.camera.width, height: DEFAULTS.camera.height },
+        tracker: { smoothing: DEFAULTS.camera.smoothing, minIou: DEFAULTS.camera.minIou, maxMissed: DEFAULTS.camera.maxMissed },
+        faceResolution: gen.resolution,
+        canonical: gen.manifest.canonical,
+        faceFor: (slot) => this.cameraFace(slot),
+        onTrack: (detail) => {
+          if (!stale()) emit(this, 'blaze-face-track', detail);
+        },
+        onError: (type, message) => {
+          if (stale()) return;
+          this.stopCamera();
+          this.fail(type, message);
+        },
+      }, settings);
+    } catch (e) {
+      this.fail('camera-unavailable', (e as Error).message);
+      return;
+    }
+    this.pipeline = pipeline;
+    this.cameraView = view;
+    this.cameraBox.append(view);
+    try {
+      await pipeline.start();
+    } catch (e) {
+      if (stale()) return;
+      this.stopCamera();
+      this.fail(errorType(e) ?? 'camera-unavailable', (e as Error).message);
+      return;
+    }
+    if (!stale()) this.cameraOn = true;
+  }
+
+  /** Releases camera mode: the tracks, the MediaPipe task, the frame loop and the GL canvas. */
+  private stopCamera(): void {
+    this.cameraToken++;
+    this.pipeline?.stop();
+    this.pipeline = null;
+    this.cameraView?.remove();
+    this.cameraView = null;
+    this.cameraOn = false;
   }
 
   /**
@@ -277,14 +445,16 @@ export class BlazeFaceElement extends LitElement {
     const ctx = c.getContext('2d')!;
     ctx.clearRect(0, 0, w, h);
     ctx.imageSmoothingQuality = 'high';
-    ctx.drawImage(this.faceCanvas, 0, 0, w, h);
+    const side = Math.min(w, h); // square face, centred in a box of any shape
+    ctx.drawImage(this.faceCanvas, (w - side) / 2, (h - side) / 2, side, side);
   }
 
   protected override render() {
     return html`
       <div class="base" part="base">
         <canvas part="canvas"></canvas>
-        ${this.hasFace ? nothing : html`
+        <div class="camera ${this.cameraOn ? 'on' : ''}"></div>
+        ${this.hasFace || this.cameraOn ? nothing : html`
           <div class="placeholder" part="placeholder" role="progressbar" aria-label="Loading face"
                aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.round(this.progress * 100)}>
             <div class="progress"><div class="bar" style="width: ${(this.progress * 100).toFixed(1)}%"></div></div>

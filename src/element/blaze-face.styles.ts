@@ -12,6 +12,9 @@ export const styles = css`
   :host([hidden]) {
     display: none;
   }
+  :host([camera]) {
+    aspect-ratio: var(--blaze-face-camera-aspect, 4 / 3);
+  }
   .base {
     position: absolute;
     inset: 0;
@@ -20,6 +23,18 @@ export const styles = css`
     display: block;
     width: 100%;
     height: 100%;
+  }
+  .camera {
+    position: absolute;
+    inset: 0;
+    display: none;
+    background: #000;
+  }
+  .camera.on {
+    display: block;
+  }
+  .camera canvas {
+    object-fit: cover;
   }
   .placeholder {
     position: absolute;

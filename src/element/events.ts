@@ -11,7 +11,9 @@ export interface BlazeFaceRenderDetail {
   ms: number;
   backend: BackendName;
 }
-export type BlazeFaceErrorType = 'model-load' | 'invalid-attribute' | 'backend-unavailable' | 'device-lost';
+export type BlazeFaceErrorType =
+  | 'model-load' | 'invalid-attribute' | 'backend-unavailable' | 'device-lost'
+  | 'camera-denied' | 'camera-unavailable' | 'face-model-load';
 export interface BlazeFaceErrorDetail {
   type: BlazeFaceErrorType;
   message: string;
@@ -21,10 +23,21 @@ export interface BlazeFaceProgressDetail {
   fraction: number;
 }
 
+export interface BlazeFaceTrackDetail {
+  /** Tracked faces; `id` stays with a face while it moves; `box` in video pixels of the captured (unmirrored) frame. */
+  faces: { id: number; box: { x: number; y: number; width: number; height: number }; score: number }[];
+  /** Main-thread time of this frame: detection + tracking + compositing. */
+  frameMs: number;
+  detectMs: number;
+  compositeMs: number;
+  fps: number;
+}
+
 export type BlazeFaceLoadEvent = CustomEvent<BlazeFaceLoadDetail>;
 export type BlazeFaceRenderEvent = CustomEvent<BlazeFaceRenderDetail>;
 export type BlazeFaceErrorEvent = CustomEvent<BlazeFaceErrorDetail>;
 export type BlazeFaceProgressEvent = CustomEvent<BlazeFaceProgressDetail>;
+export type BlazeFaceTrackEvent = CustomEvent<BlazeFaceTrackDetail>;
 
 declare global {
   interface GlobalEventHandlersEventMap {
@@ -32,10 +45,11 @@ declare global {
     'blaze-face-render': BlazeFaceRenderEvent;
     'blaze-face-error': BlazeFaceErrorEvent;
     'blaze-face-progress': BlazeFaceProgressEvent;
+    'blaze-face-track': BlazeFaceTrackEvent;
   }
 }
 
-export function emit<K extends 'blaze-face-load' | 'blaze-face-render' | 'blaze-face-error' | 'blaze-face-progress'>(
+export function emit<K extends 'blaze-face-load' | 'blaze-face-render' | 'blaze-face-error' | 'blaze-face-progress' | 'blaze-face-track'>(
   target: EventTarget, name: K, detail: GlobalEventHandlersEventMap[K]['detail'],
 ): void {
   target.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));

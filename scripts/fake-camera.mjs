@@ -1,0 +1,98 @@
+// Y4M clips for Chromium's fake camera (--use-file-for-fake-video-capture), made from the real photos that
+// @vladmandic/face-api ships (MIT): a window slides over the photo, so the faces move across the frame.
+// The clip ping-pongs, so looping it has no jump. Written to build/fake-camera/ (not committed).
+//
+//   node scripts/fake-camera.mjs            writes every clip below (skips those already there)
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Resvg } from '@resvg/resvg-js';
+
+const require = createRequire(import.meta.url);
+export const CLIP_DIR = 'build/fake-camera';
+
+/**
+ * Each clip: which photo, the window (in photo pixels) at the start, how far it slides (photo pixels, over
+ * half the frames), and the output size. Faces: sample3 has a face at (1070..1348, 235..513) with others at x < 845 and x > 1500;
+ * sample1 has three faces across the photo.
+ */
+export const CLIPS = {
+  'one-face': { photo: 'sample3.jpg', x: 880, y: 150, width: 560, height: 420, slide: 60, frames: 48, out: [640, 480] },
+  'three-faces': { photo: 'sample1.jpg', x: 160, y: 0, width: 1600, height: 1200, slide: 120, frames: 48, out: [640, 480] },
+};
+
+/** Renders the window [x, x + w) x [y, y + h) of the photo to out[0] x out[1] RGBA. */
+function renderWindow(jpeg, win, out) {
+  const s = out[0] / win.width;
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${out[0]}" height="${out[1]}">`
+    + `<image x="${-win.x * s}" y="${-win.y * s}" width="${win.photoWidth * s}" height="${win.photoHeight * s}" `
+    + `preserveAspectRatio="none" xlink:href="data:image/jpeg;base64,${jpeg.toString('base64')}"/></svg>`;
+  return new Resvg(svg, { background: 'black' }).render().pixels; // RGBA, straight, opaque here
+}
+
+/** JPEG size from its SOF marker, so the SVG can place the image at its own pixel size. */
+function jpegSize(b) {
+  for (let i = 2; i < b.length;) {
+    if (b[i] !== 0xff) throw new Error('bad JPEG');
+    const marker = b[i + 1];
+    const len = b.readUInt16BE(i + 2);
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      return { width: b.readUInt16BE(i + 7), height: b.readUInt16BE(i + 5) };
+    }
+    i += 2 + len;
+  }
+  throw new Error('JPEG without SOF');
+}
+
+/** RGBA -> I420 (BT.601, limited range), what Chromium's Y4M reader expects. */
+function toI420(rgba, w, h) {
+  const y = Buffer.alloc(w * h);
+  const u = Buffer.alloc((w / 2) * (h / 2));
+  const v = Buffer.alloc((w / 2) * (h / 2));
+  for (let j = 0; j < h; j++) {
+    for (let i = 0; i < w; i++) {
+      const p = 4 * (j * w + i);
+      y[j * w + i] = Math.round(16 + (65.481 * rgba[p] + 128.553 * rgba[p + 1] + 24.966 * rgba[p + 2]) / 255);
+    }
+  }
+  for (let j = 0; j < h / 2; j++) {
+    for (let i = 0; i < w / 2; i++) {
+      let r = 0, g = 0, b = 0;
+      for (const [dx, dy] of [[0, 0], [1, 0], [0, 1], [1, 1]]) {
+        const p = 4 * ((2 * j + dy) * w + 2 * i + dx);
+        r += rgba[p]; g += rgba[p + 1]; b += rgba[p + 2];
+      }
+      r /= 4 * 255; g /= 4 * 255; b /= 4 * 255;
+      u[j * (w / 2) + i] = Math.round(128 + (-37.797 * r - 74.203 * g + 112 * b));
+      v[j * (w / 2) + i] = Math.round(128 + (112 * r - 93.786 * g - 18.214 * b));
+    }
+  }
+  return Buffer.concat([y, u, v]);
+}
+
+/** Where the window starts in frame `f`: it slides right for half the clip and back. */
+export function windowAt(clip, f) {
+  const half = clip.frames / 2;
+  const t = f < half ? f / half : (clip.frames - f) / half;
+  return { x: clip.x + t * clip.slide, y: clip.y, width: clip.width, height: clip.height };
+}
+
+export function buildClip(name) {
+  const clip = CLIPS[name];
+  const file = `${CLIP_DIR}/${name}.y4m`;
+  if (existsSync(file)) return file;
+  const jpeg = readFileSync(require.resolve(`@vladmandic/face-api/demo/${clip.photo}`));
+  const { width: photoWidth, height: photoHeight } = jpegSize(jpeg);
+  const [w, h] = clip.out;
+  const parts = [Buffer.from(`YUV4MPEG2 W${w} H${h} F30:1 Ip A1:1 C420jpeg\n`)];
+  for (let f = 0; f < clip.frames; f++) {
+    const win = { ...windowAt(clip, f), photoWidth, photoHeight };
+    parts.push(Buffer.from('FRAME\n'), toI420(renderWindow(jpeg, win, clip.out), w, h));
+  }
+  mkdirSync(CLIP_DIR, { recursive: true });
+  writeFileSync(file, Buffer.concat(parts));
+  return file;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const name of Object.keys(CLIPS)) console.log(buildClip(name));
+}

@@ -1,0 +1,252 @@
+/**
+ * Camera mode, independent of the element: front camera -> MediaPipe face detection -> tracking and smoothing
+ * -> a generated face warped onto each tracked face and blended on the GPU. The caller supplies the generated
+ * faces (`faceFor(slot)`, once per latent) and gets a track report per processed frame.
+ *
+ * Every acquire has its release in `stop()`: the camera tracks, the MediaPipe task, the frame callback, the
+ * visibility listener and the WebGL resources. While the page is hidden the camera and the task are released
+ * too, and reopened on return.
+ */
+import { CameraError, openFrontCamera, stopStream, type CameraRequest } from './camera-stream.js';
+import { Compositor } from './compositor.js';
+import { FaceFinder, FaceModelError, type Box } from './face-detector.js';
+import { FaceTracker, type TrackedFace, type TrackerOptions } from './face-tracker.js';
+import { fitSimilarity, type Point } from './similarity.js';
+
+export { CameraError, FaceModelError };
+
+export type CameraPipelineErrorType = 'camera-denied' | 'camera-unavailable' | 'face-model-load';
+
+export interface CameraTrackDetail {
+  /** Box in video pixels of the frame as captured (not mirrored). */
+  faces: { id: number; box: Box; score: number }[];
+  /** Detection + tracking + compositing of this frame, on the main thread. */
+  frameMs: number;
+  detectMs: number;
+  compositeMs: number;
+  /** Processed frames per second (smoothed). */
+  fps: number;
+}
+
+export interface CameraSettings {
+  maxFaces: number;
+  mirror: boolean;
+  opacity: number;
+  feather: number;
+}
+
+export interface CameraPipelineOptions {
+  canvas: HTMLCanvasElement;
+  faceModelUrl: string;
+  wasmBase: string;
+  delegate: 'CPU' | 'GPU';
+  minScore: number;
+  capture: CameraRequest;
+  tracker: TrackerOptions;
+  /** The generated faces' size and the model's canonical eye and mouth positions, in its pixels. */
+  faceResolution: number;
+  canonical: { leftEye: Point; rightEye: Point; mouth: Point };
+  /** Premultiplied RGBA bytes (R x R x 4) of the face for a slot: slot 0 the element's own, slot k seed + k. */
+  faceFor(slot: number): Promise<Uint8Array>;
+  onTrack(detail: CameraTrackDetail): void;
+  onError(type: CameraPipelineErrorType, message: string): void;
+}
+
+export function errorType(e: unknown): CameraPipelineErrorType | null {
+  if (e instanceof CameraError) return e.type;
+  if (e instanceof FaceModelError) return 'face-model-load';
+  return null;
+}
+
+export class CameraPipeline {
+  private settings: CameraSettings;
+  private readonly compositor: Compositor;
+  private readonly tracker: FaceTracker;
+  private stream: MediaStream | null = null;
+  private video: HTMLVideoElement | null = null;
+  private finder: FaceFinder | null = null;
+  private frameHandle: { cancel(): void } | null = null;
+  private stopped = false;
+  private opening: Promise<void> | null = null;
+  /** Which latent generation each slot's texture shows; bumped by invalidateFaces(). */
+  private facesVersion = 0;
+  private readonly slotVersion = new Map<number, number>();
+  private readonly pending = new Set<number>();
+  private lastTracks: TrackedFace[] = [];
+  private lastFrameAt = 0;
+  private fps = 0;
+  private readonly onVisibility = () => this.visibilityChanged();
+
+  constructor(private readonly o: CameraPipelineOptions, settings: CameraSettings) {
+    this.settings = { ...settings };
+    this.compositor = new Compositor(o.canvas, () => this.o.onError('camera-unavailable', 'camera: the WebGL context was lost'));
+    this.tracker = new FaceTracker(o.tracker);
+  }
+
+  /** Opens the camera and the detector. Rejects with CameraError or FaceModelError, having released both. */
+  async start(): Promise<void> {
+    document.addEventListener('visibilitychange', this.onVisibility);
+    if (document.visibilityState === 'visible') await this.open();
+  }
+
+  get running(): boolean {
+    return this.frameHandle !== null;
+  }
+
+  update(settings: CameraSettings): void {
+    this.settings = { ...settings };
+    for (const slot of this.slotVersion.keys()) {
+      if (slot >= settings.maxFaces) {
+        this.compositor.dropFace(slot);
+        this.slotVersion.delete(slot);
+      }
+    }
+  }
+
+  /** The latent or the model changed: faces are regenerated (the old ones stay until the new ones arrive). */
+  invalidateFaces(): void {
+    this.facesVersion++;
+  }
+
+  /** The composited frame as a PNG (the last processed frame, drawn again). */
+  capture(): Promise<Blob> {
+    const v = this.video;
+    if (!v || !this.running) return Promise.reject(new Error('capture: expected a running camera, got none'));
+    this.composite(v, this.lastTracks);
+    // toBlob snapshots the drawing buffer now, before it is presented and cleared.
+    return new Promise((resolve, reject) => this.o.canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('capture: PNG encoding failed'))), 'image/png'));
+  }
+
+  stop(): void {
+    this.stopped = true;
+    document.removeEventListener('visibilitychange', this.onVisibility);
+    this.close();
+    this.compositor.dispose();
+  }
+
+  private async open(): Promise<void> {
+    if (this.opening) return this.opening;
+    this.opening = (async () => {
+      // Both halves open in parallel; if either fails, whichever did open is released before rethrowing.
+      const [f, c] = await Promise.allSettled([
+        FaceFinder.create({ modelUrl: this.o.faceModelUrl, wasmBase: this.o.wasmBase, delegate: this.o.delegate, minScore: this.o.minScore, maxFaces: this.settings.maxFaces }),
+        openFrontCamera(this.o.capture),
+      ]);
+      if (f.status === 'rejected' || c.status === 'rejected') {
+        if (f.status === 'fulfilled') f.value.close();
+        if (c.status === 'fulfilled') stopStream(c.value.stream);
+        // A camera error is the one the user can act on first.
+        throw c.status === 'rejected' ? c.reason : (f as PromiseRejectedResult).reason;
+      }
+      const finder = f.value, cam = c.value;
+      if (this.stopped || document.visibilityState !== 'visible') {
+        finder.close();
+        stopStream(cam.stream);
+        return;
+      }
+      this.finder = finder;
+      this.stream = cam.stream;
+      this.video = cam.video;
+      this.tracker.reset();
+      this.scheduleFrame();
+    })();
+    try {
+      await this.opening;
+    } finally {
+      this.opening = null;
+    }
+  }
+
+  /** Releases the camera, the detector and the frame callback (the compositor and its faces stay). */
+  private close(): void {
+    this.frameHandle?.cancel();
+    this.frameHandle = null;
+    if (this.stream) stopStream(this.stream);
+    this.stream = null;
+    if (this.video) this.video.srcObject = null;
+    this.video = null;
+    this.finder?.close();
+    this.finder = null;
+    this.lastTracks = [];
+    this.fps = 0;
+  }
+
+  private visibilityChanged(): void {
+    if (this.stopped) return;
+    if (document.visibilityState === 'hidden') {
+      this.close();
+    } else if (!this.running) {
+      this.open().catch((e) => {
+        const type = errorType(e);
+        this.o.onError(type ?? 'camera-unavailable', (e as Error).message);
+      });
+    }
+  }
+
+  /** One callback per new video frame where the browser supports it, else per display frame. */
+  private scheduleFrame(): void {
+    const v = this.video;
+    if (!v) return;
+    if ('requestVideoFrameCallback' in v) {
+      const id = v.requestVideoFrameCallback(() => this.frame());
+      this.frameHandle = { cancel: () => v.cancelVideoFrameCallback(id) };
+    } else {
+      const id = requestAnimationFrame(() => this.frame());
+      this.frameHandle = { cancel: () => cancelAnimationFrame(id) };
+    }
+  }
+
+  private frame(): void {
+    const v = this.video, finder = this.finder;
+    if (!v || !finder) return;
+    this.scheduleFrame();
+    if (v.readyState < 2 || !v.videoWidth) return;
+    const t0 = performance.now();
+    const detections = finder.detect(v, t0, this.settings.maxFaces);
+    const t1 = performance.now();
+    const tracks = this.tracker.update(detections, t0, this.settings.maxFaces);
+    this.requestFaces(tracks);
+    this.composite(v, tracks);
+    const t2 = performance.now();
+    this.lastTracks = tracks;
+    if (this.lastFrameAt > 0) {
+      const inst = 1000 / Math.max(1e-3, t0 - this.lastFrameAt);
+      this.fps = this.fps === 0 ? inst : 0.9 * this.fps + 0.1 * inst;
+    }
+    this.lastFrameAt = t0;
+    this.o.onTrack({
+      faces: tracks.map((t) => ({ id: t.id, box: { ...t.box }, score: t.score })),
+      frameMs: t2 - t0,
+      detectMs: t1 - t0,
+      compositeMs: t2 - t1,
+      fps: this.fps,
+    });
+  }
+
+  private composite(v: HTMLVideoElement, tracks: readonly TrackedFace[]): void {
+    const R = this.o.faceResolution, c = this.o.canonical, s = this.settings;
+    // Mirrored, the face texture is sampled flipped (so it reads unmirrored on screen): fit the flipped
+    // canonical points, whose image-left eye is the model's right one.
+    const flip = (p: Point): Point => [R - p[0], p[1]];
+    const src = s.mirror ? [flip(c.rightEye), flip(c.leftEye), flip(c.mouth)] : [c.leftEye, c.rightEye, c.mouth];
+    const draws = tracks.map((t) => ({ slot: t.slot, transform: fitSimilarity(src, [t.leftEye, t.rightEye, t.mouth]) }));
+    this.compositor.draw(v, draws, { mirror: s.mirror, opacity: s.opacity, feather: s.feather });
+  }
+
+  private requestFaces(tracks: readonly TrackedFace[]): void {
+    const R = this.o.faceResolution;
+    for (const { slot } of tracks) {
+      if (this.slotVersion.get(slot) === this.facesVersion || this.pending.has(slot)) continue;
+      const version = this.facesVersion;
+      this.pending.add(slot);
+      this.o.faceFor(slot).then((rgba) => {
+        if (!this.stopped) this.compositor.setFace(slot, rgba, R);
+      }).catch(() => {
+        // faceFor reports its own errors; the slot waits for the next latent instead of retrying every frame.
+      }).finally(() => {
+        this.slotVersion.set(slot, version);
+        this.pending.delete(slot);
+      });
+    }
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * MediaPipe's FaceDetector (tasks-vision) in VIDEO mode, behind a small interface: boxes and keypoints in
+ * video pixels. The model and the wasm come from URLs the caller gives (by default the package's own files).
+ */
+import { FaceDetector, FilesetResolver } from '@mediapipe/tasks-vision';
+import type { Point } from './similarity.js';
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface FaceDetection {
+  box: Box;
+  score: number;
+  /** Image-left eye, image-right eye, mouth centre: in video pixels, as the frame arrives (not mirrored). */
+  leftEye: Point;
+  rightEye: Point;
+  mouth: Point;
+}
+
+export interface FaceFinderOptions {
+  modelUrl: string;
+  /** Folder with tasks-vision's vision_wasm_internal.{js,wasm}. */
+  wasmBase: string;
+  delegate: 'CPU' | 'GPU';
+  minScore: number;
+  maxFaces: number;
+}
+
+/** Thrown when the detector's model or wasm cannot be loaded; the message says which and why. */
+export class FaceModelError extends Error {
+  override name = 'FaceModelError';
+}
+
+// The short-range BlazeFace keypoints, in order.
+const KP = { rightEye: 0, leftEye: 1, noseTip: 2, mouth: 3 } as const;
+
+export class FaceFinder {
+  private lastTs = 0;
+
+  private constructor(private readonly detector: FaceDetector) {}
+
+  static async create(o: FaceFinderOptions): Promise<FaceFinder> {
+    let model: Uint8Array;
+    try {
+      const r = await fetch(o.modelUrl);
+      if (!r.ok) throw new Error(`HTTP ${r.status}`);
+      model = new Uint8Array(await r.arrayBuffer());
+    } catch (e) {
+      throw new FaceModelError(`face-model: could not fetch ${o.modelUrl}: ${(e as Error).message}`);
+    }
+    let detector: FaceDetector;
+    try {
+      const fileset = await FilesetResolver.forVisionTasks(o.wasmBase.replace(/\/$/, ''));
+      detector = await FaceDetector.createFromOptions(fileset, {
+        baseOptions: { modelAssetBuffer: model, delegate: o.delegate },
+        runningMode: 'VIDEO',
+        minDetectionConfidence: o.minScore,
+      });
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      throw new FaceModelError(`face-model: expected a TFLite face detector with metadata (${o.modelUrl}) and the tasks-vision wasm in ${o.wasmBase}; loading failed: ${why}`);
+    }
+    return new FaceFinder(detector);
+  }
+
+  /** Faces in this frame, best first. Timestamps must rise: equal or earlier ones are nudged forward. */
+  detect(frame: HTMLVideoElement, tMs: number, maxFaces: number): FaceDetection[] {
+    const ts = Math.max(tMs, this.lastTs + 0.001);
+    this.lastTs = ts;
+    const w = frame.videoWidth, h = frame.videoHeight;
+    const out: FaceDetection[] = [];
+    for (const d of this.detector.detectForVideo(frame, ts).detections) {
+      const b = d.boundingBox;
+      const k = d.keypoints;
+      if (!b || k.length < 4) continue;
+      const px = (i: number): Point => [k[i]!.x * w, k[i]!.y * h];
+      // In an unmirrored frame the subject's right eye is on the image's left.
+      out.push({
+        box: { x: b.originX, y: b.originY, width: b.width, height: b.height },
+        score: d.categories[0]?.score ?? 0,
+        leftEye: px(KP.rightEye),
+        rightEye: px(KP.leftEye),
+        mouth: px(KP.mouth),
+      });
+    }
+    out.sort((a, b) => b.score - a.score);
+    return out.slice(0, maxFaces);
+  }
+
+  close(): void {
+    this.detector.close();
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * Keeps each face's identity from frame to frame (greedy IoU matching) and smooths its box and landmarks with
+ * a One-Euro filter. Each track holds a slot (0, 1, ...): the slot picks the track's generated face, so a face
+ * keeps its look while it moves, and a freed slot is reused by the next new face.
+ */
+import type { Box, FaceDetection } from './face-detector.js';
+import { OneEuroFilter, type OneEuroParams } from './one-euro.js';
+import type { Point } from './similarity.js';
+
+export interface TrackedFace {
+  id: number;
+  slot: number;
+  box: Box;
+  score: number;
+  leftEye: Point;
+  rightEye: Point;
+  mouth: Point;
+  /** Frames since the detector last saw it (0 = seen in this frame). */
+  missed: number;
+}
+
+export interface TrackerOptions {
+  smoothing: OneEuroParams;
+  /** Minimum box IoU for a detection to continue a track. */
+  minIou: number;
+  /** A track unseen for more frames than this ends. */
+  maxMissed: number;
+}
+
+export function iou(a: Box, b: Box): number {
+  const x0 = Math.max(a.x, b.x), y0 = Math.max(a.y, b.y);
+  const x1 = Math.min(a.x + a.width, b.x + b.width), y1 = Math.min(a.y + a.height, b.y + b.height);
+  const inter = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
+  const union = a.width * a.height + b.width * b.height - inter;
+  return union > 0 ? inter / union : 0;
+}
+
+interface Track {
+  face: TrackedFace;
+  raw: Box;
+  filter: OneEuroFilter;
+}
+
+const pack = (d: FaceDetection) => [
+  d.box.x, d.box.y, d.box.width, d.box.height, ...d.leftEye, ...d.rightEye, ...d.mouth,
+];
+
+export class FaceTracker {
+  private tracks: Track[] = [];
+  private nextId = 1;
+
+  constructor(private readonly o: TrackerOptions) {}
+
+  /** Feeds one frame's detections (best first); returns the live tracks, by slot. */
+  update(detections: readonly FaceDetection[], tMs: number, maxFaces: number): TrackedFace[] {
+    const pairs: { t: number; d: number; iou: number }[] = [];
+    this.tracks.forEach((tr, t) => detections.forEach((det, d) => {
+      const v = iou(tr.raw, det.box);
+      if (v >= this.o.minIou) pairs.push({ t, d, iou: v });
+    }));
+    pairs.sort((a, b) => b.iou - a.iou);
+    const usedT = new Set<number>(), usedD = new Set<number>();
+    for (const p of pairs) {
+      if (usedT.has(p.t) || usedD.has(p.d)) continue;
+      usedT.add(p.t);
+      usedD.add(p.d);
+      this.observe(this.tracks[p.t]!, detections[p.d]!, tMs);
+    }
+    this.tracks.forEach((tr, t) => {
+      if (!usedT.has(t)) tr.face.missed++;
+    });
+    this.tracks = this.tracks.filter((tr) => tr.face.missed <= this.o.maxMissed);
+    detections.forEach((det, d) => {
+      if (usedD.has(d) || this.tracks.length >= maxFaces) return;
+      const taken = new Set(this.tracks.map((tr) => tr.face.slot));
+      let slot = 0;
+      while (taken.has(slot)) slot++;
+      const tr: Track = {
+        face: { id: this.nextId++, slot, box: det.box, score: det.score, leftEye: det.leftEye, rightEye: det.rightEye, mouth: det.mouth, missed: 0 },
+        raw: det.box,
+        filter: new OneEuroFilter(this.o.smoothing),
+      };
+      this.observe(tr, det, tMs);
+      this.tracks.push(tr);
+    });
+    // max-faces lowered: keep the best-slotted ones.
+    this.tracks.sort((a, b) => a.face.slot - b.face.slot);
+    this.tracks.length = Math.min(this.tracks.length, maxFaces);
+    return this.tracks.map((tr) => ({ ...tr.face }));
+  }
+
+  reset(): void {
+    this.tracks = [];
+  }
+
+  private observe(tr: Track, det: FaceDetection, tMs: number): void {
+    const v = tr.filter.filter(pack(det), tMs);
+    tr.raw = det.box;
+    tr.face.box = { x: v[0]!, y: v[1]!, width: v[2]!, height: v[3]! };
+    tr.face.leftEye = [v[4]!, v[5]!];
+    tr.face.rightEye = [v[6]!, v[7]!];
+    tr.face.mouth = [v[8]!, v[9]!];
+    tr.face.score = det.score;
+    tr.face.missed = 0;
+  }
+}

@@ -1,0 +1,280 @@
+// Camera mode, with Chromium's fake camera playing build/fake-camera/one-face.y4m: a real photo (face-api's
+// sample3.jpg) whose face slides left and right. Runs in the `camera` group of web-test-runner.config.mjs.
+import { expect } from '@esm-bundle/chai';
+import { tf } from '../dist/blaze-face.js';
+import type { BlazeFaceElement } from '../dist/blaze-face.js';
+import { cleanup, makeFace, next, pngPixels } from './helpers.js';
+
+type Track = GlobalEventHandlersEventMap['blaze-face-track']['detail'];
+
+/** Every MediaStream the page opens, by wrapping (not replacing) getUserMedia. */
+const streams: MediaStream[] = [];
+const realGetUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+navigator.mediaDevices.getUserMedia = async (c) => {
+  const s = await realGetUserMedia(c);
+  streams.push(s);
+  return s;
+};
+
+/** Every URL the page asks for, from the start: fetch, XHR, beacons, and the browser's resource timing. */
+const requested: string[] = [];
+const realFetch = window.fetch.bind(window);
+window.fetch = (input, init) => {
+  requested.push(input instanceof Request ? input.url : String(input));
+  return realFetch(input, init);
+};
+const realOpen = XMLHttpRequest.prototype.open;
+XMLHttpRequest.prototype.open = function (this: XMLHttpRequest, method: string, url: string | URL, ...rest: unknown[]) {
+  requested.push(String(url));
+  return (realOpen as (...a: unknown[]) => void).call(this, method, url, ...rest);
+} as typeof XMLHttpRequest.prototype.open;
+const realBeacon = navigator.sendBeacon.bind(navigator);
+navigator.sendBeacon = (url, data) => {
+  requested.push(String(url));
+  return realBeacon(url, data);
+};
+new PerformanceObserver((list) => list.getEntries().forEach((e) => requested.push(e.name))).observe({ type: 'resource', buffered: true });
+
+/** Resolves with the first track report that satisfies `ok`; rejects on an error event, with its detail. */
+function trackWhere(el: HTMLElement, ok: (t: Track) => boolean, ms = 90000): Promise<Track> {
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      el.removeEventListener('blaze-face-track', on);
+      el.removeEventListener('blaze-face-error', fail);
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`no matching blaze-face-track within ${ms} ms`));
+    }, ms);
+    const on = (e: Event) => {
+      const d = (e as CustomEvent<Track>).detail;
+      if (!ok(d)) return;
+      done();
+      resolve(d);
+    };
+    const fail = (e: Event) => {
+      done();
+      reject(new Error(`blaze-face-error while waiting for a track: ${JSON.stringify((e as CustomEvent).detail)}`));
+    };
+    el.addEventListener('blaze-face-track', on);
+    el.addEventListener('blaze-face-error', fail);
+  });
+}
+
+/** The next `n` track reports. */
+function tracks(el: HTMLElement, n: number, ms = 120000): Promise<Track[]> {
+  const got: Track[] = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`only ${got.length}/${n} track reports within ${ms} ms`)), ms);
+    const on = (e: Event) => {
+      got.push((e as CustomEvent<Track>).detail);
+      if (got.length < n) return;
+      clearTimeout(timer);
+      el.removeEventListener('blaze-face-track', on);
+      resolve(got);
+    };
+    el.addEventListener('blaze-face-track', on);
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Mean absolute RGB difference of two same-size RGBA images over the pixels where `inside(x, y)`, with `b`
+ * shifted right by `dx` (the clip moves only sideways, so one shift undoes the motion between two captures).
+ */
+function meanDiff(a: Uint8ClampedArray, b: Uint8ClampedArray, w: number, h: number, inside: (x: number, y: number) => boolean, dx = 0) {
+  let sum = 0, n = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = Math.max(0, -dx); x < Math.min(w, w - dx); x++) {
+      if (!inside(x, y)) continue;
+      const i = 4 * (y * w + x), j = 4 * (y * w + x + dx);
+      sum += Math.abs(a[i]! - b[j]!) + Math.abs(a[i + 1]! - b[j + 1]!) + Math.abs(a[i + 2]! - b[j + 2]!);
+      n += 3;
+    }
+  }
+  return sum / n;
+}
+
+/** The sideways shift of `b` against `a` (within +-maxShift) that best matches them where `inside`. */
+function bestShift(a: Uint8ClampedArray, b: Uint8ClampedArray, w: number, h: number, inside: (x: number, y: number) => boolean, maxShift = 80) {
+  let best = 0, bestDiff = Infinity;
+  for (let dx = -maxShift; dx <= maxShift; dx++) {
+    const d = meanDiff(a, b, w, h, inside, dx);
+    if (d < bestDiff) [best, bestDiff] = [dx, d];
+  }
+  return best;
+}
+
+/** Camera on and a face tracked whose generated face has had time to arrive. */
+async function tracking(attrs: Record<string, string> = {}): Promise<{ el: BlazeFaceElement; track: Track }> {
+  const el = makeFace({ camera: '', seed: '5', ...attrs });
+  await next(el, 'blaze-face-load', 120000);
+  await trackWhere(el, (t) => t.faces.length === 1);
+  await tracks(el, 10); // the generated face (one generation, ~1 s on SwiftShader) lands meanwhile
+  const track = await trackWhere(el, (t) => t.faces.length === 1);
+  return { el, track };
+}
+
+describe('<blaze-face camera>', () => {
+  afterEach(async () => {
+    await cleanup();
+    streams.length = 0;
+  });
+
+  it('finds the face and blends a generated face over it, and only there', async () => {
+    const { el, track } = await tracking({ mirror: 'false' });
+    const box = track.faces[0]!.box;
+    expect(box.width).to.be.within(150, 450); // the clip's face is ~320 px wide
+    // The same moment without and with the overlay: opacity 0 shows the bare video.
+    el.setAttribute('blend-opacity', '0');
+    await el.updateComplete;
+    const bare = await pngPixels(await el.capture());
+    el.setAttribute('blend-opacity', '1');
+    await el.updateComplete;
+    const blended = await pngPixels(await el.capture());
+    expect([blended.width, blended.height]).to.deep.equal([640, 480]);
+    const { width: w, height: h } = blended;
+    const core = (x: number, y: number) =>
+      x > box.x + 0.25 * box.width && x < box.x + 0.75 * box.width && y > box.y + 0.25 * box.height && y < box.y + 0.75 * box.height;
+    const far = (x: number, y: number) =>
+      x < box.x - 0.6 * box.width || x > box.x + 1.6 * box.width || y > box.y + 1.8 * box.height;
+    const dx = bestShift(bare.data, blended.data, w, h, far);
+    const inside = meanDiff(bare.data, blended.data, w, h, core, dx);
+    const outside = meanDiff(bare.data, blended.data, w, h, far, dx);
+    console.log(`camera overlay: mean |diff| inside the face ${inside.toFixed(1)}, far outside ${outside.toFixed(1)} (clip moved ${dx} px between captures)`);
+    expect(inside).to.be.above(20);
+    expect(outside).to.be.below(inside / 4);
+    // The bare frame is the camera picture, not an empty canvas.
+    expect(meanDiff(bare.data, new Uint8ClampedArray(bare.data.length), w, h, far)).to.be.above(20);
+  });
+
+  it('mirrors the view by default, with boxes still in video pixels', async () => {
+    const { el } = await tracking({ 'blend-opacity': '0' });
+    const mirrored = await pngPixels(await el.capture());
+    el.setAttribute('mirror', 'false');
+    await el.updateComplete;
+    const plain = await pngPixels(await el.capture());
+    const { width: w, height: h } = plain;
+    // Flip the mirrored capture back: it matches the plain one (up to the clip's motion between captures).
+    const flipped = new Uint8ClampedArray(mirrored.data.length);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) flipped.set(mirrored.data.subarray(4 * (y * w + x), 4 * (y * w + x) + 4), 4 * (y * w + (w - 1 - x)));
+    const all = () => true;
+    expect(meanDiff(flipped, plain.data, w, h, all)).to.be.below(meanDiff(mirrored.data, plain.data, w, h, all) / 2);
+  });
+
+  it('follows the face as it moves, keeping its identity', async () => {
+    const { el } = await tracking();
+    const seen = await tracks(el, 60);
+    const withFace = seen.filter((t) => t.faces.length === 1);
+    expect(withFace.length).to.be.above(50);
+    const xs = withFace.map((t) => t.faces[0]!.box.x);
+    const span = Math.max(...xs) - Math.min(...xs);
+    console.log(`camera tracking: box x spans ${span.toFixed(0)} px over ${withFace.length} frames; ids ${[...new Set(withFace.map((t) => t.faces[0]!.id))]}`);
+    expect(span).to.be.above(25); // the clip moves the face ~68 px and back
+    expect(new Set(withFace.map((t) => t.faces[0]!.id)).size).to.equal(1);
+    const last = seen[seen.length - 1]!;
+    expect(last.fps).to.be.above(0);
+    expect(last.frameMs).to.be.at.least(last.detectMs);
+  });
+
+  it('stops every camera track when camera is removed, and when the element leaves', async () => {
+    const { el } = await tracking();
+    expect(streams.length).to.equal(1);
+    el.removeAttribute('camera');
+    await el.updateComplete;
+    expect(streams[0]!.getTracks().map((t) => t.readyState)).to.deep.equal(['ended']);
+    el.setAttribute('camera', '');
+    await trackWhere(el, (t) => t.faces.length === 1);
+    expect(streams.length).to.equal(2);
+    el.remove();
+    expect(streams[1]!.getTracks().map((t) => t.readyState)).to.deep.equal(['ended']);
+  });
+
+  it('releases the camera while the page is hidden and resumes on return', async () => {
+    const { el } = await tracking();
+    const visibility = Object.getOwnPropertyDescriptor(Document.prototype, 'visibilityState')!;
+    try {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+      document.dispatchEvent(new Event('visibilitychange'));
+      expect(streams[0]!.getTracks().map((t) => t.readyState)).to.deep.equal(['ended']);
+    } finally {
+      delete (document as { visibilityState?: unknown }).visibilityState;
+      Object.defineProperty(Document.prototype, 'visibilityState', visibility);
+    }
+    document.dispatchEvent(new Event('visibilitychange'));
+    await trackWhere(el, (t) => t.faces.length === 1);
+    expect(streams.length).to.equal(2);
+    expect(streams[1]!.getTracks()[0]!.readyState).to.equal('live');
+  });
+
+  it('a denied camera gives camera-denied and the face; camera off and on retries', async () => {
+    const wrapped = navigator.mediaDevices.getUserMedia;
+    navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+    let el: BlazeFaceElement;
+    try {
+      el = makeFace({ camera: '', seed: '5' });
+      const loaded = next(el, 'blaze-face-load', 120000);
+      const err = await next(el, 'blaze-face-error', 120000);
+      await loaded;
+      expect(err.detail.type).to.equal('camera-denied');
+      expect(err.detail.message).to.match(/permission denied/);
+    } finally {
+      navigator.mediaDevices.getUserMedia = wrapped;
+    }
+    // The face is shown: capture() gives the generated face, not a camera frame.
+    const face = await pngPixels(await el.capture());
+    expect([face.width, face.height]).to.deep.equal([128, 128]);
+    expect(el.shadowRoot!.querySelector('[part=camera]')).to.equal(null);
+    el.removeAttribute('camera');
+    await el.updateComplete;
+    el.setAttribute('camera', '');
+    await trackWhere(el, (t) => t.faces.length === 1);
+  });
+
+  it('a missing face model gives face-model-load and releases the camera', async () => {
+    const el = makeFace({ camera: '', 'face-model': '/models/mediapipe/missing.tflite' });
+    const err = await next(el, 'blaze-face-error', 120000);
+    expect(err.detail.type).to.equal('face-model-load');
+    expect(err.detail.message).to.contain('missing.tflite');
+    await sleep(200);
+    for (const s of streams) expect(s.getTracks()[0]!.readyState).to.equal('ended');
+  });
+
+  it('rejects bad camera attributes and keeps running', async () => {
+    const { el } = await tracking();
+    for (const [name, value, expected] of [
+      ['max-faces', '0', /max-faces: expected an integer in \[1, 8\], got 0/],
+      ['blend-opacity', '1.5', /blend-opacity: expected a number in \[0, 1\], got 1.5/],
+      ['blend-feather', 'soft', /blend-feather: expected a number in \[0, 1\], got NaN/],
+    ] as const) {
+      const err = next(el, 'blaze-face-error', 5000);
+      el.setAttribute(name, value);
+      expect((await err).detail.message).to.match(expected);
+      el.removeAttribute(name);
+    }
+    await trackWhere(el, (t) => t.faces.length === 1);
+  });
+
+  it('makes no request to any other origin, camera on and off', async () => {
+    const { el } = await tracking();
+    el.removeAttribute('camera'); // closing a MediaPipe task is when it would send its usage logs
+    await el.updateComplete;
+    await sleep(500);
+    const foreign = requested.filter((u) => new URL(u, location.href).origin !== location.origin && !u.startsWith('data:') && !u.startsWith('blob:'));
+    expect(requested.length).to.be.above(3); // the observers do see the page's own requests
+    expect(foreign).to.deep.equal([]);
+  });
+
+  it('holds tensors and tfjs memory flat over 300 frames', async () => {
+    const { el } = await tracking();
+    await tracks(el, 20);
+    const before = tf.memory();
+    const seen = await tracks(el, 300, 600000);
+    const after = tf.memory();
+    expect(seen.filter((t) => t.faces.length === 1).length).to.be.above(250);
+    expect(after.numTensors).to.equal(before.numTensors);
+    expect(after.numBytes).to.equal(before.numBytes);
+  });
+});
