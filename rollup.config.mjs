@@ -1,7 +1,7 @@
 // dist/blaze-face.js: the ES module a page imports (lit, tfjs core and backends), plus dist/chunks/ (camera
 // mode with MediaPipe, loaded only when `camera` is set), the tfjs wasm binaries in dist/wasm/ and MediaPipe's in
 // dist/mediapipe/wasm/. Models stay in models/ and are fetched relative to the module.
-import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import commonjs from '@rollup/plugin-commonjs';
 import resolve from '@rollup/plugin-node-resolve';
 import typescript from '@rollup/plugin-typescript';
@@ -15,6 +15,9 @@ const alias = (from, to) => ({
 
 const copyWasm = () => ({
   name: 'copy-wasm',
+  buildStart() {
+    rmSync('dist/chunks', { recursive: true, force: true }); // chunk names carry hashes: drop old ones
+  },
   writeBundle() {
     const tfjs = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
     mkdirSync('dist/wasm', { recursive: true });

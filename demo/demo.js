@@ -20,9 +20,9 @@ face.addEventListener('blaze-face-render', (e) => {
 face.addEventListener('blaze-face-error', (e) => log(`error (${e.detail.type}): ${e.detail.message}`));
 
 function snippet() {
-  const attrs = ['seed', 'truncation', 'face-style', 'mix-seed', 'mix-layer']
+  const attrs = ['seed', 'truncation', 'face-style', 'mix-seed', 'mix-layer', 'camera', 'max-faces', 'mirror', 'blend-opacity', 'blend-feather']
     .filter((a) => face.hasAttribute(a))
-    .map((a) => `${a}="${face.getAttribute(a)}"`);
+    .map((a) => (face.getAttribute(a) === '' ? a : `${a}="${face.getAttribute(a)}"`));
   $('snippet').textContent =
     `<script type="module" src="blaze-face/dist/blaze-face.js"></script>\n<blaze-face ${attrs.join(' ')}></blaze-face>`;
 }
@@ -38,6 +38,41 @@ bindRange('seed', 'seed');
 bindRange('truncation', 'truncation', (v) => Number(v).toFixed(2));
 bindRange('mix-seed', 'mix-seed');
 bindRange('mix-layer', 'mix-layer');
+bindRange('opacity', 'blend-opacity', (v) => Number(v).toFixed(2));
+bindRange('feather', 'blend-feather', (v) => Number(v).toFixed(2));
+
+// Camera mode: the element does the work; the page only shows what blaze-face-track reports.
+const cameraControls = ['max-faces', 'mirror', 'opacity', 'feather'];
+$('camera').addEventListener('change', () => {
+  const on = $('camera').checked;
+  face.toggleAttribute('camera', on);
+  for (const id of cameraControls) $(id).disabled = !on;
+  $('camera-status').hidden = !on;
+  snippet();
+});
+$('max-faces').addEventListener('change', () => { face.setAttribute('max-faces', $('max-faces').value); snippet(); });
+$('mirror').addEventListener('change', () => {
+  if ($('mirror').checked) face.removeAttribute('mirror');
+  else face.setAttribute('mirror', 'false');
+  snippet();
+});
+let lastTrackShown = 0;
+face.addEventListener('blaze-face-track', (e) => {
+  const now = performance.now();
+  if (now - lastTrackShown < 250) return; // a readable readout, not a flicker
+  lastTrackShown = now;
+  const n = e.detail.faces.length;
+  $('faces').textContent = `${n} face${n === 1 ? '' : 's'}`;
+  $('camera-fps').textContent = `${e.detail.fps.toFixed(1)} fps`;
+  $('camera-ms').textContent = `detect ${e.detail.detectMs.toFixed(1)} ms, composite ${e.detail.compositeMs.toFixed(1)} ms`;
+});
+face.addEventListener('blaze-face-error', (e) => {
+  if (!e.detail.type.startsWith('camera') && e.detail.type !== 'face-model-load') return;
+  $('camera').checked = false; // the element shows the face again; ticking the box retries
+  face.removeAttribute('camera');
+  for (const id of cameraControls) $(id).disabled = true;
+  $('camera-status').hidden = true;
+});
 
 $('mix').addEventListener('change', () => {
   const on = $('mix').checked;

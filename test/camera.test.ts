@@ -4,8 +4,7 @@ import { expect } from '@esm-bundle/chai';
 import { tf } from '../dist/blaze-face.js';
 import type { BlazeFaceElement } from '../dist/blaze-face.js';
 import { cleanup, makeFace, next, pngPixels } from './helpers.js';
-
-type Track = GlobalEventHandlersEventMap['blaze-face-track']['detail'];
+import { bestShift, meanDiff, sleep, trackWhere, tracks, type Track } from './camera-helpers.js';
 
 /** Every MediaStream the page opens, by wrapping (not replacing) getUserMedia. */
 const streams: MediaStream[] = [];
@@ -34,78 +33,6 @@ navigator.sendBeacon = (url, data) => {
   return realBeacon(url, data);
 };
 new PerformanceObserver((list) => list.getEntries().forEach((e) => requested.push(e.name))).observe({ type: 'resource', buffered: true });
-
-/** Resolves with the first track report that satisfies `ok`; rejects on an error event, with its detail. */
-function trackWhere(el: HTMLElement, ok: (t: Track) => boolean, ms = 90000): Promise<Track> {
-  return new Promise((resolve, reject) => {
-    const done = () => {
-      clearTimeout(timer);
-      el.removeEventListener('blaze-face-track', on);
-      el.removeEventListener('blaze-face-error', fail);
-    };
-    const timer = setTimeout(() => {
-      done();
-      reject(new Error(`no matching blaze-face-track within ${ms} ms`));
-    }, ms);
-    const on = (e: Event) => {
-      const d = (e as CustomEvent<Track>).detail;
-      if (!ok(d)) return;
-      done();
-      resolve(d);
-    };
-    const fail = (e: Event) => {
-      done();
-      reject(new Error(`blaze-face-error while waiting for a track: ${JSON.stringify((e as CustomEvent).detail)}`));
-    };
-    el.addEventListener('blaze-face-track', on);
-    el.addEventListener('blaze-face-error', fail);
-  });
-}
-
-/** The next `n` track reports. */
-function tracks(el: HTMLElement, n: number, ms = 120000): Promise<Track[]> {
-  const got: Track[] = [];
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`only ${got.length}/${n} track reports within ${ms} ms`)), ms);
-    const on = (e: Event) => {
-      got.push((e as CustomEvent<Track>).detail);
-      if (got.length < n) return;
-      clearTimeout(timer);
-      el.removeEventListener('blaze-face-track', on);
-      resolve(got);
-    };
-    el.addEventListener('blaze-face-track', on);
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/**
- * Mean absolute RGB difference of two same-size RGBA images over the pixels where `inside(x, y)`, with `b`
- * shifted right by `dx` (the clip moves only sideways, so one shift undoes the motion between two captures).
- */
-function meanDiff(a: Uint8ClampedArray, b: Uint8ClampedArray, w: number, h: number, inside: (x: number, y: number) => boolean, dx = 0) {
-  let sum = 0, n = 0;
-  for (let y = 0; y < h; y++) {
-    for (let x = Math.max(0, -dx); x < Math.min(w, w - dx); x++) {
-      if (!inside(x, y)) continue;
-      const i = 4 * (y * w + x), j = 4 * (y * w + x + dx);
-      sum += Math.abs(a[i]! - b[j]!) + Math.abs(a[i + 1]! - b[j + 1]!) + Math.abs(a[i + 2]! - b[j + 2]!);
-      n += 3;
-    }
-  }
-  return sum / n;
-}
-
-/** The sideways shift of `b` against `a` (within +-maxShift) that best matches them where `inside`. */
-function bestShift(a: Uint8ClampedArray, b: Uint8ClampedArray, w: number, h: number, inside: (x: number, y: number) => boolean, maxShift = 80) {
-  let best = 0, bestDiff = Infinity;
-  for (let dx = -maxShift; dx <= maxShift; dx++) {
-    const d = meanDiff(a, b, w, h, inside, dx);
-    if (d < bestDiff) [best, bestDiff] = [dx, d];
-  }
-  return best;
-}
 
 /** Camera on and a face tracked whose generated face has had time to arrive. */
 async function tracking(attrs: Record<string, string> = {}): Promise<{ el: BlazeFaceElement; track: Track }> {

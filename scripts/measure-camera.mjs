@@ -1,0 +1,78 @@
+// Camera mode per frame in headless Chromium with the fake camera (640x480 clips from scripts/fake-camera.mjs):
+// medians of detect ms, composite ms and frame ms from blaze-face-track, and the end-to-end rate of processed
+// frames, with one face and with three. Also writes docs/camera-*.png, captures of the composited view.
+// Not a test: numbers for the docs.
+//   npm run build && node scripts/measure-camera.mjs [frames]
+// Without a GPU, WebGL (the compositor) and WebGPU (the generator) run on SwiftShader, on the CPU.
+import { writeFileSync } from 'node:fs';
+import { startDevServer } from '@web/dev-server';
+import puppeteer from 'puppeteer-core';
+import { CHROMIUM_ARGS, fakeCameraArgs } from '../web-test-runner.config.mjs';
+
+const frames = Number(process.argv[2] ?? 150);
+const server = await startDevServer({ config: { rootDir: '.', port: 8767 }, readCliArgs: false, readFileConfig: false, logStartMessage: false });
+const results = [];
+try {
+  for (const [clip, maxFaces] of [['one-face', 1], ['three-faces', 3]]) {
+    const browser = await puppeteer.launch({
+      executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+      args: [...CHROMIUM_ARGS, ...fakeCameraArgs(clip)],
+      headless: true,
+    });
+    try {
+      const page = await browser.newPage();
+      await page.goto('http://localhost:8767/demo/empty.html');
+      const r = await page.evaluate(async (maxFaces, frames) => {
+        await import('/dist/blaze-face.js');
+        const el = document.createElement('blaze-face');
+        el.setAttribute('camera', '');
+        el.setAttribute('max-faces', String(maxFaces));
+        el.setAttribute('seed', '11');
+        el.style.width = '640px';
+        const load = new Promise((r) => el.addEventListener('blaze-face-load', (e) => r(e.detail), { once: true }));
+        el.addEventListener('blaze-face-error', (e) => console.error(JSON.stringify(e.detail)));
+        document.body.append(el);
+        const { backend } = await load;
+        const seen = [];
+        await new Promise((resolve) => el.addEventListener('blaze-face-track', function on(e) {
+          // Warm-up: wait until every face is tracked and has had 30 frames to get its generated face.
+          if (seen.length === 0 && e.detail.faces.length < maxFaces) return;
+          seen.push({ ...e.detail, at: performance.now() });
+          if (seen.length >= 30 + frames) {
+            el.removeEventListener('blaze-face-track', on);
+            resolve();
+          }
+        }));
+        const run = seen.slice(30);
+        const median = (xs) => {
+          const s = [...xs].sort((a, b) => a - b);
+          return +s[Math.floor(s.length / 2)].toFixed(1);
+        };
+        const blob = await el.capture();
+        const png = await new Promise((r) => {
+          const reader = new FileReader();
+          reader.onload = () => r(String(reader.result).split(',')[1]);
+          reader.readAsDataURL(blob);
+        });
+        return {
+          backend,
+          frames: run.length,
+          facesMedian: median(run.map((t) => t.faces.length)),
+          detectMs: median(run.map((t) => t.detectMs)),
+          compositeMs: median(run.map((t) => t.compositeMs)),
+          frameMs: median(run.map((t) => t.frameMs)),
+          fps: +((1000 * (run.length - 1)) / (run[run.length - 1].at - run[0].at)).toFixed(1),
+          png,
+        };
+      }, maxFaces, frames);
+      const { png, ...numbers } = r;
+      writeFileSync(`docs/camera-${clip}.png`, Buffer.from(png, 'base64'));
+      results.push({ clip, resolution: '640x480', maxFaces, ...numbers });
+      console.log(JSON.stringify(results.at(-1)));
+    } finally {
+      await browser.close();
+    }
+  }
+} finally {
+  await server.stop();
+}

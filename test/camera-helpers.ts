@@ -1,0 +1,75 @@
+// Helpers for the camera tests: waiting for track reports, and comparing captures of a moving clip.
+
+export type Track = GlobalEventHandlersEventMap['blaze-face-track']['detail'];
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Resolves with the first track report that satisfies `ok`; rejects on an error event, with its detail. */
+export function trackWhere(el: HTMLElement, ok: (t: Track) => boolean, ms = 90000): Promise<Track> {
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      el.removeEventListener('blaze-face-track', on);
+      el.removeEventListener('blaze-face-error', fail);
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`no matching blaze-face-track within ${ms} ms`));
+    }, ms);
+    const on = (e: Event) => {
+      const d = (e as CustomEvent<Track>).detail;
+      if (!ok(d)) return;
+      done();
+      resolve(d);
+    };
+    const fail = (e: Event) => {
+      done();
+      reject(new Error(`blaze-face-error while waiting for a track: ${JSON.stringify((e as CustomEvent).detail)}`));
+    };
+    el.addEventListener('blaze-face-track', on);
+    el.addEventListener('blaze-face-error', fail);
+  });
+}
+
+/** The next `n` track reports. */
+export function tracks(el: HTMLElement, n: number, ms = 120000): Promise<Track[]> {
+  const got: Track[] = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`only ${got.length}/${n} track reports within ${ms} ms`)), ms);
+    const on = (e: Event) => {
+      got.push((e as CustomEvent<Track>).detail);
+      if (got.length < n) return;
+      clearTimeout(timer);
+      el.removeEventListener('blaze-face-track', on);
+      resolve(got);
+    };
+    el.addEventListener('blaze-face-track', on);
+  });
+}
+
+/**
+ * Mean absolute RGB difference of two same-size RGBA images over the pixels where `inside(x, y)`, with `b`
+ * shifted right by `dx` (the clip moves only sideways, so one shift undoes the motion between two captures).
+ */
+export function meanDiff(a: Uint8ClampedArray, b: Uint8ClampedArray, w: number, h: number, inside: (x: number, y: number) => boolean, dx = 0) {
+  let sum = 0, n = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = Math.max(0, -dx); x < Math.min(w, w - dx); x++) {
+      if (!inside(x, y)) continue;
+      const i = 4 * (y * w + x), j = 4 * (y * w + x + dx);
+      sum += Math.abs(a[i]! - b[j]!) + Math.abs(a[i + 1]! - b[j + 1]!) + Math.abs(a[i + 2]! - b[j + 2]!);
+      n += 3;
+    }
+  }
+  return sum / n;
+}
+
+/** The sideways shift of `b` against `a` (within +-maxShift) that best matches them where `inside`. */
+export function bestShift(a: Uint8ClampedArray, b: Uint8ClampedArray, w: number, h: number, inside: (x: number, y: number) => boolean, maxShift = 80) {
+  let best = 0, bestDiff = Infinity;
+  for (let dx = -maxShift; dx <= maxShift; dx++) {
+    const d = meanDiff(a, b, w, h, inside, dx);
+    if (d < bestDiff) [best, bestDiff] = [dx, d];
+  }
+  return best;
+}
