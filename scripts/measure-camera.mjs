@@ -2,7 +2,7 @@
 // medians of detect ms, composite ms and frame ms from blaze-face-track, and the end-to-end rate of processed
 // frames, with one face and with three. Also writes docs/camera-*.png, captures of the composited view.
 // Not a test: numbers for the docs.
-//   npm run build && node scripts/measure-camera.mjs [frames]
+//   npm run build && node scripts/measure-camera.mjs [frames] [clip ...]
 // Without a GPU, WebGL (the compositor) and WebGPU (the generator) run on SwiftShader, on the CPU.
 import { writeFileSync } from 'node:fs';
 import { startDevServer } from '@web/dev-server';
@@ -10,10 +10,12 @@ import puppeteer from 'puppeteer-core';
 import { CHROMIUM_ARGS, fakeCameraArgs } from '../web-test-runner.config.mjs';
 
 const frames = Number(process.argv[2] ?? 150);
+const runs = [['one-face', 1], ['three-faces', 3]];
+const only = process.argv.slice(3);
 const server = await startDevServer({ config: { rootDir: '.', port: 8767 }, readCliArgs: false, readFileConfig: false, logStartMessage: false });
 const results = [];
 try {
-  for (const [clip, maxFaces] of [['one-face', 1], ['three-faces', 3]]) {
+  for (const [clip, maxFaces] of only.length ? only.map((c) => runs.find((r) => r[0] === c)) : runs) {
     const browser = await puppeteer.launch({
       executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
       args: [...CHROMIUM_ARGS, ...fakeCameraArgs(clip)],
