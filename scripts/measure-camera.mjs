@@ -37,8 +37,8 @@ try {
         const { backend } = await load;
         const seen = [];
         await new Promise((resolve) => el.addEventListener('blaze-face-track', function on(e) {
-          // Warm-up: wait until every face is tracked and has had 30 frames to get its generated face.
-          if (seen.length === 0 && e.detail.faces.length < maxFaces) return;
+          // Warm-up: from the first frame with every face tracked and overlaid, 30 more frames.
+          if (seen.length === 0 && (e.detail.faces.length < maxFaces || !e.detail.faces.every((f) => f.overlaid))) return;
           seen.push({ ...e.detail, at: performance.now() });
           if (seen.length >= 30 + frames) {
             el.removeEventListener('blaze-face-track', on);

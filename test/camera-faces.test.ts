@@ -11,17 +11,18 @@ describe('<blaze-face camera max-faces>', () => {
   it('tracks three faces with their own ids and blends a face over each', async () => {
     const el = makeFace({ camera: '', 'max-faces': '3', mirror: 'false', seed: '20' });
     await next(el, 'blaze-face-load', 120000);
-    await trackWhere(el, (t) => t.faces.length === 3);
-    await tracks(el, 15); // three generated faces land meanwhile
-    const t = await trackWhere(el, (t) => t.faces.length === 3);
+    const t = await trackWhere(el, (t) => t.faces.length === 3 && t.faces.every((f) => f.overlaid), 180000);
     expect(new Set(t.faces.map((f) => f.id)).size).to.equal(3);
 
+    // Both snapshots are taken before either is decoded, so they are (nearly) the same video frame.
     el.setAttribute('blend-opacity', '0');
     await el.updateComplete;
-    const bare = await pngPixels(await el.capture());
+    const bareShot = el.capture();
     el.setAttribute('blend-opacity', '1');
     await el.updateComplete;
-    const blended = await pngPixels(await el.capture());
+    const blendedShot = el.capture();
+    const bare = await pngPixels(await bareShot);
+    const blended = await pngPixels(await blendedShot);
     const { width: w, height: h } = blended;
     const inBox = (b: (typeof t.faces)[0]['box'], m: number) => (x: number, y: number) =>
       x > b.x + m * b.width && x < b.x + (1 - m) * b.width && y > b.y + m * b.height && y < b.y + (1 - m) * b.height;

@@ -7,6 +7,7 @@ inference-time weights (equalised-lr gains, demodulation and activation gains fo
 from __future__ import annotations
 
 import argparse
+import json
 import math
 from dataclasses import asdict, dataclass, field
 
@@ -269,7 +270,15 @@ def config_dict(cfg: GeneratorConfig) -> dict:
 def main():
     p = argparse.ArgumentParser(description="Print parameters and FLOPs per generator config.")
     p.add_argument("--config", nargs="*", default=list(CONFIGS))
+    p.add_argument("--json", action="store_true", help="one JSON object per config instead of the table")
     args = p.parse_args()
+    if args.json:
+        out = {}
+        for name in args.config:
+            g = Generator(CONFIGS[name])
+            out[name] = {"resolution": g.cfg.resolution, "params": g.inference_parameters(), "flops": g.inference_flops()}
+        print(json.dumps(out))
+        return
     print(f"{'config':10} {'res':>5} {'params(inf)':>12} {'params(train)':>14} {'MFLOP map':>10} "
           f"{'MFLOP synth':>12} {'MFLOP head':>11} {'GFLOP total':>12}")
     for name in args.config:

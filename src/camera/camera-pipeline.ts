@@ -19,7 +19,8 @@ export type CameraPipelineErrorType = 'camera-denied' | 'camera-unavailable' | '
 
 export interface CameraTrackDetail {
   /** Box in video pixels of the frame as captured (not mirrored). */
-  faces: { id: number; box: Box; score: number }[];
+  /** `overlaid`: its generated face is drawn over it in this frame (false until the face is generated). */
+  faces: { id: number; box: Box; score: number; overlaid: boolean }[];
   /** Detection + tracking + compositing of this frame, on the main thread. */
   frameMs: number;
   detectMs: number;
@@ -215,7 +216,7 @@ export class CameraPipeline {
     }
     this.lastFrameAt = t0;
     this.o.onTrack({
-      faces: tracks.map((t) => ({ id: t.id, box: { ...t.box }, score: t.score })),
+      faces: tracks.map((t) => ({ id: t.id, box: { ...t.box }, score: t.score, overlaid: this.compositor.hasFace(t.slot) })),
       frameMs: t2 - t0,
       detectMs: t1 - t0,
       compositeMs: t2 - t1,

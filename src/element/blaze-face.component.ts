@@ -38,7 +38,8 @@ const CAMERA_LIVE_PROPS = ['maxFaces', 'mirror', 'blendOpacity', 'blendFeather']
  *   `camera-unavailable`, `face-model-load`. After a camera error the element shows the generated face;
  *   turning `camera` off and on again retries.
  * @event blaze-face-track - Camera mode, after each processed frame. detail: `{faces: [{id, box: {x, y, width,
- *   height}, score}], frameMs, detectMs, compositeMs, fps}`, boxes in video pixels of the unmirrored frame.
+ *   height}, score, overlaid}], frameMs, detectMs, compositeMs, fps}`, boxes in video pixels of the unmirrored
+ *   frame; `overlaid` once the face's generated face is drawn over it.
  *
  * @csspart canvas - The canvas the face is drawn into (sized by CSS, sharp at devicePixelRatio).
  * @csspart camera - Camera mode: the composited camera view (video size, fitted by `object-fit: cover`).

@@ -24,8 +24,11 @@ export interface BlazeFaceProgressDetail {
 }
 
 export interface BlazeFaceTrackDetail {
-  /** Tracked faces; `id` stays with a face while it moves; `box` in video pixels of the captured (unmirrored) frame. */
-  faces: { id: number; box: { x: number; y: number; width: number; height: number }; score: number }[];
+  /**
+   * Tracked faces; `id` stays with a face while it moves; `box` in video pixels of the captured (unmirrored)
+   * frame; `overlaid` once its generated face is drawn over it.
+   */
+  faces: { id: number; box: { x: number; y: number; width: number; height: number }; score: number; overlaid: boolean }[];
   /** Main-thread time of this frame: detection + tracking + compositing. */
   frameMs: number;
   detectMs: number;
