@@ -2,7 +2,8 @@
 // (bench/models/<style>.onnx, exported by training/export_onnx.py), in headless Chromium. Not a test.
 // Writes bench/results.json and docs/performance.md (the table between the BENCH markers).
 //
-//   npm run build && npm run bench [-- --runs 30]
+//   npm run build && npm run bench [-- --runs 30 --rounds 3 --backends webgpu,webgl,wasm --styles toon]
+//   ... -- --dist bench/tmp/dist --out bench/tmp/before.json --ort false   (an older build, for before/after)
 //
 // Per style and backend, each runtime gets a fresh page: the first face from a cold page (module import, backend,
 // model load, first generation), then 5 warm-up and `runs` timed generations, each with a new z and ending with
@@ -20,9 +21,16 @@ const arg = (name, dflt) => {
   return i > 0 ? process.argv[i + 1] : dflt;
 };
 const RUNS = Number(arg('runs', 30));
+/** Pages per runtime and backend, alternating ours and onnxruntime-web; times are pooled (this machine is noisy). */
+const ROUNDS = Number(arg('rounds', 3));
 const STYLES = (arg('styles', 'toon')).split(',');
 const BACKENDS = (arg('backends', 'webgpu,webgl,wasm')).split(',');
 const PORT = 8768;
+/** Which build of ours to load: `--dist bench/tmp/dist` measures an older build copied there (for before/after). */
+const DIST = arg('dist', 'dist');
+const OUT = arg('out', 'bench/results.json');
+const WRITE_DOC = OUT === 'bench/results.json';
+const WITH_ORT = arg('ort', 'true') !== 'false';
 
 /** Per backend, what onnxruntime-web runs it with: its WebGPU and wasm execution providers (it has no WebGL EP in 1.2x). */
 const ORT_EP = { webgpu: 'webgpu', wasm: 'wasm' };
@@ -57,9 +65,9 @@ function installDispatchCounter() {
 }
 
 /** Runs in the page: ours. */
-async function benchOurs({ backend, style, runs, zDim }) {
+async function benchOurs({ backend, style, runs, zDim, dist }) {
   const t0 = performance.now();
-  const bf = await import('/dist/blaze-face.js');
+  const bf = await import(`/${dist}/blaze-face.js`);
   const { tf } = bf;
   await bf.ensureBackend(backend);
   const gen = new bf.Generator(await bf.loadModel(`/models/${style}/model.json`));
@@ -81,11 +89,18 @@ async function benchOurs({ backend, style, runs, zDim }) {
   await one(7);
   globalThis.counting = false;
   const prof = await tf.profile(() => gen.generate({ z: bf.seedToZ(7, zDim), truncation: 1 }));
+  // Where the time goes, by kernel name (tfjs's own per-kernel timing; where the backend cannot time, 0).
+  const byKernel = {};
+  for (const k of prof.kernels) {
+    const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+    byKernel[k.name] = (byKernel[k.name] ?? 0) + ms;
+  }
+  const topKernels = Object.entries(byKernel).sort((a, b) => b[1] - a[1]).slice(0, 8).map(([name, ms]) => `${name} ${ms.toFixed(1)}`);
   const mem = tf.memory();
   tf.dispose(prof.result);
   gen.dispose();
   return {
-    backend: tf.getBackend(), times, firstFaceMs, kernels: prof.kernels.length,
+    backend: tf.getBackend(), times, firstFaceMs, kernels: prof.kernels.length, topKernels,
     dispatches: backend === 'wasm' ? null : globalThis.dispatches,
     gpuBytes: mem.numBytesInGPU ?? null, heapBytes: performance.memory?.usedJSHeapSize ?? null,
   };
@@ -140,12 +155,19 @@ async function inPage(browser, fn, args) {
   }
 }
 
+/** Rounds of one runtime -> one result: times pooled, first-face time the median of the rounds. */
+function pool(rounds) {
+  const bad = rounds.find((r) => r.error);
+  if (bad) return bad;
+  return { ...rounds[0], times: rounds.flatMap((r) => r.times), firstFaceMs: median(rounds.map((r) => r.firstFaceMs)) };
+}
+
 function summarise(r, gflop) {
   if (r.error) return { error: r.error };
   const med = median(r.times);
   return {
     backend: r.backend, medianMs: +med.toFixed(2), p90Ms: +p90(r.times).toFixed(2), runs: r.times.length,
-    firstFaceMs: Math.round(r.firstFaceMs), kernels: r.kernels, dispatches: r.dispatches, gpuBytes: r.gpuBytes, heapBytes: r.heapBytes,
+    firstFaceMs: Math.round(r.firstFaceMs), kernels: r.kernels, topKernels: r.topKernels ?? null, dispatches: r.dispatches, gpuBytes: r.gpuBytes, heapBytes: r.heapBytes,
     gflops: +(gflop / (med / 1000)).toFixed(2),
   };
 }
@@ -157,15 +179,20 @@ const browser = await puppeteer.launch({
   headless: true,
   protocolTimeout: 1200000,
 });
-const results = { date: new Date().toISOString(), chromium: await browser.version(), runs: RUNS, styles: {} };
+const results = { date: new Date().toISOString(), chromium: await browser.version(), dist: DIST, runs: RUNS, rounds: ROUNDS, styles: {} };
 try {
   for (const style of STYLES) {
     const facts = modelFacts(style);
     results.styles[style] = { ...facts, backends: {} };
     for (const backend of BACKENDS) {
-      const ours = summarise(await inPage(browser, benchOurs, { backend, style, runs: RUNS, zDim: facts.zDim }), facts.gflop);
-      const ep = ORT_EP[backend];
-      const ort = ep ? summarise(await inPage(browser, benchOrt, { ep, style, runs: RUNS, zDim: facts.zDim }), facts.gflop) : null;
+      const ep = WITH_ORT ? ORT_EP[backend] : undefined;
+      const oursRuns = [], ortRuns = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        oursRuns.push(await inPage(browser, benchOurs, { backend, style, runs: RUNS, zDim: facts.zDim, dist: DIST }));
+        if (ep) ortRuns.push(await inPage(browser, benchOrt, { ep, style, runs: RUNS, zDim: facts.zDim }));
+      }
+      const ours = summarise(pool(oursRuns), facts.gflop);
+      const ort = ep ? summarise(pool(ortRuns), facts.gflop) : null;
       const ratio = ort && !ort.error && !ours.error ? +(ours.medianMs / ort.medianMs).toFixed(2) : null;
       results.styles[style].backends[backend] = { ours, ort, ratio };
       console.log(style, backend, JSON.stringify({ ours, ort, ratio }));
@@ -177,13 +204,18 @@ try {
 }
 
 mkdirSync('bench', { recursive: true });
-writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);
+if (!WRITE_DOC) {
+  console.log(OUT);
+  process.exit(0);
+}
 
 const cell = (x, f = (v) => v) => (x === null || x === undefined ? '-' : f(x));
 const mb = (b) => `${(b / 2 ** 20).toFixed(1)} MB`;
 const lines = [
-  `Run ${results.date.slice(0, 10)}, ${results.chromium}, headless, ${RUNS} timed generations after 5 warm-up; each ends with the`,
-  'output read back to the CPU. Without a GPU here, WebGPU and WebGL run on SwiftShader (the CPU): compare ours with',
+  `Run ${results.date.slice(0, 10)}, ${results.chromium}, headless; ${ROUNDS} fresh pages per runtime (alternating), each with ${RUNS} timed generations`,
+  'after 5 warm-up, times pooled; first face: median of the pages. Each generation ends with the output read back to',
+  'the CPU. Without a GPU here, WebGPU and WebGL run on SwiftShader (the CPU): compare ours with',
   'onnxruntime-web in the same row; the absolute times are not a GPU\'s. onnxruntime-web has no WebGL execution provider.',
   'GPU dispatches: WebGPU compute dispatches or WebGL draw calls in one generation. Both runtimes run single-threaded wasm',
   '(the page is not cross-origin isolated, as most embedding pages are not).',

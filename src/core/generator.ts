@@ -1,6 +1,7 @@
 /**
  * The BlazeStyleGAN generator on TensorFlow.js: mapping, truncation, style mixing, the synthesis blocks and
- * only the last UpToRGBA head. Pure: no DOM, no Lit. Mirrors training/modelfile.py FoldedGenerator op for op.
+ * only the last UpToRGBA head. Pure: no DOM, no Lit. Computes what training/modelfile.py FoldedGenerator
+ * computes (the goldens check it), with the load-time rewrites described on the class.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { LoadedModel, ModelManifest } from './model-format.js';
@@ -15,18 +16,71 @@ export interface GenerateRequest {
   mixLayer?: number;
 }
 
+/** The modulated convolutions in order: two per block, then the last head's. Their styles come from ws[i]. */
+function modconvLayers(numBlocks: number): string[] {
+  const names: string[] = [];
+  for (let i = 0; i < 2 * numBlocks; i++) names.push(`conv.${i}`);
+  names.push('head.mod');
+  return names;
+}
+
+/**
+ * Load-time rewrites, each exact up to float rounding and each measured in docs/performance.md:
+ * - all style affines as one matrix, so one matMul gives every layer's style (instead of one per layer);
+ * - the style scales the 3x3 depthwise filter (C x 9 numbers) instead of the activation (C x H x W);
+ * - the output's [-1, 1] -> [0, 1] map folded into the last conv, and "colour <= alpha" done as
+ *   `rgba - relu(rgba . M)` with a 1x1 conv (M gives [r - a, g - a, b - a, 0]) instead of slice/min/concat.
+ */
 export class Generator {
   readonly manifest: ModelManifest;
   readonly resolution: number;
   private readonly w: Map<string, tf.Tensor>;
+  private readonly layers: string[];
+  /** Width of each layer's style in the concatenated affine output. */
+  private readonly styleSizes: number[];
   private disposed = false;
 
-  /** Uploads the weights to the active tfjs backend. */
+  /** Uploads the weights to the active tfjs backend, rewritten as described above. */
   constructor(model: LoadedModel) {
     this.manifest = model.manifest;
     this.resolution = model.manifest.resolution;
+    const a = model.manifest.architecture;
+    this.layers = modconvLayers(a.channels.length);
+    const src = model.weights;
+    const get = (name: string) => {
+      const t = src.get(name);
+      if (!t) throw new Error(`generator: no tensor ${name}`);
+      return t;
+    };
     this.w = new Map();
-    for (const [name, { shape, data }] of model.weights) this.w.set(name, tf.tensor(data, shape, 'float32'));
+    const skip = new Set<string>(['head.conv2.weight', 'head.conv2.bias']);
+    for (const l of this.layers) skip.add(`${l}.affine.weight`).add(`${l}.affine.bias`);
+    for (const [name, { shape, data }] of src) if (!skip.has(name)) this.w.set(name, tf.tensor(data, shape, 'float32'));
+
+    this.styleSizes = this.layers.map((l) => get(`${l}.affine.bias`).shape[0]!);
+    const wDim = get(`${this.layers[0]}.affine.weight`).shape[0]!;
+    const total = this.styleSizes.reduce((x, y) => x + y, 0);
+    const affW = new Float32Array(wDim * total), affB = new Float32Array(total);
+    let off = 0;
+    this.layers.forEach((l, i) => {
+      const wt = get(`${l}.affine.weight`).data, b = get(`${l}.affine.bias`).data, c = this.styleSizes[i]!;
+      for (let r = 0; r < wDim; r++) affW.set(wt.subarray(r * c, (r + 1) * c), r * total + off);
+      affB.set(b, off);
+      off += c;
+    });
+    this.w.set('affine.weight', tf.tensor2d(affW, [wDim, total]));
+    this.w.set('affine.bias', tf.tensor1d(affB));
+
+    const c2 = get('head.conv2.weight'), b2 = get('head.conv2.bias');
+    this.w.set('head.conv2.weight', tf.tensor(c2.data.map((v) => 0.5 * v), c2.shape, 'float32'));
+    this.w.set('head.conv2.bias', tf.tensor(b2.data.map((v) => 0.5 * v + 0.5), b2.shape, 'float32'));
+    // [r, g, b, a] -> [r - a, g - a, b - a, 0] as a 1x1 conv filter [1, 1, in, out].
+    const m = new Float32Array(16);
+    for (let c = 0; c < 3; c++) {
+      m[c * 4 + c] = 1;
+      m[3 * 4 + c] = -1;
+    }
+    this.w.set('premultiply.excess', tf.tensor4d(m, [1, 1, 4, 4]));
   }
 
   private t(name: string): tf.Tensor {
@@ -53,12 +107,12 @@ export class Generator {
     return tf.add(avg, tf.mul(tf.sub(w, avg), psi)) as tf.Tensor2D;
   }
 
-  private modconv(prefix: string, x: tf.Tensor4D, w: tf.Tensor2D, activate = true): tf.Tensor4D {
+  /** Modulated conv with style s [1, C]: the style scales the depthwise filter, not the activation. */
+  private modconv(prefix: string, x: tf.Tensor4D, s: tf.Tensor2D, activate = true): tf.Tensor4D {
     const slope = this.manifest.architecture.lreluSlope;
-    const s = tf.fused.matMul({ a: w, b: this.t(`${prefix}.affine.weight`) as tf.Tensor2D, bias: this.t(`${prefix}.affine.bias`) });
-    const c = s.shape[1] as number;
-    let y = tf.mul(x, tf.reshape(s, [-1, 1, 1, c])) as tf.Tensor4D;
-    y = tf.depthwiseConv2d(y, this.t(`${prefix}.depthwise`) as tf.Tensor4D, 1, 'same');
+    const c = s.shape[1];
+    const dw = tf.mul(this.t(`${prefix}.depthwise`), tf.reshape(s, [1, 1, c, 1])) as tf.Tensor4D;
+    const y = tf.depthwiseConv2d(x, dw, 1, 'same');
     return tf.fused.conv2d({
       x: y, filter: this.t(`${prefix}.pointwise`) as tf.Tensor4D, strides: 1, pad: 'same',
       bias: this.t(`${prefix}.bias`), activation: activate ? 'leakyrelu' : 'linear', leakyreluAlpha: slope,
@@ -82,12 +136,16 @@ export class Generator {
     if (req.z.length !== a.zDim) throw new RangeError(`latent: expected ${a.zDim} numbers, got ${req.z.length}`);
     return tf.tidy(() => {
       const w = this.truncate(this.mapping(tf.tensor2d(req.z, [1, a.zDim])), req.truncation);
-      let w2 = w;
       const mixLayer = req.mixZ && req.mixLayer !== undefined ? Math.max(0, Math.min(a.numWs, req.mixLayer)) : a.numWs;
-      if (req.mixZ && mixLayer < a.numWs) {
-        w2 = this.truncate(this.mapping(tf.tensor2d(req.mixZ, [1, a.zDim])), req.truncation);
-      }
-      const style = (layer: number) => (layer < mixLayer ? w : w2);
+      const mixing = req.mixZ !== undefined && mixLayer < a.numWs;
+      // Row 0: the latent's w; row 1 (style mixing): the mix latent's.
+      const ws = mixing ? tf.concat([w, this.truncate(this.mapping(tf.tensor2d(req.mixZ!, [1, a.zDim])), req.truncation)], 0) : w;
+      const all = tf.fused.matMul({ a: ws, b: this.t('affine.weight') as tf.Tensor2D, bias: this.t('affine.bias') });
+      const perLayer = tf.split(all, this.styleSizes, 1) as tf.Tensor2D[];
+      const style = (layer: number): tf.Tensor2D => {
+        const s = perLayer[layer]!;
+        return mixing ? tf.slice(s, [layer < mixLayer ? 0 : 1, 0], [1, -1]) : s;
+      };
       let x = this.t('const') as tf.Tensor4D;
       for (let i = 0; i < a.channels.length; i++) {
         if (i > 0) x = tf.image.resizeBilinear(x, [x.shape[1] * 2, x.shape[2] * 2], false, true);
@@ -96,12 +154,10 @@ export class Generator {
       }
       x = tf.depthToSpace(this.modconv('head.mod', x, style(a.numWs - 1)), 2);
       x = tf.depthToSpace(this.conv('head.conv1', x, true), 2);
-      x = this.conv('head.conv2', x, false);
-      // [-1, 1] -> [0, 1], and premultiplied colour never exceeds alpha
-      const rgba = tf.clipByValue(tf.add(tf.mul(x, 0.5), 0.5), 0, 1);
-      const alpha = tf.slice(rgba, [0, 0, 0, 3], [-1, -1, -1, 1]);
-      const rgb = tf.minimum(tf.slice(rgba, [0, 0, 0, 0], [-1, -1, -1, 3]), alpha);
-      return tf.reshape(tf.concat([rgb, alpha], 3), [this.resolution, this.resolution, 4]) as tf.Tensor3D;
+      // Already in [0, 1] (folded into head.conv2); then colour <= alpha: rgb - relu(rgb - a).
+      const rgba = tf.clipByValue(this.conv('head.conv2', x, false), 0, 1);
+      const excess = tf.fused.conv2d({ x: rgba, filter: this.t('premultiply.excess') as tf.Tensor4D, strides: 1, pad: 'valid', activation: 'relu' });
+      return tf.reshape(tf.sub(rgba, excess), [this.resolution, this.resolution, 4]) as tf.Tensor3D;
     });
   }
 
