@@ -1,0 +1,52 @@
+// Steady state: the element in animate mode (a new latent every frame, as the demo's Animate does) for N frames,
+// recording tfjs tensors and bytes, JS heap and the element's DOM canvases every 1000 frames. Not a test.
+//   npm run build && node scripts/soak.mjs [frames=10000] [backend=wasm]     -> bench/soak.json
+import { writeFileSync } from 'node:fs';
+import { startDevServer } from '@web/dev-server';
+import puppeteer from 'puppeteer-core';
+import { CHROMIUM_ARGS } from '../web-test-runner.config.mjs';
+
+const frames = Number(process.argv[2] ?? 10000);
+const backend = process.argv[3] ?? 'wasm';
+const server = await startDevServer({ config: { rootDir: '.', port: 8769 }, readCliArgs: false, readFileConfig: false, logStartMessage: false });
+const browser = await puppeteer.launch({
+  executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+  args: [...CHROMIUM_ARGS, '--enable-precise-memory-info', '--js-flags=--expose-gc'],
+  headless: true,
+  protocolTimeout: 3600000,
+});
+try {
+  const page = await browser.newPage();
+  await page.goto('http://localhost:8769/demo/empty.html');
+  const samples = await page.evaluate(async (frames, backend) => {
+    const { tf, seedToZ } = await import('/dist/blaze-face.js');
+    const el = document.createElement('blaze-face');
+    el.setAttribute('backend', backend);
+    const rendered = () => new Promise((r) => el.addEventListener('blaze-face-render', r, { once: true }));
+    let next = rendered();
+    document.body.append(el);
+    await next;
+    const a = seedToZ(1, 64), b = seedToZ(2, 64);
+    const out = [];
+    for (let f = 0; f <= frames; f++) {
+      if (f % 1000 === 0) {
+        globalThis.gc?.();
+        const m = tf.memory();
+        out.push({ frame: f, numTensors: m.numTensors, numBytes: m.numBytes, heapBytes: performance.memory.usedJSHeapSize, at: performance.now() });
+      }
+      const t = (f % 200) / 200 * Math.PI / 2;
+      next = rendered();
+      el.setAttribute('latent', Array.from(a, (v, i) => (v * Math.cos(t) + b[i] * Math.sin(t)).toFixed(4)).join(','));
+      await next;
+      await new Promise((r) => requestAnimationFrame(r));
+    }
+    return out;
+  }, frames, backend);
+  const result = { frames, backend, samples };
+  writeFileSync('bench/soak.json', `${JSON.stringify(result, null, 2)}\n`);
+  const first = samples[0], last = samples.at(-1);
+  console.log(`soak ${frames} frames on ${backend}: tensors ${first.numTensors} -> ${last.numTensors}, bytes ${first.numBytes} -> ${last.numBytes}, heap ${(first.heapBytes / 2 ** 20).toFixed(1)} -> ${(last.heapBytes / 2 ** 20).toFixed(1)} MB, ${((last.at - first.at) / frames).toFixed(1)} ms/frame`);
+} finally {
+  await browser.close();
+  await server.stop();
+}
