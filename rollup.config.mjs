@@ -54,7 +54,7 @@ const sizeOnly = !!process.env.BLAZE_FACE_SIZE;
 export default {
   input: 'src/index.ts',
   output: sizeOnly
-    ? { file: 'dist/size/blaze-face.no-tfjs.js', format: 'es' }
+    ? { dir: 'dist/size', entryFileNames: 'blaze-face.no-tfjs.js', chunkFileNames: 'chunks/[name]-[hash].js', format: 'es' }
     : { dir: 'dist', entryFileNames: 'blaze-face.js', chunkFileNames: 'chunks/[name]-[hash].js', format: 'es', sourcemap: true },
   external: sizeOnly ? (id) => id.startsWith('@tensorflow/') : [],
   plugins: [
@@ -63,7 +63,7 @@ export default {
     noUsageLogs(),
     resolve({ browser: true }),
     commonjs(), // tfjs-core's dependencies (long, seedrandom) are CommonJS
-    typescript({ tsconfig: './tsconfig.json', declaration: false, declarationDir: undefined, outDir: 'dist', sourceMap: true }),
+    typescript({ tsconfig: './tsconfig.json', declaration: false, declarationDir: undefined, outDir: sizeOnly ? 'dist/size' : 'dist', sourceMap: !sizeOnly }),
     ...(sizeOnly ? [] : [copyWasm()]),
   ],
   onwarn(w, warn) {

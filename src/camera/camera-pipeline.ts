@@ -130,7 +130,7 @@ export class CameraPipeline {
     this.opening = (async () => {
       // Both halves open in parallel; if either fails, whichever did open is released before rethrowing.
       const [f, c] = await Promise.allSettled([
-        FaceFinder.create({ modelUrl: this.o.faceModelUrl, wasmBase: this.o.wasmBase, delegate: this.o.delegate, minScore: this.o.minScore, maxFaces: this.settings.maxFaces }),
+        FaceFinder.create({ modelUrl: this.o.faceModelUrl, wasmBase: this.o.wasmBase, delegate: this.o.delegate, minScore: this.o.minScore }),
         openFrontCamera(this.o.capture),
       ]);
       if (f.status === 'rejected' || c.status === 'rejected') {
@@ -170,6 +170,7 @@ export class CameraPipeline {
     this.finder = null;
     this.lastTracks = [];
     this.fps = 0;
+    this.lastFrameAt = 0;
   }
 
   private visibilityChanged(): void {

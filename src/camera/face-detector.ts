@@ -27,7 +27,6 @@ export interface FaceFinderOptions {
   wasmBase: string;
   delegate: 'CPU' | 'GPU';
   minScore: number;
-  maxFaces: number;
 }
 
 /** Thrown when the detector's model or wasm cannot be loaded; the message says which and why. */
