@@ -2,8 +2,8 @@
 // sample1.jpg, three people, sliding sideways). Runs in the `camera-faces` group.
 import { expect } from '@esm-bundle/chai';
 import '../dist/blaze-face.js';
-import { cleanup, makeFace, next, pngPixels } from './helpers.js';
-import { bestShift, meanDiff, trackWhere, tracks } from './camera-helpers.js';
+import { cleanup, makeFace, next } from './helpers.js';
+import { bareAndBlended, bestShift, meanDiff, trackWhere, tracks } from './camera-helpers.js';
 
 describe('<blaze-face camera max-faces>', () => {
   afterEach(cleanup);
@@ -14,15 +14,7 @@ describe('<blaze-face camera max-faces>', () => {
     const t = await trackWhere(el, (t) => t.faces.length === 3 && t.faces.every((f) => f.overlaid), 180000);
     expect(new Set(t.faces.map((f) => f.id)).size).to.equal(3);
 
-    // Both snapshots are taken before either is decoded, so they are (nearly) the same video frame.
-    el.setAttribute('blend-opacity', '0');
-    await el.updateComplete;
-    const bareShot = el.capture();
-    el.setAttribute('blend-opacity', '1');
-    await el.updateComplete;
-    const blendedShot = el.capture();
-    const bare = await pngPixels(await bareShot);
-    const blended = await pngPixels(await blendedShot);
+    const { bare, blended } = await bareAndBlended(el);
     const { width: w, height: h } = blended;
     const inBox = (b: (typeof t.faces)[0]['box'], m: number) => (x: number, y: number) =>
       x > b.x + m * b.width && x < b.x + (1 - m) * b.width && y > b.y + m * b.height && y < b.y + (1 - m) * b.height;

@@ -1,5 +1,7 @@
 // Helpers for the camera tests: waiting for track reports, and comparing captures of a moving clip.
 
+import { pngPixels } from './helpers.js';
+
 export type Track = GlobalEventHandlersEventMap['blaze-face-track']['detail'];
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -72,4 +74,18 @@ export function bestShift(a: Uint8ClampedArray, b: Uint8ClampedArray, w: number,
     if (d < bestDiff) [best, bestDiff] = [dx, d];
   }
   return best;
+}
+
+/**
+ * The composited view without and with the overlay (opacity 0, then 1). Both snapshots are taken before either
+ * is decoded, so they are (nearly) the same video frame.
+ */
+export async function bareAndBlended(el: HTMLElement & { capture(): Promise<Blob>; updateComplete: Promise<unknown> }) {
+  el.setAttribute('blend-opacity', '0');
+  await el.updateComplete;
+  const bareShot = el.capture();
+  el.setAttribute('blend-opacity', '1');
+  await el.updateComplete;
+  const blendedShot = el.capture();
+  return { bare: await pngPixels(await bareShot), blended: await pngPixels(await blendedShot) };
 }

@@ -4,7 +4,7 @@ import { expect } from '@esm-bundle/chai';
 import { tf } from '../dist/blaze-face.js';
 import type { BlazeFaceElement } from '../dist/blaze-face.js';
 import { cleanup, makeFace, next, pngPixels } from './helpers.js';
-import { bestShift, meanDiff, sleep, trackWhere, tracks, type Track } from './camera-helpers.js';
+import { bareAndBlended, bestShift, meanDiff, sleep, trackWhere, tracks, type Track } from './camera-helpers.js';
 
 /** Every MediaStream the page opens, by wrapping (not replacing) getUserMedia. */
 const streams: MediaStream[] = [];
@@ -53,15 +53,7 @@ describe('<blaze-face camera>', () => {
     const box = track.faces[0]!.box;
     expect(box.width).to.be.within(150, 450); // the clip's face is ~320 px wide
     // The same moment without and with the overlay: opacity 0 shows the bare video.
-    // Both snapshots are taken before either is decoded, so they are (nearly) the same video frame.
-    el.setAttribute('blend-opacity', '0');
-    await el.updateComplete;
-    const bareShot = el.capture();
-    el.setAttribute('blend-opacity', '1');
-    await el.updateComplete;
-    const blendedShot = el.capture();
-    const bare = await pngPixels(await bareShot);
-    const blended = await pngPixels(await blendedShot);
+    const { bare, blended } = await bareAndBlended(el);
     expect([blended.width, blended.height]).to.deep.equal([640, 480]);
     const { width: w, height: h } = blended;
     const core = (x: number, y: number) =>
