@@ -47,10 +47,10 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const p90 = (xs) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.9))];
 
 /**
- * Runs in the page before either runtime loads: counts GPU work submitted while `globalThis.counting` is set,
+ * Runs in the page before either runtime loads. Counts GPU work submitted while `globalThis.counting` is set,
  * WebGPU compute dispatches and WebGL draw calls, by wrapping the browser's own methods (same for both runtimes).
  */
-function installDispatchCounter() {
+function installPageHelpers() {
   globalThis.dispatches = 0;
   const wrap = (proto, name) => {
     const f = proto?.[name];
@@ -62,6 +62,26 @@ function installDispatchCounter() {
   };
   wrap(globalThis.GPUComputePassEncoder?.prototype, 'dispatchWorkgroups');
   for (const n of ['drawArrays', 'drawElements']) wrap(globalThis.WebGL2RenderingContext?.prototype, n);
+
+  /**
+   * The protocol both runtimes share: the first face (timed from `t0`), 5 warm-up, `runs` timed, then one counted.
+   * `one(seed)` generates a face and reads it back.
+   */
+  globalThis.timeGenerations = async (one, t0, runs) => {
+    await one(1);
+    const firstFaceMs = performance.now() - t0;
+    for (let i = 0; i < 5; i++) await one(100 + i);
+    const times = [];
+    for (let i = 0; i < runs; i++) {
+      const s = performance.now();
+      await one(1000 + i);
+      times.push(performance.now() - s);
+    }
+    globalThis.counting = true;
+    await one(7);
+    globalThis.counting = false;
+    return { firstFaceMs, times };
+  };
 }
 
 /** Runs in the page: ours. */
@@ -76,18 +96,7 @@ async function benchOurs({ backend, style, runs, zDim, dist }) {
     await out.data();
     out.dispose();
   };
-  await one(1);
-  const firstFaceMs = performance.now() - t0;
-  for (let i = 0; i < 5; i++) await one(100 + i);
-  const times = [];
-  for (let i = 0; i < runs; i++) {
-    const s = performance.now();
-    await one(1000 + i);
-    times.push(performance.now() - s);
-  }
-  globalThis.counting = true;
-  await one(7);
-  globalThis.counting = false;
+  const { firstFaceMs, times } = await globalThis.timeGenerations(one, t0, runs);
   const prof = await tf.profile(() => gen.generate({ z: bf.seedToZ(7, zDim), truncation: 1 }));
   // Where the time goes, by kernel name (tfjs's own per-kernel timing; where the backend cannot time, 0).
   const byKernel = {};
@@ -121,18 +130,7 @@ async function benchOrt({ ep, style, runs, zDim }) {
     await out.rgba.getData();
     out.rgba.dispose();
   };
-  await one(1);
-  const firstFaceMs = performance.now() - t0;
-  for (let i = 0; i < 5; i++) await one(100 + i);
-  const times = [];
-  for (let i = 0; i < runs; i++) {
-    const s = performance.now();
-    await one(1000 + i);
-    times.push(performance.now() - s);
-  }
-  globalThis.counting = true;
-  await one(7);
-  globalThis.counting = false;
+  const { firstFaceMs, times } = await globalThis.timeGenerations(one, t0, runs);
   await session.release();
   return {
     backend: ep, times, firstFaceMs, kernels: null, dispatches: ep === 'wasm' ? null : globalThis.dispatches,
@@ -146,7 +144,7 @@ async function inPage(browser, fn, args) {
   page.on('pageerror', (e) => errors.push(String(e)));
   try {
     await page.goto(`http://localhost:${PORT}/demo/empty.html`);
-    await page.evaluate(installDispatchCounter);
+    await page.evaluate(installPageHelpers);
     return await page.evaluate(fn, args);
   } catch (e) {
     return { error: `${e.message.split('\n')[0]}${errors.length ? ` (${errors[0]})` : ''}` };
