@@ -95,6 +95,8 @@ export class Compositor {
   private readonly vao: WebGLVertexArrayObject;
   private readonly videoTex: WebGLTexture;
   private readonly faces = new Map<number, { tex: WebGLTexture; size: number }>();
+  /** Uniform locations, looked up once rather than every frame. */
+  private readonly u: Record<'videoToClip' | 'videoTex' | 'faceToClip' | 'faceTex' | 'opacity' | 'radius' | 'flipU', WebGLUniformLocation | null>;
   private lost = false;
   private readonly listeners = new AbortController();
 
@@ -111,6 +113,12 @@ export class Compositor {
     }, { once: true, signal: this.listeners.signal });
     this.videoProg = compile(gl, VERT, VIDEO_FRAG);
     this.faceProg = compile(gl, VERT, FACE_FRAG);
+    const v = (name: string) => gl.getUniformLocation(this.videoProg, name);
+    const f = (name: string) => gl.getUniformLocation(this.faceProg, name);
+    this.u = {
+      videoToClip: v('toClip'), videoTex: v('tex'),
+      faceToClip: f('toClip'), faceTex: f('tex'), opacity: f('opacity'), radius: f('radius'), flipU: f('flipU'),
+    };
     this.quad = gl.createBuffer()!;
     this.vao = gl.createVertexArray()!;
     gl.bindVertexArray(this.vao);
@@ -186,24 +194,24 @@ export class Compositor {
     gl.bindTexture(gl.TEXTURE_2D, this.videoTex);
     gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
     gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, gl.RGBA, gl.UNSIGNED_BYTE, frame);
-    gl.uniformMatrix3fv(gl.getUniformLocation(this.videoProg, 'toClip'), false, toClip([vw, 0, 0, vh, 0, 0]));
-    gl.uniform1i(gl.getUniformLocation(this.videoProg, 'tex'), 0);
+    gl.uniformMatrix3fv(this.u.videoToClip, false, toClip([vw, 0, 0, vh, 0, 0]));
+    gl.uniform1i(this.u.videoTex, 0);
     gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
 
     gl.enable(gl.BLEND);
     gl.blendFunc(gl.ONE, gl.ONE_MINUS_SRC_ALPHA);
     gl.useProgram(this.faceProg);
-    gl.uniform1i(gl.getUniformLocation(this.faceProg, 'tex'), 0);
-    gl.uniform1f(gl.getUniformLocation(this.faceProg, 'opacity'), o.opacity);
-    gl.uniform1f(gl.getUniformLocation(this.faceProg, 'radius'), 0.08 * o.feather);
-    gl.uniform1f(gl.getUniformLocation(this.faceProg, 'flipU'), o.mirror ? 1 : 0);
+    gl.uniform1i(this.u.faceTex, 0);
+    gl.uniform1f(this.u.opacity, o.opacity);
+    gl.uniform1f(this.u.radius, 0.08 * o.feather);
+    gl.uniform1f(this.u.flipU, o.mirror ? 1 : 0);
     for (const f of faces) {
       const face = this.faces.get(f.slot);
       if (!face) continue;
       const { a, b, tx, ty } = f.transform;
       const R = face.size;
       // Unit square -> model pixels (u R, v R) -> video pixels through the similarity.
-      gl.uniformMatrix3fv(gl.getUniformLocation(this.faceProg, 'toClip'), false, toClip([a * R, b * R, -b * R, a * R, tx, ty]));
+      gl.uniformMatrix3fv(this.u.faceToClip, false, toClip([a * R, b * R, -b * R, a * R, tx, ty]));
       gl.bindTexture(gl.TEXTURE_2D, face.tex);
       gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
     }
