@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import math
 import os
 import signal
 import time
@@ -50,6 +51,10 @@ def parse_args(argv=None):
     p.add_argument("--batch", type=int, default=16, help="per process")
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--d-lr", type=float, default=2e-3)
+    p.add_argument("--lr-decay-from", type=int, default=None,
+                   help="from this step, both learning rates follow a cosine down to --lr-end-frac of their "
+                        "value at --steps (hold-then-anneal; a function of the step, so resuming stays on it)")
+    p.add_argument("--lr-end-frac", type=float, default=0.02)
     p.add_argument("--beta1", type=float, default=0.0, help="Adam beta1 (0 as in StyleGAN2; 0.9 suits pure reconstruction)")
     p.add_argument("--grad-weight", type=float, default=1.0)
     p.add_argument("--adv-weight", type=float, default=0.02)
@@ -66,6 +71,14 @@ def parse_args(argv=None):
     p.add_argument("--threads", type=int, default=0, help="torch threads (0: all cores / processes)")
     p.add_argument("--resume", action="store_true")
     return p.parse_args(argv)
+
+
+def lr_factor(step: int, decay_from: int | None, end: int, end_frac: float) -> float:
+    """Learning-rate multiplier at `step`: 1 until `decay_from`, then a half cosine to `end_frac` at `end`."""
+    if decay_from is None or step <= decay_from or end <= decay_from:
+        return 1.0
+    t = min(1.0, (step - decay_from) / (end - decay_from))
+    return end_frac + (1 - end_frac) * 0.5 * (1 + math.cos(math.pi * t))
 
 
 def train(args) -> dict:
@@ -132,6 +145,10 @@ def train(args) -> dict:
         z = torch.from_numpy(data.z[idx]).to(device)
         real = to_model_space(data.img[idx]).to(device)
         use_adv = step >= args.adv_start and (args.adv_weight > 0 or args.fm_weight > 0)
+        f = lr_factor(step, args.lr_decay_from, args.steps, args.lr_end_frac)
+        for opt, lr in ((opt_g, args.lr), (opt_d, args.d_lr)):
+            for group in opt.param_groups:
+                group["lr"] = lr * f
 
         # --- discriminator: teacher renders are the real images ---
         if use_adv:
@@ -184,7 +201,8 @@ def train(args) -> dict:
             now = time.time()
             ips = n_log / (now - t_log)
             eta = (args.steps - step) * args.batch * world / max(ips, 1e-9)
-            rec = dict(step=step, ips=round(ips, 1), rec=round(float(loss_rec), 4),
+            rec = dict(step=step, ips=round(ips, 1), lr=float(f"{args.lr * f:.3g}"),
+                       rec=round(float(loss_rec), 4),
                        heads=[round(v, 4) for v in per_head], adv=round(float(loss_adv), 4),
                        d=round(float(loss_d), 4), elapsed_s=round(now - t_start))
             history.append(rec)

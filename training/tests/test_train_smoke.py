@@ -22,3 +22,14 @@ def test_twenty_steps_checkpoint_resume_and_learn(tiny_cache, tmp_path):
     first_losses = [r["rec"] for r in log[:2]]
     last_losses = [r["rec"] for r in log[-2:]]
     assert sum(last_losses) < sum(first_losses)
+
+
+def test_learning_rate_holds_then_anneals_to_the_floor():
+    from training.train import lr_factor
+    assert lr_factor(50, None, 100, 0.02) == 1.0
+    assert lr_factor(60, 60, 100, 0.02) == 1.0
+    assert abs(lr_factor(80, 60, 100, 0.02) - 0.51) < 1e-9  # half-way down the cosine
+    assert abs(lr_factor(100, 60, 100, 0.02) - 0.02) < 1e-12
+    assert abs(lr_factor(500, 60, 100, 0.02) - 0.02) < 1e-12  # past the end it stays at the floor
+    f = [lr_factor(s, 60, 100, 0.02) for s in range(60, 101)]
+    assert all(a >= b for a, b in zip(f, f[1:]))
