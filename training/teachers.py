@@ -35,7 +35,7 @@ class Teacher:
 class ProceduralTeacher(Teacher):
     """A Node renderer (training/teacher/<style>.mjs): vector art drawn with resvg."""
 
-    STYLES = ("toon",)
+    STYLES = ("sketch", "toon")
 
     def __init__(self, style: str, resolution: int, workers: int | None = None, node: str = "node"):
         if style not in self.STYLES:

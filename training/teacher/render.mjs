@@ -5,9 +5,10 @@
 // --in: little-endian float32 [N, zDim] (zDim from --z-dim); --out: uint8 [N, res, res, 4], premultiplied alpha (as resvg renders it).
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { Resvg } from '@resvg/resvg-js';
+import * as sketch from './sketch.mjs';
 import * as toon from './toon.mjs';
 
-const STYLES = { toon };
+const STYLES = { sketch, toon };
 
 function parseArgs(argv) {
   const args = {};
