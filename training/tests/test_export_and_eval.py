@@ -109,3 +109,20 @@ def test_reparam_changes_the_mapping_lr_multiplier_but_not_the_output(tmp_path, 
     with torch.no_grad():
         assert torch.allclose(G(z)[-1], tiny_generator(z)[-1], atol=1e-5)
     assert model_module.CONFIGS["tiny"].mapping_lr_mul != 1.0  # the test really changed the multiplier
+
+
+def test_latent_figures_mix_and_truncate(tmp_path, tiny_generator):
+    from PIL import Image
+    from training.figures import main as figures
+    export(_checkpoint(tmp_path, tiny_generator), "toon", tmp_path / "m", "float32")
+    figures(["--model", str(tmp_path / "m"), "--out", str(tmp_path / "docs"), "--coarse", "1,2", "--fine", "3,4,5",
+             "--truncation-seeds", "6,7", "--mix-layer", "2"])
+    mixing = np.asarray(Image.open(tmp_path / "docs/toon-mixing.png"))
+    trunc = np.asarray(Image.open(tmp_path / "docs/toon-truncation.png"))
+    cell = 32 + 4
+    assert mixing.shape == (3 * cell + 4, 4 * cell + 4, 3)  # header row + 2 rows, header column + 3 columns
+    assert trunc.shape == (5 * cell + 4, 2 * cell + 4, 3)
+    t0 = trunc[4:36]  # truncation 0: both seeds give the average face
+    assert np.array_equal(t0[:, 4:36], t0[:, 40:72])
+    with pytest.raises(ValueError, match="held-out"):
+        figures(["--model", str(tmp_path / "m"), "--out", str(tmp_path / "docs"), "--fine", "1000001"])

@@ -1,0 +1,92 @@
+"""Docs figures of a shipped model's latent space, drawn from the exported files (as the browser gets them).
+
+    /usr/bin/python3 -m training.figures --model models/toon --out docs
+
+Writes <out>/<style>-mixing.png (style mixing: the first row gives the fine layers, the first column the coarse
+ones, each cell takes the coarse layers from its row and the fine layers from its column) and
+<out>/<style>-truncation.png (one seed per column, truncation 0, 0.25, 0.5, 0.75, 1 down the rows).
+Seeds come from the training range, never the held-out evaluation seeds.
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+from .data import EVAL_SEED_START
+from .modelfile import load_generator, to_unit_rgba
+from .seeds import seeds_to_z
+from .visual import over_grey
+
+PAD = 4
+
+
+def _tile(cells: list[list[torch.Tensor | None]], res: int) -> Image.Image:
+    """Rows of [3, R, R] images in [0, 1] (None: blank) -> one RGB image on white with padding."""
+    rows, cols = len(cells), max(len(r) for r in cells)
+    grid = np.full((rows * (res + PAD) + PAD, cols * (res + PAD) + PAD, 3), 255, np.uint8)
+    for i, row in enumerate(cells):
+        for j, img in enumerate(row):
+            if img is None:
+                continue
+            y, x = PAD + i * (res + PAD), PAD + j * (res + PAD)
+            grid[y:y + res, x:x + res] = (img.permute(1, 2, 0).numpy() * 255 + 0.5).astype(np.uint8)
+    return Image.fromarray(grid)
+
+
+def _z_dim(G) -> int:
+    return G.m["architecture"]["zDim"]
+
+
+def _res(G) -> int:
+    return G.m["resolution"]
+
+
+def _faces(G, z, **kw) -> list[torch.Tensor]:
+    with torch.no_grad():
+        return list(over_grey(to_unit_rgba(G(torch.from_numpy(z), **kw))).clamp(0, 1))
+
+
+def mixing_figure(G, coarse_seeds, fine_seeds, mix_layer: int) -> Image.Image:
+    zc, zf = seeds_to_z(coarse_seeds, _z_dim(G)), seeds_to_z(fine_seeds, _z_dim(G))
+    top = [None] + _faces(G, zf)
+    rows = [top]
+    for i, face in enumerate(_faces(G, zc)):
+        mixed = _faces(G, np.repeat(zc[i:i + 1], len(fine_seeds), 0), mix_z=torch.from_numpy(zf), mix_layer=mix_layer)
+        rows.append([face] + mixed)
+    return _tile(rows, _res(G))
+
+
+def truncation_figure(G, seeds, truncations=(0.0, 0.25, 0.5, 0.75, 1.0)) -> Image.Image:
+    z = seeds_to_z(seeds, _z_dim(G))
+    return _tile([_faces(G, z, truncation=t) for t in truncations], _res(G))
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--model", type=Path, required=True)
+    p.add_argument("--out", type=Path, default=Path("docs"))
+    p.add_argument("--coarse", default="11,12,13,14", help="seeds giving the coarse layers (rows)")
+    p.add_argument("--fine", default="21,22,23,24,25", help="seeds giving the fine layers (columns)")
+    p.add_argument("--mix-layer", type=int, default=None, help="first layer taken from the column seed "
+                                                                "(default: the first layer at 16 px)")
+    p.add_argument("--truncation-seeds", default="31,32,33,34,35,36")
+    a = p.parse_args(argv)
+    seeds = lambda s: [int(v) for v in s.split(",")]
+    used = seeds(a.coarse) + seeds(a.fine) + seeds(a.truncation_seeds)
+    if max(used) >= EVAL_SEED_START:
+        raise ValueError(f"figure seeds must be < {EVAL_SEED_START}: the held-out evaluation seeds start there")
+    G = load_generator(a.model)
+    mix_layer = a.mix_layer if a.mix_layer is not None else 4  # blocks at 4 and 8 px are layers 0-3
+    style = G.m["name"]
+    a.out.mkdir(parents=True, exist_ok=True)
+    mixing_figure(G, seeds(a.coarse), seeds(a.fine), mix_layer).save(a.out / f"{style}-mixing.png")
+    truncation_figure(G, seeds(a.truncation_seeds)).save(a.out / f"{style}-truncation.png")
+    print(f"wrote {a.out / f'{style}-mixing.png'} (mix layer {mix_layer}) and {a.out / f'{style}-truncation.png'}")
+
+
+if __name__ == "__main__":
+    main()
