@@ -33,3 +33,11 @@ def test_learning_rate_holds_then_anneals_to_the_floor():
     assert abs(lr_factor(500, 60, 100, 0.02) - 0.02) < 1e-12  # past the end it stays at the floor
     f = [lr_factor(s, 60, 100, 0.02) for s in range(60, 101)]
     assert all(a >= b for a, b in zip(f, f[1:]))
+
+
+def test_profile_times_every_phase(tiny_cache):
+    from training.profile import profile
+    r = profile("tiny", batch=4, steps=3, data=tiny_cache, style=None)
+    assert set(r["ms_per_step"]) == {"data", "g_forward", "rec_loss", "g_backward_step", "d_step", "g_adv_terms", "ema"}
+    assert all(v > 0 for v in r["ms_per_step"].values())
+    assert r["images_per_s_with_gan_terms"] < r["images_per_s_reconstruction_only"]

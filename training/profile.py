@@ -1,0 +1,139 @@
+"""Where a training step's time goes, per phase, for a config (run it on an otherwise idle machine).
+
+    /usr/bin/python3 -m training.profile --config toon128 --batch 16 --steps 20 [--data .cache/toon128] [--style toon]
+
+Phases, timed with the same code paths as train.py: data (a batch from the render cache: memmap gather +
+conversion), generator forward (all heads), reconstruction loss, generator backward + Adam, the discriminator
+step (forward on fake and real, loss, backward, Adam; R1 amortised over --r1-every), the generator's adversarial
+and feature-matching terms (their forward and backward), and the EMA update. Also the teacher's render rate,
+which is what filling the cache costs. Prints a table and, with --json, one JSON object.
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .data import TeacherCache
+from .losses import Discriminator, d_loss, feature_matching, g_adv_loss, pyramid_loss, r1_penalty
+from .model import CONFIGS, Generator
+from .seeds import seeds_to_z
+from .teachers import make_teacher
+from .train import to_model_space
+
+
+def profile(config: str, batch: int, steps: int, data: Path | None, style: str | None, r1_every: int = 16,
+            teacher_faces: int = 64) -> dict:
+    cfg = CONFIGS[config]
+    G, D = Generator(cfg), Discriminator(cfg.resolution)
+    G_ema = copy.deepcopy(G).eval().requires_grad_(False)
+    opt_g = torch.optim.Adam(G.parameters(), lr=1e-3, betas=(0, 0.99))
+    opt_d = torch.optim.Adam(D.parameters(), lr=1e-3, betas=(0, 0.99))
+    rng = np.random.default_rng(0)
+    cache = TeacherCache(data) if data else None
+    if cache is not None and (cache.z.shape[1] != cfg.z_dim or cache.img.shape[1] != cfg.resolution):
+        raise ValueError(f"cache {data} does not match config {config}")
+    t = {k: 0.0 for k in ("data", "g_forward", "rec_loss", "g_backward_step", "d_step", "g_adv_terms", "ema")}
+
+    def timed(key, fn):
+        t0 = time.perf_counter()
+        out = fn()
+        t[key] += time.perf_counter() - t0
+        return out
+
+    for step in range(steps + 2):
+        if step == 2:  # the first two steps warm up allocators and kernels
+            t = {k: 0.0 for k in t}
+        if cache is not None:
+            z, real = timed("data", lambda: (lambda idx: (torch.from_numpy(cache.z[idx]),
+                                                           to_model_space(cache.img[idx])))(
+                np.sort(rng.integers(0, len(cache), batch))))
+        else:
+            z = torch.randn(batch, cfg.z_dim)
+            real = torch.rand(batch, 4, cfg.resolution, cfg.resolution) * 2 - 1
+
+        def d_step():
+            with torch.no_grad():
+                fake = G(z)[-1]
+            loss = d_loss(D(fake)[0], D(real)[0])
+            if step % r1_every == 0:
+                loss = loss + 0.5 * r1_penalty(D, real) * r1_every
+            opt_d.zero_grad(set_to_none=True)
+            loss.backward()
+            opt_d.step()
+        timed("d_step", d_step)
+        outs = timed("g_forward", lambda: G(z, all_heads=True))
+        loss_rec = timed("rec_loss", lambda: pyramid_loss(outs, real)[0])
+
+        def adv_terms():
+            D.requires_grad_(False)
+            logit, f_fake = D(outs[-1])
+            with torch.no_grad():
+                _, f_real = D(real)
+            D.requires_grad_(True)
+            extra = 0.02 * g_adv_loss(logit) + 0.5 * feature_matching(f_fake, f_real)
+            extra.backward(retain_graph=True)  # timed on its own; its gradients add to the reconstruction's
+        timed("g_adv_terms", adv_terms)
+
+        def g_step():
+            loss_rec.backward()
+            opt_g.step()
+            opt_g.zero_grad(set_to_none=True)
+        timed("g_backward_step", g_step)
+
+        def ema():
+            with torch.no_grad():
+                for pe, p in zip(G_ema.parameters(), G.parameters()):
+                    pe.lerp_(p, 0.001)
+        timed("ema", ema)
+
+    per_step = {k: v / steps * 1000 for k, v in t.items()}
+    recon_only = sum(v for k, v in per_step.items() if k not in ("d_step", "g_adv_terms"))
+    full = sum(per_step.values())
+    result = {"config": config, "batch": batch, "steps": steps, "threads": torch.get_num_threads(),
+              "ms_per_step": {k: round(v, 2) for k, v in per_step.items()},
+              "images_per_s_reconstruction_only": round(batch / recon_only * 1000, 1),
+              "images_per_s_with_gan_terms": round(batch / full * 1000, 1)}
+    if style:
+        teacher = make_teacher(style, cfg.resolution)
+        z = seeds_to_z(range(teacher_faces), cfg.z_dim)
+        teacher.render(z[:4])  # start-up outside the timing
+        t0 = time.perf_counter()
+        teacher.render(z)
+        result["teacher_faces_per_s"] = round(teacher_faces / (time.perf_counter() - t0), 1)
+        result["teacher_workers"] = teacher.workers
+    return result
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--config", default="toon128", choices=sorted(CONFIGS))
+    p.add_argument("--batch", type=int, default=16)
+    p.add_argument("--steps", type=int, default=20)
+    p.add_argument("--data", type=Path, default=None, help="a render cache (else random tensors of the same shape)")
+    p.add_argument("--style", default=None, help="also time this teacher's renders")
+    p.add_argument("--threads", type=int, default=0)
+    p.add_argument("--json", action="store_true")
+    a = p.parse_args(argv)
+    torch.set_num_threads(a.threads or max(1, os.cpu_count() or 1))
+    r = profile(a.config, a.batch, a.steps, a.data, a.style)
+    if a.json:
+        print(json.dumps(r))
+        return
+    print(f"{r['config']}, batch {r['batch']}, {r['threads']} threads, mean of {r['steps']} steps:")
+    for k, v in r["ms_per_step"].items():
+        print(f"  {k:<16} {v:9.1f} ms")
+    print(f"  images/s: {r['images_per_s_reconstruction_only']} (reconstruction only), "
+          f"{r['images_per_s_with_gan_terms']} (with the GAN terms)")
+    if "teacher_faces_per_s" in r:
+        print(f"  teacher: {r['teacher_faces_per_s']} faces/s with {r['teacher_workers']} workers")
+
+
+if __name__ == "__main__":
+    main()
