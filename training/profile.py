@@ -3,9 +3,10 @@
     /usr/bin/python3 -m training.profile --config toon128 --batch 16 --steps 20 [--data .cache/toon128] [--style toon]
 
 Phases, timed with the same code paths as train.py: data (a batch from the render cache: memmap gather +
-conversion), generator forward (all heads), reconstruction loss, generator backward + Adam, the discriminator
-step (forward on fake and real, loss, backward, Adam; R1 amortised over --r1-every), the generator's adversarial
-and feature-matching terms (their forward and backward), and the EMA update. Also the teacher's render rate,
+conversion), generator forward (all heads), reconstruction loss, generator backward + Adam, the EMA update; and
+on steps with the GAN terms, the discriminator step (forward on fake and real, loss, backward, Adam; R1 every
+16th), the discriminator passes for the adversarial and feature-matching terms, and the generator backward
+through them. `--steps` of each kind. Also the teacher's render rate,
 which is what filling the cache costs. Prints a table and, with --json, one JSON object.
 """
 from __future__ import annotations
@@ -39,53 +40,59 @@ def profile(config: str, batch: int, steps: int, data: Path | None, style: str |
     cache = TeacherCache(data) if data else None
     if cache is not None and (cache.z.shape[1] != cfg.z_dim or cache.img.shape[1] != cfg.resolution):
         raise ValueError(f"cache {data} does not match config {config}")
-    t = {k: 0.0 for k in ("data", "g_forward", "rec_loss", "g_backward_step", "d_step", "g_adv_terms", "ema")}
+    keys = ("data", "g_forward", "rec_loss", "g_backward_step", "ema",  # every step
+            "d_step", "g_adv_forward", "g_backward_step_gan")             # steps with the GAN terms
+    t = {k: 0.0 for k in keys}
+    n = {k: 0 for k in keys}
 
     def timed(key, fn):
         t0 = time.perf_counter()
         out = fn()
         t[key] += time.perf_counter() - t0
+        n[key] += 1
         return out
 
-    for step in range(steps + 2):
+    # Steps alternate between reconstruction only and reconstruction + GAN terms (as train.py runs them before
+    # and after --adv-start), so that both step costs come from one run.
+    for step in range(2 * steps + 2):
         if step == 2:  # the first two steps warm up allocators and kernels
-            t = {k: 0.0 for k in t}
+            t, n = {k: 0.0 for k in keys}, {k: 0 for k in keys}
+        use_adv = step % 2 == 1
         if cache is not None:
-            z, real = timed("data", lambda: (lambda idx: (torch.from_numpy(cache.z[idx]),
-                                                           to_model_space(cache.img[idx])))(
-                np.sort(rng.integers(0, len(cache), batch))))
+            idx = np.sort(rng.integers(0, len(cache), batch))
+            z, real = timed("data", lambda: (torch.from_numpy(cache.z[idx]), to_model_space(cache.img[idx])))
         else:
             z = torch.randn(batch, cfg.z_dim)
             real = torch.rand(batch, 4, cfg.resolution, cfg.resolution) * 2 - 1
 
-        def d_step():
-            with torch.no_grad():
-                fake = G(z)[-1]
-            loss = d_loss(D(fake)[0], D(real)[0])
-            if step % r1_every == 0:
-                loss = loss + 0.5 * r1_penalty(D, real) * r1_every
-            opt_d.zero_grad(set_to_none=True)
-            loss.backward()
-            opt_d.step()
-        timed("d_step", d_step)
+        if use_adv:
+            def d_step():
+                with torch.no_grad():
+                    fake = G(z)[-1]
+                loss = d_loss(D(fake)[0], D(real)[0])
+                if step % r1_every == 1:
+                    loss = loss + 0.5 * r1_penalty(D, real) * r1_every
+                opt_d.zero_grad(set_to_none=True)
+                loss.backward()
+                opt_d.step()
+            timed("d_step", d_step)
         outs = timed("g_forward", lambda: G(z, all_heads=True))
-        loss_rec = timed("rec_loss", lambda: pyramid_loss(outs, real)[0])
-
-        def adv_terms():
-            D.requires_grad_(False)
-            logit, f_fake = D(outs[-1])
-            with torch.no_grad():
-                _, f_real = D(real)
-            D.requires_grad_(True)
-            extra = 0.02 * g_adv_loss(logit) + 0.5 * feature_matching(f_fake, f_real)
-            extra.backward(retain_graph=True)  # timed on its own; its gradients add to the reconstruction's
-        timed("g_adv_terms", adv_terms)
+        loss_g = timed("rec_loss", lambda: pyramid_loss(outs, real)[0])
+        if use_adv:
+            def adv_forward():
+                D.requires_grad_(False)
+                logit, f_fake = D(outs[-1])
+                with torch.no_grad():
+                    _, f_real = D(real)
+                D.requires_grad_(True)
+                return 0.02 * g_adv_loss(logit) + 0.5 * feature_matching(f_fake, f_real)
+            loss_g = loss_g + timed("g_adv_forward", adv_forward)
 
         def g_step():
-            loss_rec.backward()
-            opt_g.step()
             opt_g.zero_grad(set_to_none=True)
-        timed("g_backward_step", g_step)
+            loss_g.backward()
+            opt_g.step()
+        timed("g_backward_step_gan" if use_adv else "g_backward_step", g_step)
 
         def ema():
             with torch.no_grad():
@@ -93,9 +100,10 @@ def profile(config: str, batch: int, steps: int, data: Path | None, style: str |
                     pe.lerp_(p, 0.001)
         timed("ema", ema)
 
-    per_step = {k: v / steps * 1000 for k, v in t.items()}
-    recon_only = sum(v for k, v in per_step.items() if k not in ("d_step", "g_adv_terms"))
-    full = sum(per_step.values())
+    per_step = {k: t[k] / max(1, n[k]) * 1000 for k in keys}
+    common = per_step["data"] + per_step["g_forward"] + per_step["rec_loss"] + per_step["ema"]
+    recon_only = common + per_step["g_backward_step"]
+    full = common + per_step["d_step"] + per_step["g_adv_forward"] + per_step["g_backward_step_gan"]
     result = {"config": config, "batch": batch, "steps": steps, "threads": torch.get_num_threads(),
               "ms_per_step": {k: round(v, 2) for k, v in per_step.items()},
               "images_per_s_reconstruction_only": round(batch / recon_only * 1000, 1),
@@ -128,7 +136,7 @@ def main(argv=None):
         return
     print(f"{r['config']}, batch {r['batch']}, {r['threads']} threads, mean of {r['steps']} steps:")
     for k, v in r["ms_per_step"].items():
-        print(f"  {k:<16} {v:9.1f} ms")
+        print(f"  {k:<20} {v:9.1f} ms")
     print(f"  images/s: {r['images_per_s_reconstruction_only']} (reconstruction only), "
           f"{r['images_per_s_with_gan_terms']} (with the GAN terms)")
     if "teacher_faces_per_s" in r:

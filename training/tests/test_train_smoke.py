@@ -38,6 +38,7 @@ def test_learning_rate_holds_then_anneals_to_the_floor():
 def test_profile_times_every_phase(tiny_cache):
     from training.profile import profile
     r = profile("tiny", batch=4, steps=3, data=tiny_cache, style=None)
-    assert set(r["ms_per_step"]) == {"data", "g_forward", "rec_loss", "g_backward_step", "d_step", "g_adv_terms", "ema"}
+    assert set(r["ms_per_step"]) == {"data", "g_forward", "rec_loss", "g_backward_step", "ema", "d_step",
+                                     "g_adv_forward", "g_backward_step_gan"}
     assert all(v > 0 for v in r["ms_per_step"].values())
     assert r["images_per_s_with_gan_terms"] < r["images_per_s_reconstruction_only"]
