@@ -92,6 +92,20 @@ def test_shipped_goldens_are_reproduced(model_dir, tmp_path):
         assert np.abs(a - b).max() <= 1, case
 
 
+@pytest.mark.parametrize("model_dir", SHIPPED, ids=[p.name for p in SHIPPED])
+def test_shipped_eval_json_is_reproduced(model_dir, tmp_path):
+    """The committed eval.json belongs to the committed weights and the eval command reproduces it."""
+    from training.data import parse_seeds
+    committed = json.loads((model_dir / "eval.json").read_text())
+    manifest = json.loads((model_dir / "model.json").read_text())
+    assert committed["weights_sha256"] == manifest["weightFiles"][0]["sha256"]
+    again = evaluate(model_dir, parse_seeds(committed["seeds"]), grid=tmp_path / "grid.png")
+    assert again["n"] == committed["n"] and again["resolution"] == committed["resolution"]
+    assert abs(again["psnr"] - committed["psnr"]) < 0.02
+    assert abs(again["ssim"] - committed["ssim"]) < 0.001
+    assert abs(again["alpha_iou"] - committed["alpha_iou"]) < 0.001
+
+
 def test_reparam_changes_the_mapping_lr_multiplier_but_not_the_output(tmp_path, tiny_generator):
     from dataclasses import replace
 
