@@ -1,11 +1,9 @@
 import { expect } from '@esm-bundle/chai';
-import { tf, modelRefCounts } from '../dist/blaze-face.js';
+import { tf, modelRefCounts, BUNDLED_STYLES } from '../dist/blaze-face.js';
 import { cleanup, diffFromGolden, diffStats, makeFace, next, pngPixels } from './helpers.js';
 
-const MODEL = new URL('../models/toon/', import.meta.url);
-
-async function goldens() {
-  const g = await (await fetch(new URL('goldens/goldens.json', MODEL))).json();
+async function goldens(style: string) {
+  const g = await (await fetch(new URL(`../models/${style}/goldens/goldens.json`, import.meta.url))).json();
   return g.cases as { seed: number; truncation?: number; mixSeed?: number; mixLayer?: number; file: string }[];
 }
 
@@ -43,15 +41,15 @@ describe('<blaze-face> on the default backend', () => {
     expect(mid[3]).to.be.greaterThan(200);
   });
 
-  it('matches the Python goldens (mean <= 2/255, max <= 16/255)', async () => {
-    for (const c of await goldens()) {
-      const attrs: Record<string, string> = { seed: String(c.seed) };
+  for (const style of BUNDLED_STYLES) it(`matches the Python goldens of "${style}" (mean <= 2/255, max <= 16/255)`, async () => {
+    for (const c of await goldens(style)) {
+      const attrs: Record<string, string> = { seed: String(c.seed), 'face-style': style };
       if (c.truncation !== undefined) attrs.truncation = String(c.truncation);
       if (c.mixSeed !== undefined) attrs['mix-seed'] = String(c.mixSeed);
       if (c.mixLayer !== undefined) attrs['mix-layer'] = String(c.mixLayer);
       const el = makeFace(attrs);
       await next(el, 'blaze-face-render');
-      const d = await diffFromGolden(el, c.file);
+      const d = await diffFromGolden(el, c.file, style);
       expect(d.mean, `${c.file} mean`).to.be.at.most(2);
       expect(d.max, `${c.file} max`).to.be.at.most(16);
       el.remove();

@@ -69,10 +69,12 @@ export function diffStats(a: ArrayLike<number>, b: ArrayLike<number>): { mean: n
   return { mean: sum / a.length, max };
 }
 
-/** capture() of `el` against a golden of models/toon (premultiplied RGBA8): mean and max absolute difference. */
-export async function diffFromGolden(el: { capture(): Promise<Blob> }, file: string): Promise<{ mean: number; max: number }> {
+/** capture() of `el` against a golden of models/<style> (premultiplied RGBA8): mean and max absolute difference. */
+export async function diffFromGolden(
+  el: { capture(): Promise<Blob> }, file: string, style = 'toon',
+): Promise<{ mean: number; max: number }> {
   const got = premultiply((await pngPixels(await el.capture())).data);
-  const url = new URL(`../models/toon/${file}`, import.meta.url);
+  const url = new URL(`../models/${style}/${file}`, import.meta.url);
   const want = new Uint8Array(await (await fetch(url)).arrayBuffer());
   return diffStats(got, want);
 }
