@@ -56,6 +56,14 @@ def alpha_iou(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     return torch.where(union > 0, inter / union.clamp_min(1), torch.ones_like(union))
 
 
+def _scales(res: int) -> list[int]:
+    out, r = [], res
+    while r >= 16:
+        out.append(r)
+        r //= 2
+    return sorted(out)
+
+
 def evaluate(model_dir: Path, seeds: range, grid: Path | None = None, batch: int = 64) -> dict:
     g = load_generator(model_dir)
     m = g.m
@@ -86,6 +94,10 @@ def evaluate(model_dir: Path, seeds: range, grid: Path | None = None, batch: int
         "student_ms_per_face_cpu": round(1000 * t_student / len(z), 2),
         "teacher_ms_per_face": round(1000 * t_teacher / len(z), 2),
         "weights_sha256": m["weightFiles"][0]["sha256"],
+        # Where the error lives: PSNR with both images box-filtered to coarser scales. If it stays low at 16 px,
+        # the student gets the layout wrong (which hair, which head), not the fine detail.
+        "psnr_by_scale": {str(r): round(float(psnr(F.adaptive_avg_pool2d(cs, r), F.adaptive_avg_pool2d(ct, r)).mean()), 3)
+                          for r in _scales(res)},
     }
     if grid is not None:
         k = min(16, len(z))

@@ -140,3 +140,10 @@ def test_latent_figures_mix_and_truncate(tmp_path, tiny_generator):
     assert np.array_equal(t0[:, 4:36], t0[:, 40:72])
     with pytest.raises(ValueError, match="held-out"):
         figures(["--model", str(tmp_path / "m"), "--out", str(tmp_path / "docs"), "--fine", "1000001"])
+
+
+def test_blurred_teacher_yardstick_improves_with_resolution():
+    from training.ceiling import ceiling
+    r = ceiling("toon", 32, range(0, 4), z_dim=32)["blurred"]
+    assert r["1/8"]["psnr"] < r["1/4"]["psnr"] < r["1/2"]["psnr"]
+    assert r["1/2"]["px"] == 16
