@@ -42,3 +42,10 @@ def test_profile_times_every_phase(tiny_cache):
                                      "g_adv_forward", "g_backward_step_gan"}
     assert all(v > 0 for v in r["ms_per_step"].values())
     assert r["images_per_s_with_gan_terms"] < r["images_per_s_reconstruction_only"]
+
+
+def test_overfit_probe_gets_closer_to_its_faces(tiny_cache):
+    from training.overfit import overfit
+    r = overfit("tiny", tiny_cache, faces=4, steps=40, lr=1e-2, head_channels=[8, 8], report=20)
+    assert r["head_channels"] == [8, 8] and r["faces"] == 4
+    assert r["curve"][-1]["psnr"] > r["curve"][0]["psnr"]
