@@ -58,9 +58,9 @@ for (const style of BUNDLED_STYLES) {
 
       // The same check flags a cut: the first half of one path spliced to the second half of another.
       const other: Uint8ClampedArray[] = [];
+      const c = seedToZ(9, 64);
       for (let i = n / 2 + 1; i <= n; i++) {
         const t = (i / n) * (Math.PI / 2);
-        const c = seedToZ(9, 64);
         other.push(await show(el, { latent: Array.from(c, (v, k) => (v * Math.cos(t) + b[k]! * Math.sin(t)).toFixed(5)).join(',') }));
       }
       expect(isSmooth(smoothness([...frames.slice(0, n / 2 + 1), ...other])), 'a spliced path is caught').to.equal(false);
