@@ -72,7 +72,7 @@ def main(argv=None):
     p.add_argument("--coarse", default="11,12,13,14", help="seeds giving the coarse layers (rows)")
     p.add_argument("--fine", default="21,22,23,24,25", help="seeds giving the fine layers (columns)")
     p.add_argument("--mix-layer", type=int, default=None, help="first layer taken from the column seed "
-                                                                "(default: the first layer at 16 px)")
+                                                                "(default: half the layers, as the element)")
     p.add_argument("--truncation-seeds", default="31,32,33,34,35,36")
     a = p.parse_args(argv)
     seeds = lambda s: [int(v) for v in s.split(",")]
@@ -80,7 +80,7 @@ def main(argv=None):
     if max(used) >= EVAL_SEED_START:
         raise ValueError(f"figure seeds must be < {EVAL_SEED_START}: the held-out evaluation seeds start there")
     G = load_generator(a.model)
-    mix_layer = a.mix_layer if a.mix_layer is not None else 4  # blocks at 4 and 8 px are layers 0-3
+    mix_layer = a.mix_layer if a.mix_layer is not None else G.num_ws // 2  # the element's default: half the layers
     style = G.m["name"]
     a.out.mkdir(parents=True, exist_ok=True)
     mixing_figure(G, seeds(a.coarse), seeds(a.fine), mix_layer).save(a.out / f"{style}-mixing.png")
