@@ -3,24 +3,9 @@
 // teacher"); keep the two in step.
 import { createAvatar } from '@dicebear/core';
 import * as lorelei from '@dicebear/lorelei';
-import { normalCdf } from './toon.mjs';
+import { landmarksInFrame, normalCdf, pick, ramp } from './rule.mjs';
 
-const lerp = (a, b, u) => a + (b - a) * u;
-const pick = (list, u) => list[Math.min(list.length - 1, Math.floor(u * list.length))];
 const every = (n, k) => Array.from({ length: Math.ceil(n / k) }, (_, i) => `variant${String(1 + i * k).padStart(2, '0')}`);
-
-function hexToRgb(hex) {
-  const n = parseInt(hex, 16);
-  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
-}
-// A colour ramp sampled continuously (DiceBear colours are hex without '#').
-function ramp(stops, u) {
-  const x = u * (stops.length - 1);
-  const i = Math.min(stops.length - 2, Math.floor(x));
-  const a = hexToRgb(stops[i]);
-  const b = hexToRgb(stops[i + 1]);
-  return a.map((v, k) => Math.round(lerp(v, b[k], x - i)).toString(16).padStart(2, '0')).join('');
-}
 
 // Curated catalogue (v1): a regular subset of lorelei's parts, so that a small student sees each one often.
 export const CATALOGUE = {
@@ -98,9 +83,7 @@ function fitFrame(src, dst, dstFrame) {
 
 /** Landmarks as fractions of the output size (x right, y down). */
 export function canonicalLandmarks() {
-  const out = {};
-  for (const [k, [x, y]] of Object.entries(LANDMARKS_SVG)) out[k] = [(x - FRAME.x) / FRAME.size, (y - FRAME.y) / FRAME.size];
-  return out;
+  return landmarksInFrame(LANDMARKS_SVG, FRAME);
 }
 
 export const INFO = {

@@ -2,34 +2,7 @@
 // transparent background in the canonical frame. The rule is documented in training/README.md
 // ("The toon teacher"); keep the two in step.
 import { faceToSvgString } from 'facesjs';
-
-// Standard normal CDF, so that a Gaussian z coordinate becomes a uniform u in (0, 1).
-// Abramowitz-Stegun 7.1.26 erf approximation: smooth and monotone, error < 1.5e-7.
-export function normalCdf(x) {
-  const t = 1 / (1 + 0.3275911 * Math.abs(x) / Math.SQRT2);
-  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-  const erf = 1 - poly * Math.exp(-(x * x) / 2);
-  return x >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
-}
-
-const lerp = (a, b, u) => a + (b - a) * u;
-// A discrete choice from one coordinate: equal-probability bins of u.
-const pick = (list, u) => list[Math.min(list.length - 1, Math.floor(u * list.length))];
-
-function hexToRgb(hex) {
-  const n = parseInt(hex.slice(1), 16);
-  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
-}
-// A colour ramp sampled continuously: neighbouring u give neighbouring colours.
-function ramp(stops, u) {
-  const x = u * (stops.length - 1);
-  const i = Math.min(stops.length - 2, Math.floor(x));
-  const a = hexToRgb(stops[i]);
-  const b = hexToRgb(stops[i + 1]);
-  const f = x - i;
-  const c = a.map((v, k) => Math.round(lerp(v, b[k], f)));
-  return '#' + c.map((v) => v.toString(16).padStart(2, '0')).join('');
-}
+import { landmarksInFrame, lerp, normalCdf, pick, ramp } from './rule.mjs';
 
 // Curated catalogue (v1): a subset of facesjs parts, chosen for variety that a small student can learn.
 export const CATALOGUE = {
@@ -87,9 +60,7 @@ export const LANDMARKS_SVG = { leftEye: [140, 310], rightEye: [260, 310], mouth:
 
 /** Landmarks as fractions of the output size (x right, y down). */
 export function canonicalLandmarks() {
-  const out = {};
-  for (const [k, [x, y]] of Object.entries(LANDMARKS_SVG)) out[k] = [(x - FRAME.x) / FRAME.size, (y - FRAME.y) / FRAME.size];
-  return out;
+  return landmarksInFrame(LANDMARKS_SVG, FRAME);
 }
 
 export const INFO = {
