@@ -70,3 +70,21 @@ def r1_penalty(D, real):
     logit, _ = D(real)
     (grad,) = torch.autograd.grad(logit.sum(), real, create_graph=True)
     return grad.pow(2).sum(dim=[1, 2, 3]).mean()
+
+
+def discriminator_loss(D, fake, real, r1_gamma: float, r1_every: int, with_r1: bool):
+    """The discriminator's loss on one batch (teacher renders are real), with lazy R1 when `with_r1`."""
+    loss = d_loss(D(fake)[0], D(real)[0])
+    if with_r1:
+        loss = loss + r1_gamma / 2 * r1_penalty(D, real) * r1_every
+    return loss
+
+
+def generator_gan_terms(D, fake, real):
+    """(adversarial, feature-matching) losses for the generator's output `fake`; D gets no gradient from them."""
+    D.requires_grad_(False)
+    logit_fake, f_fake = D(fake)
+    with torch.no_grad():
+        _, f_real = D(real)
+    D.requires_grad_(True)
+    return g_adv_loss(logit_fake), feature_matching(f_fake, f_real)

@@ -22,7 +22,7 @@ import numpy as np
 import torch
 
 from .data import TeacherCache
-from .losses import Discriminator, d_loss, feature_matching, g_adv_loss, pyramid_loss, r1_penalty
+from .losses import Discriminator, discriminator_loss, generator_gan_terms, pyramid_loss
 from .model import CONFIGS, Generator
 from .seeds import seeds_to_z
 from .teachers import make_teacher
@@ -69,9 +69,7 @@ def profile(config: str, batch: int, steps: int, data: Path | None, style: str |
             def d_step():
                 with torch.no_grad():
                     fake = G(z)[-1]
-                loss = d_loss(D(fake)[0], D(real)[0])
-                if step % r1_every == 1:
-                    loss = loss + 0.5 * r1_penalty(D, real) * r1_every
+                loss = discriminator_loss(D, fake, real, 1.0, r1_every, step % r1_every == 1)
                 opt_d.zero_grad(set_to_none=True)
                 loss.backward()
                 opt_d.step()
@@ -80,12 +78,8 @@ def profile(config: str, batch: int, steps: int, data: Path | None, style: str |
         loss_g = timed("rec_loss", lambda: pyramid_loss(outs, real)[0])
         if use_adv:
             def adv_forward():
-                D.requires_grad_(False)
-                logit, f_fake = D(outs[-1])
-                with torch.no_grad():
-                    _, f_real = D(real)
-                D.requires_grad_(True)
-                return 0.02 * g_adv_loss(logit) + 0.5 * feature_matching(f_fake, f_real)
+                adv, fm = generator_gan_terms(D, outs[-1], real)
+                return 0.02 * adv + 0.5 * fm  # train.py's default weights
             loss_g = loss_g + timed("g_adv_forward", adv_forward)
 
         def g_step():

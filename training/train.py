@@ -24,7 +24,7 @@ import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel as DDP
 
 from .data import TeacherCache
-from .losses import Discriminator, d_loss, feature_matching, g_adv_loss, pyramid_loss, r1_penalty
+from .losses import Discriminator, discriminator_loss, generator_gan_terms, pyramid_loss
 from .model import CONFIGS, Generator
 from .visual import save_grid
 
@@ -154,9 +154,7 @@ def train(args) -> dict:
         if use_adv:
             with torch.no_grad():
                 fake = G(z)[-1]
-            loss_d = d_loss(D(fake)[0], D(real)[0])
-            if step % args.r1_every == 0:
-                loss_d = loss_d + args.r1_gamma / 2 * r1_penalty(D, real) * args.r1_every
+            loss_d = discriminator_loss(D, fake, real, args.r1_gamma, args.r1_every, step % args.r1_every == 0)
             opt_d.zero_grad(set_to_none=True)
             loss_d.backward()
             if world > 1:
@@ -173,13 +171,8 @@ def train(args) -> dict:
         loss_g = loss_rec
         loss_adv = torch.zeros(())
         if use_adv:
-            D.requires_grad_(False)
-            logit_fake, f_fake = D(outs[-1])
-            with torch.no_grad():
-                _, f_real = D(real)
-            D.requires_grad_(True)
-            loss_adv = g_adv_loss(logit_fake)
-            loss_g = loss_g + args.adv_weight * loss_adv + args.fm_weight * feature_matching(f_fake, f_real)
+            loss_adv, loss_fm = generator_gan_terms(D, outs[-1], real)
+            loss_g = loss_g + args.adv_weight * loss_adv + args.fm_weight * loss_fm
         opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         opt_g.step()
