@@ -18,9 +18,14 @@ async function show(el: Face, attrs: Record<string, string>): Promise<Uint8Clamp
   return frame(el);
 }
 
+/** The `latent` attribute at angle t (0..pi/2) of the great circle from a to b: the demo's Animate path. */
+function onArc(a: Float32Array, b: Float32Array, t: number): string {
+  return Array.from(a, (v, k) => (v * Math.cos(t) + b[k]! * Math.sin(t)).toFixed(5)).join(',');
+}
+
 /**
- * Flicker check on a sequence of frames: the largest frame-to-frame change may be at most `k` times the
- * median one and at most `share` of the change from the first frame to the last.
+ * Flicker check on a sequence of frames: the largest frame-to-frame change may be at most SMOOTH.ratio times
+ * the median one and at most SMOOTH.share of the change from the first frame to the last.
  */
 function smoothness(frames: Uint8ClampedArray[]) {
   const steps = frames.slice(1).map((f, i) => diffStats(frames[i]!, f).mean);
@@ -45,11 +50,7 @@ for (const style of BUNDLED_STYLES) {
       const b = seedToZ(8, 64);
       const n = 24;
       const frames: Uint8ClampedArray[] = [];
-      for (let i = 0; i <= n; i++) {
-        const t = (i / n) * (Math.PI / 2);
-        const z = Array.from(a, (v, k) => (v * Math.cos(t) + b[k]! * Math.sin(t)).toFixed(5));
-        frames.push(await show(el, { latent: z.join(',') }));
-      }
+      for (let i = 0; i <= n; i++) frames.push(await show(el, { latent: onArc(a, b, (i / n) * (Math.PI / 2)) }));
       const s = smoothness(frames);
       console.log(`${style} path: step median ${s.median.toFixed(2)}, max ${s.max.toFixed(2)} (x${s.ratio.toFixed(2)}), ends ${s.total.toFixed(2)}`);
       expect(s.total, 'the two ends are different faces').to.be.greaterThan(8);
@@ -59,10 +60,7 @@ for (const style of BUNDLED_STYLES) {
       // The same check flags a cut: the first half of one path spliced to the second half of another.
       const other: Uint8ClampedArray[] = [];
       const c = seedToZ(9, 64);
-      for (let i = n / 2 + 1; i <= n; i++) {
-        const t = (i / n) * (Math.PI / 2);
-        other.push(await show(el, { latent: Array.from(c, (v, k) => (v * Math.cos(t) + b[k]! * Math.sin(t)).toFixed(5)).join(',') }));
-      }
+      for (let i = n / 2 + 1; i <= n; i++) other.push(await show(el, { latent: onArc(c, b, (i / n) * (Math.PI / 2)) }));
       expect(isSmooth(smoothness([...frames.slice(0, n / 2 + 1), ...other])), 'a spliced path is caught').to.equal(false);
     });
 
