@@ -45,12 +45,21 @@ def build_cache(style: str, res: int, z_dim: int, seeds: range, out: Path, chunk
 
 
 class TeacherCache:
-    def __init__(self, path: Path):
-        path = Path(path)
-        self.z = np.load(path / "z.npy")
-        self.img = np.load(path / "img.npy", mmap_mode="r")
-        if len(self.z) != len(self.img):
-            raise ValueError(f"cache {path}: {len(self.z)} latents but {len(self.img)} images")
+    """One or more caches of the same style, resolution and z_dim, read as one. A single cache stays memory-mapped;
+    several are concatenated in RAM (a 40,000-face 128 px cache is 2.6 GB)."""
+
+    def __init__(self, paths: Path | list[Path]):
+        paths = [Path(p) for p in (paths if isinstance(paths, (list, tuple)) else [paths])]
+        metas = {(p / "meta.txt").read_text().split(" seeds=")[0] for p in paths if (p / "meta.txt").exists()}
+        if len(metas) > 1:
+            raise ValueError(f"caches disagree on style/res/z_dim: {sorted(metas)}")
+        zs = [np.load(p / "z.npy") for p in paths]
+        imgs = [np.load(p / "img.npy", mmap_mode="r") for p in paths]
+        for p, z, img in zip(paths, zs, imgs):
+            if len(z) != len(img):
+                raise ValueError(f"cache {p}: {len(z)} latents but {len(img)} images")
+        self.z = np.concatenate(zs) if len(zs) > 1 else zs[0]
+        self.img = np.concatenate(imgs) if len(imgs) > 1 else imgs[0]
 
     def __len__(self):
         return len(self.z)

@@ -7,6 +7,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .visual import over_grey
+
 
 def downsample_to(x: torch.Tensor, size: int) -> torch.Tensor:
     if x.shape[-1] == size:
@@ -28,6 +30,12 @@ def pyramid_loss(outs, target, grad_weight: float = 1.0):
         t = downsample_to(target, o.shape[-1])
         per_head.append(F.l1_loss(o, t) + grad_weight * gradient_l1(o, t))
     return sum(per_head), [float(v) for v in per_head]
+
+
+def grey_mse(out: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """Mean squared error of RGB composited on mid grey in [0, 1]: the quantity training.evaluate's PSNR reports
+    (-10 log10 of it), so that a weight on it trains for the metric rather than only for L1's median."""
+    return F.mse_loss(over_grey((out + 1) / 2), over_grey((target + 1) / 2))
 
 
 class Discriminator(nn.Module):

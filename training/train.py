@@ -24,7 +24,7 @@ import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel as DDP
 
 from .data import TeacherCache
-from .losses import Discriminator, discriminator_loss, generator_gan_terms, pyramid_loss
+from .losses import Discriminator, discriminator_loss, generator_gan_terms, grey_mse, pyramid_loss
 from .model import CONFIGS, Generator
 from .visual import save_grid
 
@@ -45,7 +45,7 @@ def setup_distributed():
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description="Distil a BlazeStyleGAN student from cached teacher renders.")
     p.add_argument("--config", default="toon128", choices=sorted(CONFIGS))
-    p.add_argument("--data", type=Path, required=True)
+    p.add_argument("--data", type=Path, nargs="+", required=True, help="one or more caches of the same style")
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--steps", type=int, default=100_000)
     p.add_argument("--batch", type=int, default=16, help="per process")
@@ -57,6 +57,8 @@ def parse_args(argv=None):
     p.add_argument("--lr-end-frac", type=float, default=0.02)
     p.add_argument("--beta1", type=float, default=0.0, help="Adam beta1 (0 as in StyleGAN2; 0.9 suits pure reconstruction)")
     p.add_argument("--grad-weight", type=float, default=1.0)
+    p.add_argument("--mse-weight", type=float, default=0.0,
+                   help="weight of the last head's MSE on grey (the evaluated PSNR's error) beside the L1 pyramid")
     p.add_argument("--adv-weight", type=float, default=0.02)
     p.add_argument("--fm-weight", type=float, default=0.5)
     p.add_argument("--adv-start", type=int, default=2000, help="steps of pure reconstruction before the GAN terms")
@@ -169,6 +171,12 @@ def train(args) -> dict:
         outs = G_train(z, all_heads=True)
         loss_rec, per_head = pyramid_loss(outs, real, args.grad_weight)
         loss_g = loss_rec
+        if args.mse_weight:
+            loss_mse = grey_mse(outs[-1], real)
+            loss_g = loss_g + args.mse_weight * loss_mse
+        else:
+            with torch.no_grad():
+                loss_mse = grey_mse(outs[-1], real)
         loss_adv = torch.zeros(())
         if use_adv:
             loss_adv, loss_fm = generator_gan_terms(D, outs[-1], real)
@@ -196,11 +204,11 @@ def train(args) -> dict:
             eta = (args.steps - step) * args.batch * world / max(ips, 1e-9)
             rec = dict(step=step, ips=round(ips, 1), lr=float(f"{args.lr * f:.3g}"),
                        rec=round(float(loss_rec), 4),
-                       heads=[round(v, 4) for v in per_head], adv=round(float(loss_adv), 4),
+                       heads=[round(v, 4) for v in per_head], mse=round(float(loss_mse), 5), adv=round(float(loss_adv), 4),
                        d=round(float(loss_d), 4), elapsed_s=round(now - t_start))
             history.append(rec)
             print(f"step {step}/{args.steps} {ips:.1f} img/s rec {rec['rec']:.4f} heads {rec['heads']} "
-                  f"adv {rec['adv']:.3f} d {rec['d']:.3f} ETA {eta / 3600:.2f} h", flush=True)
+                  f"mse {rec['mse']:.5f} adv {rec['adv']:.3f} d {rec['d']:.3f} ETA {eta / 3600:.2f} h", flush=True)
             with open(args.out / "log.jsonl", "a") as f:
                 f.write(json.dumps(rec) + "\n")
             t_log, n_log = now, 0

@@ -49,3 +49,39 @@ def test_overfit_probe_gets_closer_to_its_faces(tiny_cache):
     r = overfit("tiny", tiny_cache, faces=4, steps=40, lr=1e-2, head_channels=[8, 8], report=20)
     assert r["head_channels"] == [8, 8] and r["faces"] == 4
     assert r["curve"][-1]["psnr"] > r["curve"][0]["psnr"]
+
+
+def test_grey_mse_is_the_error_that_evaluate_reports_as_psnr():
+    from training.evaluate import psnr
+    from training.losses import grey_mse
+    from training.visual import composite_grey
+    g = torch.Generator().manual_seed(0)
+    a, b = (torch.rand(1, 4, 16, 16, generator=g) * 2 - 1 for _ in range(2))
+    a[:, :3] = torch.minimum(a[:, :3], a[:, 3:])  # premultiplied: colour <= alpha, so nothing clamps
+    b[:, :3] = torch.minimum(b[:, :3], b[:, 3:])
+    expected = float(psnr(composite_grey(a), composite_grey(b)).mean())
+    assert abs(-10 * torch.log10(grey_mse(a, b)).item() - expected) < 1e-4
+
+
+def test_two_caches_train_as_one_and_the_mse_term_is_logged(tiny_cache, tmp_path):
+    from training.data import TeacherCache, build_cache
+    extra = tmp_path / "extra"
+    build_cache("toon", 32, 32, range(64, 80), extra, chunk=16)
+    both = TeacherCache([tiny_cache, extra])
+    assert len(both) == 80
+    assert (both.z[64:] == TeacherCache(extra).z).all() and (both.img[:64] == TeacherCache(tiny_cache).img).all()
+    out = tmp_path / "run"
+    train(parse_args(["--config", "tiny", "--data", str(tiny_cache), str(extra), "--out", str(out), "--batch", "4",
+                      "--steps", "4", "--log-every", "2", "--adv-start", "100", "--mse-weight", "10",
+                      "--threads", "1"]))
+    log = [json.loads(line) for line in (out / "log.jsonl").read_text().splitlines()]
+    assert all(0 < r["mse"] < 1 for r in log)
+
+
+def test_caches_of_different_styles_or_sizes_are_refused(tiny_cache, tmp_path):
+    import pytest
+    from training.data import TeacherCache, build_cache
+    other = tmp_path / "other"
+    build_cache("toon", 16, 32, range(0, 4), other, chunk=4)
+    with pytest.raises(ValueError, match="disagree"):
+        TeacherCache([tiny_cache, other])
