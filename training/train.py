@@ -2,6 +2,7 @@
 
     /usr/bin/python3 -m training.train --config toon128 --data .cache/toon128 --out training/runs/toon128
     /usr/bin/python3 -m training.train ... --resume            # continue from the run's last checkpoint
+    /usr/bin/python3 -m training.train ... --init other/ckpt.pt # start from another run's weights (a new style)
     torchrun --nproc_per_node=2 -m training.train ...           # DistributedDataParallel (gloo on CPU)
 
 Writes <out>/ckpt.pt every --ckpt-every steps (and on SIGTERM/SIGINT), <out>/samples/<step>.png, and a
@@ -72,6 +73,9 @@ def parse_args(argv=None):
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=0, help="torch threads (0: all cores / processes)")
     p.add_argument("--resume", action="store_true")
+    p.add_argument("--init", type=Path, default=None,
+                   help="start from another run's weights (same config; e.g. a new style from a trained one); "
+                        "the step and the optimizer start fresh. Ignored when --resume finds a checkpoint")
     return p.parse_args(argv)
 
 
@@ -115,6 +119,13 @@ def train(args) -> dict:
         rng = np.random.default_rng(args.seed + 1000 * rank + step)
         if rank == 0:
             print(f"resumed from {ckpt_path} at step {step}", flush=True)
+    elif args.init:
+        ck = torch.load(args.init, map_location=device)
+        if ck["config"] != args.config:
+            raise ValueError(f"--init {args.init} is a {ck['config']} checkpoint; this run is {args.config}")
+        G.load_state_dict(ck["G"]); D.load_state_dict(ck["D"]); G_ema.load_state_dict(ck["G_ema"])
+        if rank == 0:
+            print(f"initialised from {args.init} (its step {ck['step']}); training from step 0", flush=True)
     # G trains under DistributedDataParallel. D does not: R1 needs a double backward, which DDP does not
     # support, so D's gradients are averaged by hand (after its parameters are broadcast from rank 0).
     G_train = G

@@ -85,3 +85,13 @@ def test_caches_of_different_styles_or_sizes_are_refused(tiny_cache, tmp_path):
     build_cache("toon", 16, 32, range(0, 4), other, chunk=4)
     with pytest.raises(ValueError, match="disagree"):
         TeacherCache([tiny_cache, other])
+
+
+def test_init_starts_a_new_run_from_another_runs_weights(tiny_cache, tmp_path):
+    common = ["--config", "tiny", "--data", str(tiny_cache), "--batch", "4", "--adv-start", "100", "--threads", "1"]
+    train(parse_args(common + ["--out", str(tmp_path / "a"), "--steps", "3"]))
+    a = torch.load(tmp_path / "a/ckpt.pt")
+    train(parse_args(common + ["--out", str(tmp_path / "b"), "--steps", "0", "--init", str(tmp_path / "a/ckpt.pt")]))
+    b = torch.load(tmp_path / "b/ckpt.pt")
+    assert b["step"] == 0
+    assert all(torch.equal(a["G_ema"][k], v) for k, v in b["G_ema"].items())
