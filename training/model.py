@@ -52,10 +52,14 @@ class GeneratorConfig:
         return 4 * 2 ** i
 
 
+_CPU128 = GeneratorConfig(resolution=128, z_dim=64, w_dim=256, mapping_layers=4, mapping_lr_mul=1.0,
+                          channels=[256, 256, 128, 64], head_channels=[16, 8])
+
 CONFIGS = {
-    # The shipped first style: small enough to train on two CPU cores.
-    "toon128": GeneratorConfig(resolution=128, z_dim=64, w_dim=256, mapping_layers=4, mapping_lr_mul=1.0,
-                               channels=[256, 256, 128, 64], head_channels=[16, 8]),
+    # The shipped styles: small enough to train on two CPU cores. One architecture, named per style so that a
+    # checkpoint says what it was trained on; sketch128 starts from toon128's weights (--init).
+    "toon128": _CPU128,
+    "sketch128": _CPU128,
     "r128": GeneratorConfig(resolution=128, z_dim=512, w_dim=512, mapping_layers=8,
                             channels=[256, 256, 128, 64], head_channels=[16, 8]),
     "r256": GeneratorConfig(resolution=256, z_dim=512, w_dim=512, mapping_layers=8,

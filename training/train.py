@@ -121,8 +121,9 @@ def train(args) -> dict:
             print(f"resumed from {ckpt_path} at step {step}", flush=True)
     elif args.init:
         ck = torch.load(args.init, map_location=device)
-        if ck["config"] != args.config:
-            raise ValueError(f"--init {args.init} is a {ck['config']} checkpoint; this run is {args.config}")
+        if CONFIGS[ck["config"]] != cfg:
+            raise ValueError(f"--init {args.init} is a {ck['config']} checkpoint, whose architecture differs from "
+                             f"{args.config}'s")
         G.load_state_dict(ck["G"]); D.load_state_dict(ck["D"]); G_ema.load_state_dict(ck["G_ema"])
         if rank == 0:
             print(f"initialised from {args.init} (its step {ck['step']}); training from step 0", flush=True)
