@@ -109,6 +109,21 @@ export class CameraPipeline {
     this.facesVersion++;
   }
 
+  /**
+   * Another model (a `face-style` switch): its faces are placed by its own canonical points, and the camera stays
+   * open. Faces of another size cannot be placed by the new geometry, so they go at once; same-size faces stay
+   * until the new ones arrive.
+   */
+  setFaceModel(faceResolution: number, canonical: CameraPipelineOptions['canonical']): void {
+    if (faceResolution !== this.o.faceResolution) {
+      this.compositor.dropFaces();
+      this.slotVersion.clear();
+    }
+    this.o.faceResolution = faceResolution;
+    this.o.canonical = canonical;
+    this.invalidateFaces();
+  }
+
   /** The composited frame as a PNG (the last processed frame, drawn again). */
   capture(): Promise<Blob> {
     const v = this.video;
@@ -242,7 +257,8 @@ export class CameraPipeline {
       const version = this.facesVersion;
       this.pending.add(slot);
       this.o.faceFor(slot).then((rgba) => {
-        if (!this.stopped) this.compositor.setFace(slot, rgba, R);
+        // A face from before a resolution change would be placed by the wrong geometry: it is dropped.
+        if (!this.stopped && R === this.o.faceResolution) this.compositor.setFace(slot, rgba, R);
       }).catch(() => {
         // faceFor reports its own errors; the slot waits for the next latent instead of retrying every frame.
       }).finally(() => {

@@ -271,22 +271,11 @@ export class BlazeFaceElement extends LitElement {
         return;
       }
       if (this.modelUrl) releaseModel(this.modelUrl);
-      const previous = this.generator;
       this.generator = gen;
       this.modelUrl = url;
       newModel = true;
-      if (this.pipeline) {
-        // Camera faces were made by the old model: remake them, or reopen the pipeline if the new model's
-        // resolution or canonical landmarks (which place the faces) differ.
-        const same = previous && previous.resolution === gen.resolution
-          && JSON.stringify(previous.manifest.canonical) === JSON.stringify(gen.manifest.canonical);
-        if (same) {
-          this.pipeline.invalidateFaces();
-        } else {
-          this.stopCamera();
-          void this.syncCamera();
-        }
-      }
+      // Camera faces were made by the old model: remake them, placed by the new model's canonical points.
+      this.pipeline?.setFaceModel(gen.resolution, gen.manifest.canonical);
     }
     const gen = this.generator!;
     for (const resolve of this.generatorWaiters.splice(0)) resolve(gen);
