@@ -100,6 +100,19 @@ describe('<blaze-face camera>', () => {
     expect(last.frameMs).to.be.at.least(last.detectMs);
   });
 
+  it('keeps the camera open and the track when face-style loads another model', async () => {
+    // A second URL of the same model: a real model change (load, release, setFaceModel) with one shipped style.
+    const { el, track } = await tracking();
+    const loaded = next(el, 'blaze-face-load', 120000);
+    el.setAttribute('face-style', new URL('/models/toon/model.json?copy=2', location.href).href);
+    expect((await loaded).detail.style).to.contain('copy=2');
+    await tracks(el, 10);
+    const after = await trackWhere(el, (t) => t.faces.length === 1 && t.faces[0]!.overlaid);
+    expect(after.faces[0]!.id).to.equal(track.faces[0]!.id);
+    expect(streams.length).to.equal(1);
+    expect(streams[0]!.getTracks()[0]!.readyState).to.equal('live');
+  });
+
   it('stops every camera track when camera is removed, and when the element leaves', async () => {
     const { el } = await tracking();
     expect(streams.length).to.equal(1);
