@@ -5,6 +5,19 @@ import { startDevServer } from '@web/dev-server';
 import puppeteer from 'puppeteer-core';
 import { CHROMIUM_ARGS, fakeCameraArgs } from '../web-test-runner.config.mjs';
 
+/** Renders the shown seed again (via seed + 1): the first render compiles the shaders, and the caption should show a warm one. */
+async function warm(page) {
+  await page.evaluate(async () => {
+    const face = document.getElementById('face');
+    const seed = face.getAttribute('seed');
+    for (const s of [String(Number(seed) + 1), seed]) {
+      const rendered = new Promise((r) => face.addEventListener('blaze-face-render', r, { once: true }));
+      face.setAttribute('seed', s);
+      await rendered;
+    }
+  });
+}
+
 const server = await startDevServer({ config: { rootDir: '.', port: 8765 }, readCliArgs: false, readFileConfig: false, logStartMessage: false });
 const browser = await puppeteer.launch({
   executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
@@ -17,6 +30,7 @@ try {
     await page.setViewport(viewport);
     await page.goto('http://localhost:8765/demo/index.html');
     await page.waitForFunction(() => document.querySelector('#backend')?.textContent?.includes('px'), { timeout: 120000 });
+    await warm(page);
     await page.screenshot({ path: `docs/${name}.png` });
     console.log(`docs/${name}.png`);
     await page.close();
