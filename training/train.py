@@ -74,7 +74,7 @@ def parse_args(argv=None):
     p.add_argument("--threads", type=int, default=0, help="torch threads (0: all cores / processes)")
     p.add_argument("--resume", action="store_true")
     p.add_argument("--init", type=Path, default=None,
-                   help="start from another run's weights (same config; e.g. a new style from a trained one); "
+                   help="start from another run's weights (same architecture; e.g. a new style from a trained one); "
                         "the step and the optimizer start fresh. Ignored when --resume finds a checkpoint")
     return p.parse_args(argv)
 
