@@ -183,12 +183,10 @@ def train(args) -> dict:
         outs = G_train(z, all_heads=True)
         loss_rec, per_head = pyramid_loss(outs, real, args.grad_weight)
         loss_g = loss_rec
+        loss_mse = None
         if args.mse_weight:
             loss_mse = grey_mse(outs[-1], real)
             loss_g = loss_g + args.mse_weight * loss_mse
-        else:
-            with torch.no_grad():
-                loss_mse = grey_mse(outs[-1], real)
         loss_adv = torch.zeros(())
         if use_adv:
             loss_adv, loss_fm = generator_gan_terms(D, outs[-1], real)
@@ -214,6 +212,8 @@ def train(args) -> dict:
             now = time.time()
             ips = n_log / (now - t_log)
             eta = (args.steps - step) * args.batch * world / max(ips, 1e-9)
+            if loss_mse is None:  # not a loss term: measured for the log only, on logged steps only
+                loss_mse = grey_mse(outs[-1].detach(), real)
             rec = dict(step=step, ips=round(ips, 1), lr=float(f"{args.lr * f:.3g}"),
                        rec=round(float(loss_rec), 4),
                        heads=[round(v, 4) for v in per_head], mse=round(float(loss_mse), 5), adv=round(float(loss_adv), 4),
