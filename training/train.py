@@ -107,9 +107,12 @@ def train(args) -> dict:
     step = 0
     args.out.mkdir(parents=True, exist_ok=True)
     ckpt_path = args.out / "ckpt.pt"
+    def load_weights(ck):
+        G.load_state_dict(ck["G"]); D.load_state_dict(ck["D"]); G_ema.load_state_dict(ck["G_ema"])
+
     if args.resume and ckpt_path.exists():
         ck = torch.load(ckpt_path, map_location=device)
-        G.load_state_dict(ck["G"]); D.load_state_dict(ck["D"]); G_ema.load_state_dict(ck["G_ema"])
+        load_weights(ck)
         if "opt_g" in ck:  # absent after a reparameterisation (training/reparam.py)
             opt_g.load_state_dict(ck["opt_g"]); opt_d.load_state_dict(ck["opt_d"])
             for opt, lr in ((opt_g, args.lr), (opt_d, args.d_lr)):  # this run's settings win over the saved ones
@@ -124,7 +127,7 @@ def train(args) -> dict:
         if CONFIGS[ck["config"]] != cfg:
             raise ValueError(f"--init {args.init} is a {ck['config']} checkpoint, whose architecture differs from "
                              f"{args.config}'s")
-        G.load_state_dict(ck["G"]); D.load_state_dict(ck["D"]); G_ema.load_state_dict(ck["G_ema"])
+        load_weights(ck)
         if rank == 0:
             print(f"initialised from {args.init} (its step {ck['step']}); training from step 0", flush=True)
     # G trains under DistributedDataParallel. D does not: R1 needs a double backward, which DDP does not
