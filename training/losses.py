@@ -34,7 +34,8 @@ def pyramid_loss(outs, target, grad_weight: float = 1.0):
 
 def grey_mse(out: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     """Mean squared error of RGB composited on mid grey in [0, 1]: the quantity training.evaluate's PSNR reports
-    (-10 log10 of it), so that a weight on it trains for the metric rather than only for L1's median."""
+    (-10 log10 of it), so that a weight on it trains for the metric rather than only for L1's median. Unlike
+    visual.composite_grey it does not clamp, so that out-of-range outputs still get a gradient."""
     return F.mse_loss(over_grey((out + 1) / 2), over_grey((target + 1) / 2))
 
 
