@@ -3,6 +3,8 @@ multi-scale L1 + image-gradient L1 against the teacher at every head's scale, pl
 matching (training/README.md, "Losses")."""
 from __future__ import annotations
 
+import math
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -97,3 +99,22 @@ def generator_gan_terms(D, fake, real):
         _, f_real = D(real)
     D.requires_grad_(True)
     return g_adv_loss(logit_fake), feature_matching(f_fake, f_real)
+
+
+def arc_neighbour(z: torch.Tensor, angle: float) -> torch.Tensor:
+    """z moved `angle` radians along a random great circle through it: one frame of the demo's Animate path
+    (the quarter circle between two seeds in 24 frames is pi/48 a frame). The norm of z is kept."""
+    d = torch.randn_like(z)
+    d = d - (d * z).sum(1, keepdim=True) / (z * z).sum(1, keepdim=True) * z
+    d = d * (z.norm(dim=1, keepdim=True) / d.norm(dim=1, keepdim=True).clamp_min(1e-8))
+    return z * math.cos(angle) + d * math.sin(angle)
+
+
+def step_excess(out: torch.Tensor, out_next: torch.Tensor, ratio: float) -> tuple[torch.Tensor, torch.Tensor]:
+    """Flicker penalty: each face's change over one latent step, against the batch's median change. Steps up to
+    `ratio` times the median cost nothing; beyond it, the excess (in medians) is squared. A teacher whose parts
+    switch (hair, glasses) has jumps; a student that copies them pops along a path, and this spreads the switch
+    over more frames. Returns (penalty, the per-face changes, for the log)."""
+    delta = (out_next - out).abs().flatten(1).mean(1)
+    typical = delta.median().detach().clamp_min(1e-6)
+    return F.relu(delta / typical - ratio).pow(2).mean(), delta.detach()

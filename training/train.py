@@ -25,7 +25,8 @@ import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel as DDP
 
 from .data import TeacherCache
-from .losses import Discriminator, discriminator_loss, generator_gan_terms, grey_mse, pyramid_loss
+from .losses import (Discriminator, arc_neighbour, discriminator_loss, generator_gan_terms, grey_mse, pyramid_loss,
+                     step_excess)
 from .model import CONFIGS, Generator
 from .visual import save_grid
 
@@ -60,6 +61,13 @@ def parse_args(argv=None):
     p.add_argument("--grad-weight", type=float, default=1.0)
     p.add_argument("--mse-weight", type=float, default=0.0,
                    help="weight of the last head's MSE on grey (the evaluated PSNR's error) beside the L1 pyramid")
+    p.add_argument("--smooth-weight", type=float, default=0.0,
+                   help="weight of the flicker penalty (losses.step_excess): a face's change over one latent step "
+                        "beyond --smooth-ratio times the batch median. Costs one more forward and backward of the "
+                        "last head per step")
+    p.add_argument("--smooth-ratio", type=float, default=2.0)
+    p.add_argument("--smooth-angle", type=float, default=math.pi / 48,
+                   help="the latent step in radians (default: one frame of the demo's 24-frame quarter circle)")
     p.add_argument("--adv-weight", type=float, default=0.02)
     p.add_argument("--fm-weight", type=float, default=0.5)
     p.add_argument("--adv-start", type=int, default=2000, help="steps of pure reconstruction before the GAN terms")
@@ -133,6 +141,9 @@ def train(args) -> dict:
     # G trains under DistributedDataParallel. D does not: R1 needs a double backward, which DDP does not
     # support, so D's gradients are averaged by hand (after its parameters are broadcast from rank 0).
     G_train = G
+    if world > 1 and args.smooth_weight:
+        # The penalty runs G a second time before backward, which DistributedDataParallel does not support.
+        raise ValueError("--smooth-weight is for single-process training; it is not supported under torchrun")
     if world > 1:
         G_train = DDP(G, device_ids=[device.index] if device.type == "cuda" else None)
         for p in D.parameters():
@@ -190,6 +201,11 @@ def train(args) -> dict:
         if args.mse_weight:
             loss_mse = grey_mse(outs[-1], real)
             loss_g = loss_g + args.mse_weight * loss_mse
+        loss_smooth, steps = None, None
+        if args.smooth_weight:
+            nxt = G(arc_neighbour(z, args.smooth_angle))[-1]
+            loss_smooth, steps = step_excess(outs[-1], nxt, args.smooth_ratio)
+            loss_g = loss_g + args.smooth_weight * loss_smooth
         loss_adv = torch.zeros(())
         if use_adv:
             loss_adv, loss_fm = generator_gan_terms(D, outs[-1], real)
@@ -221,9 +237,12 @@ def train(args) -> dict:
                        rec=round(float(loss_rec), 4),
                        heads=[round(v, 4) for v in per_head], mse=round(float(loss_mse), 5), adv=round(float(loss_adv), 4),
                        d=round(float(loss_d), 4), elapsed_s=round(now - t_start))
+            if loss_smooth is not None:  # the penalty, and the batch's largest step over its median step
+                rec.update(smooth=round(float(loss_smooth), 4),
+                           step_ratio=round(float(steps.max() / steps.median().clamp_min(1e-6)), 2))
             history.append(rec)
             print(f"step {step}/{args.steps} {ips:.1f} img/s rec {rec['rec']:.4f} heads {rec['heads']} "
-                  f"mse {rec['mse']:.5f} adv {rec['adv']:.3f} d {rec['d']:.3f} ETA {eta / 3600:.2f} h", flush=True)
+                  f"mse {rec['mse']:.5f} smooth {rec.get('smooth', 0):.3f} adv {rec['adv']:.3f} d {rec['d']:.3f} ETA {eta / 3600:.2f} h", flush=True)
             with open(args.out / "log.jsonl", "a") as f:
                 f.write(json.dumps(rec) + "\n")
             t_log, n_log = now, 0

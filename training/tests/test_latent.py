@@ -1,0 +1,61 @@
+"""The flicker penalty (losses.arc_neighbour, losses.step_excess) and the latent-space measures (training.latent)."""
+import json
+import math
+
+import numpy as np
+import torch
+
+from training.latent import capture_u8, path_stats
+from training.losses import arc_neighbour, step_excess
+from training.train import parse_args, train
+
+
+def test_arc_neighbour_keeps_the_norm_and_moves_by_the_angle():
+    z = torch.randn(8, 64, generator=torch.Generator().manual_seed(0))
+    n = arc_neighbour(z, 0.1)
+    assert torch.allclose(n.norm(dim=1), z.norm(dim=1), rtol=1e-5)
+    cos = (n * z).sum(1) / (n.norm(dim=1) * z.norm(dim=1))
+    assert torch.allclose(cos, torch.full((8,), math.cos(0.1)), atol=1e-5)
+
+
+def test_step_excess_costs_only_the_steps_beyond_the_ratio():
+    a = torch.zeros(5, 4, 8, 8)
+    even = a + torch.tensor([0.1, 0.1, 0.1, 0.1, 0.15]).view(5, 1, 1, 1)
+    penalty, delta = step_excess(a, even, ratio=2.0)
+    assert penalty.item() == 0 and torch.allclose(delta, torch.tensor([0.1, 0.1, 0.1, 0.1, 0.15]))
+    jump = a + torch.tensor([0.1, 0.1, 0.1, 0.1, 0.5]).view(5, 1, 1, 1)
+    jump.requires_grad_(True)
+    penalty, _ = step_excess(a, jump, ratio=2.0)
+    assert abs(penalty.item() - (5.0 - 2.0) ** 2 / 5) < 1e-5  # one face at 5 medians, 3 over the ratio
+    penalty.backward()
+    assert jump.grad[4].sum() > 0 and jump.grad[:4].abs().sum() == 0  # only the jump is pulled back
+
+
+def test_path_stats_tell_a_cut_from_a_fade():
+    za, zb = np.zeros(4, np.float32), np.zeros(4, np.float32)
+    za[0], zb[1] = 1.0, 1.0
+    def image(z, cut):  # an opaque grey whose brightness follows the path's angle: a fade, or a switch at 45 deg
+        t = torch.atan2(z[:, 1], z[:, 0]) / (math.pi / 2)
+        v = (t > 0.5).float() if cut else t
+        grey = (v * 2 - 1).view(-1, 1, 1, 1).expand(-1, 3, 8, 8)
+        return torch.cat([grey, torch.ones(len(z), 1, 8, 8)], 1)
+    fade = path_stats(lambda z: image(z, False), za, zb)
+    cut = path_stats(lambda z: image(z, True), za, zb)
+    assert fade["ratio"] < 1.2 and fade["share"] < 0.1
+    assert cut["share"] > 0.9
+
+
+def test_capture_reads_back_straight_alpha_and_drops_colour_where_alpha_rounds_to_zero():
+    x = torch.tensor([[0.5, 0.25, 0.0, 0.5], [0.001, 0.001, 0.001, 0.001]]).view(2, 4, 1, 1) * 2 - 1
+    got = capture_u8(x).view(2, 4)
+    assert got[0].tolist() == [255, 128, 0, 128]
+    assert got[1].tolist() == [0, 0, 0, 0]
+
+
+def test_the_flicker_penalty_trains_and_is_logged(tiny_cache, tmp_path):
+    out = tmp_path / "run"
+    train(parse_args(["--config", "tiny", "--data", str(tiny_cache), "--out", str(out), "--batch", "4",
+                      "--steps", "4", "--log-every", "2", "--adv-start", "100", "--smooth-weight", "1",
+                      "--threads", "1"]))
+    log = [json.loads(line) for line in (out / "log.jsonl").read_text().splitlines()]
+    assert len(log) == 2 and all(r["smooth"] >= 0 and r["step_ratio"] >= 1 for r in log)
