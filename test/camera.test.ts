@@ -113,6 +113,38 @@ describe('<blaze-face camera>', () => {
     expect(streams[0]!.getTracks()[0]!.readyState).to.equal('live');
   });
 
+  it('switches face-style with the camera open: same stream, same track, a face of the new style', async () => {
+    // No feather: the overlay is opaque over the box, so the clip moving under it does not enter the comparison.
+    const { el, track } = await tracking({ mirror: 'false', 'blend-feather': '0' });
+    const { box, id } = track.faces[0]!;
+    // The detector's box: eyes, brows, nose and mouth, all inside the overlay (which spans about twice the box).
+    const face = (x: number, y: number) => x > box.x && x < box.x + box.width && y > box.y && y < box.y + box.height;
+    type Pixels = { data: Uint8ClampedArray; width: number; height: number };
+    // Aligned on the face itself: the overlay follows a smoothed box that lags the clip's motion, so aligning
+    // on the background left two captures of the same face up to 18 apart.
+    const faceDiff = (a: Pixels, b: Pixels) =>
+      meanDiff(a.data, b.data, a.width, a.height, face, bestShift(a.data, b.data, a.width, a.height, face));
+    const toon = (await bareAndBlended(el)).blended;
+    await tracks(el, 5);
+    const same = faceDiff(toon, await (await bareAndBlended(el)).blended);
+    const loaded = next(el, 'blaze-face-load', 120000);
+    el.setAttribute('face-style', 'sketch');
+    expect((await loaded).detail.style).to.equal('sketch');
+    // The old face stays until the new model's face is generated; wait for it (the first one can take seconds).
+    const threshold = Math.max(10, 3 * same);
+    let switched = 0;
+    for (const t0 = performance.now(); switched <= threshold && performance.now() - t0 < 60000;) {
+      await tracks(el, 3);
+      switched = faceDiff(toon, (await bareAndBlended(el)).blended);
+    }
+    const after = await trackWhere(el, (t) => t.faces.length === 1 && t.faces[0]!.overlaid);
+    console.log(`style switch in camera mode: face region |diff| toon vs toon ${same.toFixed(1)}, toon vs sketch ${switched.toFixed(1)}`);
+    expect(switched, 'the face drawn after the switch differs from the toon face').to.be.above(threshold);
+    expect(after.faces[0]!.id).to.equal(id);
+    expect(streams.length).to.equal(1);
+    expect(streams[0]!.getTracks()[0]!.readyState).to.equal('live');
+  });
+
   it('stops every camera track when camera is removed, and when the element leaves', async () => {
     const { el } = await tracking();
     expect(streams.length).to.equal(1);
