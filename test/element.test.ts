@@ -89,7 +89,7 @@ describe('<blaze-face> on the default backend', () => {
     ['truncation', 'abc', /truncation: expected a number in \[0, 1\], got NaN/],
     ['seed', '-3', /seed: expected an integer/],
     ['mix-layer', '99', /mix-layer: expected an integer in \[0, 9\], got 99/],
-    ['face-style', 'no-such-style', /face-style: expected one of toon or a model.json URL, got "no-such-style"/],
+    ['face-style', 'no-such-style', /face-style: expected one of toon, sketch or a model.json URL, got "no-such-style"/],
     ['backend', 'metal', /backend: expected one of auto, webgpu, webgl, wasm, cpu, got "metal"/],
     ['loading', 'soon', /loading: expected "eager" or "lazy", got "soon"/],
   ];
@@ -140,6 +140,24 @@ describe('<blaze-face> on the default backend', () => {
     await new Promise((r) => setTimeout(r, 1500)); // the release delay (DEFAULTS.releaseDelayMs)
     expect(tf.memory().numTensors).to.equal(start);
     expect(Object.keys(modelRefCounts())).to.have.length(0);
+  });
+
+  it('switches between the bundled styles, holding only the model it shows', async () => {
+    const start = tf.memory().numTensors;
+    const el = makeFace({ seed: '3' });
+    await next(el, 'blaze-face-render');
+    const toon = await shown(el);
+    const oneModel = tf.memory().numTensors - start;
+    const loaded = next(el, 'blaze-face-load');
+    el.setAttribute('face-style', 'sketch');
+    expect((await loaded).detail.style).to.equal('sketch');
+    const sketch = await shown(el);
+    const d = diffStats(toon.data, sketch.data);
+    console.log(`seed 3, toon vs sketch: mean |diff| ${d.mean.toFixed(1)}`);
+    expect(d.mean).to.be.above(10);
+    await new Promise((r) => setTimeout(r, 1500)); // the release delay
+    expect(Object.keys(modelRefCounts()).map((u) => u.split('/').slice(-2)[0])).to.deep.equal(['sketch']);
+    expect(tf.memory().numTensors - start).to.equal(oneModel); // toon's weights were freed
   });
 
   it('shares one copy of the model between elements', async () => {

@@ -7,7 +7,7 @@ export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
 /** Styles shipped in models/: `face-style="toon"` resolves to models/toon/model.json beside the bundle. */
-export const BUNDLED_STYLES = ['toon'] as const;
+export const BUNDLED_STYLES = ['toon', 'sketch'] as const;
 
 export const DEFAULTS = {
   seed: 0,

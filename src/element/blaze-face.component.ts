@@ -56,10 +56,10 @@ export class BlazeFaceElement extends LitElement {
   /** Integer in [0, 2^32 - 1]: which face. The same seed gives the same face as in Python. Default 0. */
   @property({ type: Number }) seed: number = DEFAULTS.seed;
 
-  /** Comma-separated numbers, exactly the model's z dimension (64 for `toon`); wins over `seed`. Default none. */
+  /** Comma-separated numbers, exactly the model's z dimension (64 for `toon` and `sketch`); wins over `seed`. Default none. */
   @property() latent: string | null = null;
 
-  /** A bundled style name (`toon`) or the URL of a model.json. Default `toon`. */
+  /** A bundled style name (`toon`, `sketch`) or the URL of a model.json. Default `toon`. */
   @property({ attribute: 'face-style' }) faceStyle: string = DEFAULTS.faceStyle;
 
   /** In [0, 1]: 1 keeps the latent as it is, 0 gives the average face. Default 1. */
