@@ -64,7 +64,7 @@ def parse_args(argv=None):
     p.add_argument("--smooth-weight", type=float, default=0.0,
                    help="weight of the flicker penalty (losses.step_excess): a face's change over one latent step "
                         "beyond --smooth-ratio times the batch median. Costs one more forward and backward of the "
-                        "last head per step")
+                        "generator (last head only) per step")
     p.add_argument("--smooth-ratio", type=float, default=2.0)
     p.add_argument("--smooth-angle", type=float, default=math.pi / 48,
                    help="the latent step in radians (default: one frame of the demo's 24-frame quarter circle)")
