@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .model import CONFIGS, Generator
+from .model import load_ema
 from .modelfile import architecture, folded_tensors, load_generator, to_unit_rgba, write_model
 from .seeds import seed_to_z
 from .teachers import make_teacher
@@ -57,10 +57,8 @@ def write_goldens(model_dir: Path) -> list:
 
 
 def export(ckpt: Path, style: str, out: Path, dtype: str = "float16", training_meta: dict | None = None) -> dict:
-    ck = torch.load(ckpt, map_location="cpu")
-    cfg = CONFIGS[ck["config"]]
-    G = Generator(cfg)
-    G.load_state_dict(ck["G_ema"])
+    G, ck = load_ema(ckpt)
+    cfg = G.cfg
     teacher = make_teacher(style, cfg.resolution, workers=1)
     meta = {
         "name": style,

@@ -267,6 +267,14 @@ class Generator(nn.Module):
         return {"mapping": mapping, "synthesis": synthesis, "head": head, "total": mapping + synthesis + head}
 
 
+def load_ema(ckpt) -> tuple[Generator, dict]:
+    """A training checkpoint's EMA generator (what gets exported), and the checkpoint itself."""
+    ck = torch.load(ckpt, map_location="cpu")
+    G = Generator(CONFIGS[ck["config"]])
+    G.load_state_dict(ck["G_ema"])
+    return G, ck
+
+
 def config_dict(cfg: GeneratorConfig) -> dict:
     return asdict(cfg)
 
