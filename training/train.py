@@ -27,7 +27,7 @@ from torch.nn.parallel import DistributedDataParallel as DDP
 from .data import TeacherCache
 from .losses import (Discriminator, arc_neighbour, discriminator_loss, generator_gan_terms, grey_mse, pyramid_loss,
                      step_excess)
-from .model import CONFIGS, Generator
+from .model import CONFIGS, Generator, can_grow, grow_from
 from .visual import save_grid
 
 
@@ -82,8 +82,12 @@ def parse_args(argv=None):
     p.add_argument("--threads", type=int, default=0, help="torch threads (0: all cores / processes)")
     p.add_argument("--resume", action="store_true")
     p.add_argument("--init", type=Path, default=None,
-                   help="start from another run's weights (same architecture; e.g. a new style from a trained one); "
-                        "the step and the optimizer start fresh. Ignored when --resume finds a checkpoint")
+                   help="start from another run's weights: the same architecture (e.g. a new style from a trained one) or "
+                        "a smaller config that this one grows by blocks at the end (e.g. toon256 from toon128); the "
+                        "step and the optimizer start fresh. Ignored when --resume finds a checkpoint")
+    p.add_argument("--freeze-grown", action="store_true",
+                   help="with --init from a smaller config: train only the added blocks and head (from the last "
+                        "head's loss); the rest keeps the smaller model's weights. Give it again with --resume")
     return p.parse_args(argv)
 
 
@@ -132,12 +136,32 @@ def train(args) -> dict:
             print(f"resumed from {ckpt_path} at step {step}", flush=True)
     elif args.init:
         ck = torch.load(args.init, map_location=device)
-        if CONFIGS[ck["config"]] != cfg:
-            raise ValueError(f"--init {args.init} is a {ck['config']} checkpoint, whose architecture differs from "
-                             f"{args.config}'s")
-        load_weights(ck)
+        small = CONFIGS[ck["config"]]
+        if small == cfg:
+            load_weights(ck)
+            how = "initialised"
+        elif can_grow(small, cfg):
+            # Progressive growing: the trained blocks carry over, the added ones and the discriminator start fresh.
+            # Frozen, G's trained part must be the exported (EMA) weights, or the EMA would drift towards G's.
+            fresh = grow_from(G, ck["G_ema" if args.freeze_grown else "G"], small)
+            grow_from(G_ema, ck["G_ema"], small)
+            how = f"grown from {small.resolution} px ({len(fresh)} fresh tensors: blocks and head above it)"
+        else:
+            raise ValueError(f"--init {args.init} is a {ck['config']} checkpoint, whose architecture neither equals "
+                             f"{args.config}'s nor grows into it")
         if rank == 0:
-            print(f"initialised from {args.init} (its step {ck['step']}); training from step 0", flush=True)
+            print(f"{how} from {args.init} (its step {ck['step']}); training from step 0", flush=True)
+    frozen = set()
+    if args.freeze_grown:
+        small = CONFIGS[torch.load(args.init, map_location="cpu")["config"]] if args.init else None
+        if small is None or not can_grow(small, cfg):
+            raise ValueError(f"--freeze-grown needs --init with a checkpoint of a smaller config that grows into "
+                             f"{args.config}; got {args.init}")
+        # The grown model's trained part stays the shipped model, bit for bit (its latent-space behaviour too);
+        # only the added blocks and head learn, from the last head's loss alone.
+        frozen = set(Generator(small).state_dict())
+        for name, p in G.named_parameters():
+            p.requires_grad_(name not in frozen)
     # G trains under DistributedDataParallel. D does not: R1 needs a double backward, which DDP does not
     # support, so D's gradients are averaged by hand (after its parameters are broadcast from rank 0).
     G_train = G
@@ -194,7 +218,7 @@ def train(args) -> dict:
             loss_d = torch.zeros(())
 
         # --- generator: multi-scale reconstruction on every head + adversarial on the last ---
-        outs = G_train(z, all_heads=True)
+        outs = G_train(z, all_heads=not frozen)
         loss_rec, per_head = pyramid_loss(outs, real, args.grad_weight)
         loss_g = loss_rec
         loss_mse = None

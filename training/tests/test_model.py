@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from training.model import CONFIGS, Generator, depth_to_space
+from training.model import CONFIGS, Generator, GeneratorConfig, can_grow, depth_to_space, grow_from
 
 
 @pytest.mark.parametrize("name", sorted(CONFIGS))
@@ -67,3 +67,24 @@ def test_flops_command_counts_inference_only():
     f = g.inference_flops()
     assert f["total"] == f["mapping"] + f["synthesis"] + f["head"]
     assert g.inference_parameters() < sum(p.numel() for p in g.parameters())
+
+
+def test_growing_keeps_every_trained_head_and_adds_only_the_new_block():
+    small_cfg, big_cfg = CONFIGS["tiny"], CONFIGS["tiny64"]
+    small, big = Generator(small_cfg).eval(), Generator(big_cfg).eval()
+    small.mapping.w_avg.normal_()
+    fresh = grow_from(big, small.state_dict(), small_cfg)
+    assert sorted({".".join(n.split(".")[:2]) for n in fresh}) == ["convs.4", "convs.5", "heads.2"]
+    assert torch.equal(big.mapping.w_avg, small.mapping.w_avg)
+    z = torch.randn(3, small_cfg.z_dim)
+    with torch.no_grad():
+        a, b = small(z, all_heads=True), big(z, all_heads=True)
+    for x, y in zip(a, b):  # the grown model's first heads are the trained model, bit for bit
+        assert torch.equal(x, y)
+    assert b[-1].shape[-1] == 64
+    other = GeneratorConfig(resolution=64, z_dim=small_cfg.z_dim, w_dim=small_cfg.w_dim,
+                            mapping_layers=small_cfg.mapping_layers, channels=[32, 32, 8],
+                            head_channels=small_cfg.head_channels)
+    assert can_grow(small_cfg, big_cfg) and not can_grow(small_cfg, other) and not can_grow(big_cfg, small_cfg)
+    with pytest.raises(ValueError, match="add blocks at the end"):
+        grow_from(Generator(other), small.state_dict(), small_cfg)

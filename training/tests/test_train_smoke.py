@@ -1,7 +1,9 @@
 import json
 
+import pytest
 import torch
 
+from training.model import CONFIGS, Generator
 from training.train import parse_args, train
 
 
@@ -95,3 +97,40 @@ def test_init_starts_a_new_run_from_another_runs_weights(tiny_cache, tmp_path):
     b = torch.load(tmp_path / "b/ckpt.pt")
     assert b["step"] == 0
     assert all(torch.equal(a["G_ema"][k], v) for k, v in b["G_ema"].items())
+
+
+def test_init_grows_a_trained_run_into_a_larger_config(tiny_cache, tmp_path):
+    from training.data import build_cache
+    common = ["--batch", "4", "--adv-start", "100", "--threads", "1"]
+    train(parse_args(common + ["--config", "tiny", "--data", str(tiny_cache), "--out", str(tmp_path / "a"),
+                               "--steps", "3"]))
+    build_cache("toon", 64, 32, range(0, 8), tmp_path / "cache64", chunk=8)
+    big = ["--config", "tiny64", "--data", str(tmp_path / "cache64"), "--out", str(tmp_path / "b")]
+    train(parse_args(common + big + ["--steps", "2", "--init", str(tmp_path / "a/ckpt.pt")]))
+    a, b = torch.load(tmp_path / "a/ckpt.pt"), torch.load(tmp_path / "b/ckpt.pt")
+    assert b["step"] == 2 and b["config"] == "tiny64"
+    assert set(a["G_ema"]) < set(b["G_ema"])
+    assert not torch.equal(a["G"]["heads.1.conv2.weight"], b["G"]["heads.1.conv2.weight"])  # the grown run trained it
+    with pytest.raises(ValueError, match="neither equals"):  # a larger checkpoint cannot shrink
+        train(parse_args(common + ["--config", "tiny", "--data", str(tiny_cache), "--out", str(tmp_path / "c"),
+                                   "--init", str(tmp_path / "b/ckpt.pt")]))
+
+
+def test_freeze_grown_trains_only_the_added_block(tiny_cache, tmp_path):
+    from training.data import build_cache
+    common = ["--batch", "4", "--adv-start", "100", "--threads", "1"]
+    train(parse_args(common + ["--config", "tiny", "--data", str(tiny_cache), "--out", str(tmp_path / "a"),
+                               "--steps", "2"]))
+    build_cache("toon", 64, 32, range(0, 8), tmp_path / "cache64", chunk=8)
+    big = common + ["--config", "tiny64", "--data", str(tmp_path / "cache64"), "--out", str(tmp_path / "b"),
+                    "--steps", "3", "--init", str(tmp_path / "a/ckpt.pt"), "--freeze-grown", "--log-every", "1"]
+    out = train(parse_args(big))
+    a, b = torch.load(tmp_path / "a/ckpt.pt"), torch.load(tmp_path / "b/ckpt.pt")
+    for key in ("G", "G_ema"):  # both keep the exported (EMA) weights of the smaller model
+        for name, value in b[key].items():
+            if name in a["G_ema"] and name != "mapping.w_avg":  # w_avg is a running mean, not a trained weight
+                assert torch.equal(a["G_ema"][name], value), (key, name)
+    assert not torch.equal(Generator(CONFIGS["tiny64"]).state_dict()["heads.2.conv2.bias"], b["G"]["heads.2.conv2.bias"])
+    assert all(len(r["heads"]) == 1 for r in out["history"])  # only the last head's loss
+    with pytest.raises(ValueError, match="--freeze-grown needs --init"):
+        train(parse_args(big[:-5] + ["--out", str(tmp_path / "c"), "--freeze-grown"]))
