@@ -64,10 +64,12 @@ def _scales(res: int) -> list[int]:
     return sorted(out)
 
 
-def evaluate(model_dir: Path, seeds: range, grid: Path | None = None, batch: int = 64) -> dict:
+def evaluate(model_dir: Path, seeds: range, grid: Path | None = None, batch: int = 64, res: int | None = None) -> dict:
+    """`res` (default: the model's) compares at another size: the teacher renders at `res` and the student's
+    faces are resized to it (bilinear), which is what a page shows when it scales the canvas."""
     g = load_generator(model_dir)
     m = g.m
-    res = m["resolution"]
+    res = res or m["resolution"]
     teacher = make_teacher(m["data"]["teacher"], res)
     z = seeds_to_z(seeds, m["architecture"]["zDim"])
     t0 = time.time()
@@ -76,7 +78,10 @@ def evaluate(model_dir: Path, seeds: range, grid: Path | None = None, batch: int
     outs = []
     t0 = time.time()
     for i in range(0, len(z), batch):
-        outs.append(to_unit_rgba(g(torch.from_numpy(z[i:i + batch]))))
+        out = to_unit_rgba(g(torch.from_numpy(z[i:i + batch])))
+        if out.shape[-1] != res:
+            out = F.interpolate(out, size=(res, res), mode="bilinear", align_corners=False, antialias=res < out.shape[-1])
+        outs.append(out)
     t_student = time.time() - t0
     student = torch.cat(outs)
     ct, cs = over_grey(teacher_img), over_grey(student)
@@ -84,6 +89,7 @@ def evaluate(model_dir: Path, seeds: range, grid: Path | None = None, batch: int
     result = {
         "model": m["name"],
         "resolution": res,
+        **({"model_resolution": m["resolution"]} if res != m["resolution"] else {}),
         "seeds": f"{seeds.start}:{seeds.stop}",
         "n": len(z),
         "psnr": round(float(p.mean()), 3),
@@ -112,11 +118,13 @@ def main():
     p.add_argument("--seeds", default="1000000:1000256")
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--grid", type=Path, default=None, help="default: docs/<style>-eval-grid.png")
+    p.add_argument("--res", type=int, default=None,
+                   help="compare at this size instead of the model's (the faces resized to it, bilinear)")
     a = p.parse_args()
     model_dir = a.model if a.model.is_dir() else a.model.parent
     name = json.loads((model_dir / "model.json").read_text())["name"]
     grid = a.grid or Path("docs") / f"{name}-eval-grid.png"
-    r = evaluate(model_dir, parse_seeds(a.seeds), grid)
+    r = evaluate(model_dir, parse_seeds(a.seeds), grid, res=a.res)
     a.out.parent.mkdir(parents=True, exist_ok=True)
     a.out.write_text(json.dumps(r, indent=2) + "\n")
     print(json.dumps(r, indent=2))

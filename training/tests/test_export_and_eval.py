@@ -65,6 +65,9 @@ def test_evaluate_on_a_tiny_model(tmp_path, tiny_generator):
     assert r["n"] == 8 and r["resolution"] == 32
     assert 0 < r["psnr"] < 40 and -1 <= r["ssim"] <= 1 and 0 <= r["alpha_iou"] <= 1
     assert (tmp_path / "grid.png").stat().st_size > 0
+    up = evaluate(tmp_path / "m", range(1_000_000, 1_000_008), res=64)  # the faces scaled 2x, the teacher at 64
+    assert up["resolution"] == 64 and up["model_resolution"] == 32 and sorted(up["psnr_by_scale"]) == ["16", "32", "64"]
+    assert abs(up["psnr_by_scale"]["32"] - r["psnr"]) < 0.5  # the same faces, compared again at 32 px
 
 
 def test_evaluate_scores_a_perfect_copy_as_perfect():
