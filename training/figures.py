@@ -5,6 +5,9 @@
 Writes <out>/<style>-mixing.png (style mixing: the first row gives the fine layers, the first column the coarse
 ones, each cell takes the coarse layers from its row and the fine layers from its column) and
 <out>/<style>-truncation.png (one seed per column, truncation 0, 0.25, 0.5, 0.75, 1 down the rows).
+With `--compare-with <another exported model of the style>`, also <out>/<style>-detail.png: per seed, the
+teacher, the other model scaled to this one's size (bilinear, as a page scales the canvas) and this model, then
+the same three zoomed 2x on the eyes and mouth.
 Seeds come from the training range, never the held-out evaluation seeds.
 """
 from __future__ import annotations
@@ -14,11 +17,13 @@ from pathlib import Path
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from PIL import Image
 
 from .data import EVAL_SEED_START
 from .modelfile import load_generator, to_unit_rgba
 from .seeds import seeds_to_z
+from .teachers import make_teacher
 from .visual import over_grey
 
 PAD = 4
@@ -65,6 +70,22 @@ def truncation_figure(G, seeds, truncations=(0.0, 0.25, 0.5, 0.75, 1.0)) -> Imag
     return _tile([_faces(G, z, truncation=t) for t in truncations], _res(G))
 
 
+def detail_figure(G, other, seeds) -> Image.Image:
+    res = _res(G)
+    z = seeds_to_z(seeds, _z_dim(G))
+    teacher = torch.from_numpy(make_teacher(G.m["data"]["teacher"], res).render(z)).permute(0, 3, 1, 2).float() / 255
+    with torch.no_grad():
+        scaled = F.interpolate(to_unit_rgba(other(torch.from_numpy(z))), size=(res, res), mode="bilinear",
+                               align_corners=False)
+        own = to_unit_rgba(G(torch.from_numpy(z)))
+    lo, hi = int(0.3 * res), int(0.8 * res)  # the middle half: eyes, nose and mouth of the canonical frame
+    zoom = lambda x: F.interpolate(x[None, :, lo:hi, lo:hi], size=(res, res), mode="nearest")[0]
+    rows = []
+    for t, a, b in zip(*(list(over_grey(x).clamp(0, 1)) for x in (teacher, scaled, own))):
+        rows.append([t, a, b, zoom(t), zoom(a), zoom(b)])
+    return _tile(rows, res)
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--model", type=Path, required=True)
@@ -74,9 +95,12 @@ def main(argv=None):
     p.add_argument("--mix-layer", type=int, default=None, help="first layer taken from the column seed "
                                                                 "(default: half the layers, as the element)")
     p.add_argument("--truncation-seeds", default="31,32,33,34,35,36")
+    p.add_argument("--compare-with", type=Path, default=None,
+                   help="another exported model of the same style (e.g. a smaller one): also writes <style>-detail.png")
+    p.add_argument("--detail-seeds", default="41,42,43")
     a = p.parse_args(argv)
     seeds = lambda s: [int(v) for v in s.split(",")]
-    used = seeds(a.coarse) + seeds(a.fine) + seeds(a.truncation_seeds)
+    used = seeds(a.coarse) + seeds(a.fine) + seeds(a.truncation_seeds) + seeds(a.detail_seeds)
     if max(used) >= EVAL_SEED_START:
         raise ValueError(f"figure seeds must be < {EVAL_SEED_START}: the held-out evaluation seeds start there")
     G = load_generator(a.model)
@@ -86,6 +110,12 @@ def main(argv=None):
     mixing_figure(G, seeds(a.coarse), seeds(a.fine), mix_layer).save(a.out / f"{style}-mixing.png")
     truncation_figure(G, seeds(a.truncation_seeds)).save(a.out / f"{style}-truncation.png")
     print(f"wrote {a.out / f'{style}-mixing.png'} (mix layer {mix_layer}) and {a.out / f'{style}-truncation.png'}")
+    if a.compare_with is not None:
+        other = load_generator(a.compare_with)
+        if other.m["name"] != style:
+            raise ValueError(f"--compare-with is a {other.m['name']} model; this one is {style}")
+        detail_figure(G, other, seeds(a.detail_seeds)).save(a.out / f"{style}-detail.png")
+        print(f"wrote {a.out / f'{style}-detail.png'} (against {a.compare_with}, {_res(other)} px)")
 
 
 if __name__ == "__main__":

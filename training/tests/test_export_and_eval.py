@@ -143,6 +143,13 @@ def test_latent_figures_mix_and_truncate(tmp_path, tiny_generator):
     assert np.array_equal(t0[:, 4:36], t0[:, 40:72])
     with pytest.raises(ValueError, match="held-out"):
         figures(["--model", str(tmp_path / "m"), "--out", str(tmp_path / "docs"), "--fine", "1000001"])
+    figures(["--model", str(tmp_path / "m"), "--out", str(tmp_path / "docs"), "--compare-with", str(tmp_path / "m"),
+             "--detail-seeds", "8,9"])
+    detail = np.asarray(Image.open(tmp_path / "docs/toon-detail.png"))
+    assert detail.shape == (2 * cell + 4, 6 * cell + 4, 3)  # teacher, other, this; the same three zoomed
+    cells = [detail[4:36, 4 + j * cell:36 + j * cell] for j in range(6)]
+    assert np.array_equal(cells[1], cells[2]) and np.array_equal(cells[4], cells[5])  # compared with itself
+    assert not np.array_equal(cells[0], cells[2])  # an untrained model is not its teacher
 
 
 def test_blurred_teacher_yardstick_improves_with_resolution():
