@@ -31,6 +31,10 @@ class GeneratorConfig:
     # The UpToRGBA head: a modulated conv to 4*head_channels[0] at block resolution, depth-to-space x2,
     # a 3x3 conv to 4*head_channels[1], depth-to-space x2, a 3x3 conv to RGBA.
     head_channels: list = field(default_factory=lambda: [16, 8])
+    # The last head's output is added to the previous head's, upsampled 2x (bilinear): StyleGAN2's skip
+    # connection, at the top scale only. A config grown from a trained one then starts as that model scaled up
+    # (grow_from zeroes the new head's last conv) and learns only the detail; inference runs these two heads.
+    skip: bool = False
 
     def __post_init__(self):
         expected = int(math.log2(self.resolution // 4)) - 1
@@ -39,6 +43,8 @@ class GeneratorConfig:
                 f"resolution {self.resolution} needs {expected} blocks (4x4 up to {self.resolution // 4}), "
                 f"got channels of length {len(self.channels)}"
             )
+        if self.skip and len(self.channels) < 2:
+            raise ValueError("skip adds the previous head's output, so it needs at least two blocks")
 
     @property
     def num_blocks(self) -> int:
@@ -56,7 +62,7 @@ _CPU128 = GeneratorConfig(resolution=128, z_dim=64, w_dim=256, mapping_layers=4,
                           channels=[256, 256, 128, 64], head_channels=[16, 8])
 # _CPU128 grown by one block at 64 px: it starts from a trained 128 px checkpoint (grow_from).
 _CPU256 = GeneratorConfig(resolution=256, z_dim=64, w_dim=256, mapping_layers=4, mapping_lr_mul=1.0,
-                          channels=[256, 256, 128, 64, 32], head_channels=[16, 8])
+                          channels=[256, 256, 128, 64, 32], head_channels=[16, 8], skip=True)
 
 CONFIGS = {
     # The shipped styles: small enough to train on two CPU cores. One architecture, named per style so that a
@@ -75,7 +81,7 @@ CONFIGS = {
     "tiny": GeneratorConfig(resolution=32, z_dim=32, w_dim=32, mapping_layers=2,
                             channels=[32, 16], head_channels=[8, 4]),
     "tiny64": GeneratorConfig(resolution=64, z_dim=32, w_dim=32, mapping_layers=2,
-                              channels=[32, 16, 8], head_channels=[8, 4]),  # tiny grown by one block
+                              channels=[32, 16, 8], head_channels=[8, 4], skip=True),  # tiny grown by one block
 }
 
 
@@ -253,21 +259,30 @@ class Generator(nn.Module):
         x = self.const.expand(ws.shape[0], -1, -1, -1)
         outs = []
         last = self.cfg.num_blocks - 1
+        below = None  # the previous head's output, with skip
         for i in range(self.cfg.num_blocks):
             if i > 0:
                 x = F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False)
             x = self.convs[2 * i](x, ws[:, 2 * i])
             x = self.convs[2 * i + 1](x, ws[:, 2 * i + 1])
-            if all_heads or i == last:
-                outs.append(self.heads[i](x, ws[:, 2 * i + 2]))
+            if all_heads or i == last or (self.cfg.skip and i == last - 1):
+                out = self.heads[i](x, ws[:, 2 * i + 2])
+                if i == last and self.cfg.skip:
+                    out = out + F.interpolate(below, scale_factor=2, mode="bilinear", align_corners=False)
+                below = out
+                if all_heads or i == last:
+                    outs.append(out)
         return outs
 
     def forward(self, z, truncation: float = 1.0, all_heads: bool = False):
         return self.synthesis(self.ws_from(z, truncation), all_heads=all_heads)
 
+    def _first_inference_head(self) -> int:
+        return self.cfg.num_blocks - (2 if self.cfg.skip else 1)
+
     def inference_parameters(self) -> int:
         """Parameters that inference uses (the auxiliary heads are training-only)."""
-        aux = sum(p.numel() for h in self.heads[:-1] for p in h.parameters())
+        aux = sum(p.numel() for h in self.heads[:self._first_inference_head()] for p in h.parameters())
         return sum(p.numel() for p in self.parameters()) - aux
 
     def inference_flops(self) -> dict:
@@ -277,7 +292,8 @@ class Generator(nn.Module):
         for i in range(cfg.num_blocks):
             r = cfg.block_resolution(i)
             synthesis += self.convs[2 * i].flops(r, r) + self.convs[2 * i + 1].flops(r, r)
-        head = self.heads[-1].flops(cfg.block_resolution(cfg.num_blocks - 1))
+        head = sum(self.heads[i].flops(cfg.block_resolution(i))
+                   for i in range(self._first_inference_head(), cfg.num_blocks))
         return {"mapping": mapping, "synthesis": synthesis, "head": head, "total": mapping + synthesis + head}
 
 
@@ -310,6 +326,10 @@ def grow_from(G: Generator, small_state: dict, small_cfg: GeneratorConfig) -> li
             raise ValueError(f"{name}: shape {tuple(value.shape)} in the checkpoint, {tuple(own[name].shape)} here")
         own[name] = value
     G.load_state_dict(own)
+    if G.cfg.skip:  # the new head adds nothing yet: the grown model is the small one scaled up
+        with torch.no_grad():
+            G.heads[-1].conv2.weight.zero_()
+            G.heads[-1].conv2.bias.zero_()
     return [n for n, _ in G.named_parameters() if n not in small_state]
 
 

@@ -48,18 +48,19 @@ def folded_tensors(G: Generator) -> dict[str, torch.Tensor]:
 
         for j, conv in enumerate(G.convs):
             modconv(f"conv.{j}", conv)
-        head = G.heads[-1]
-        modconv("head.mod", head.mod)
-        for name in ("conv1", "conv2"):
-            w, b = getattr(head, name).folded()
-            t[f"head.{name}.weight"], t[f"head.{name}.bias"] = _nhwc_conv(w), b
+        for prefix, head in (("head", G.heads[-1]),) + ((("skip", G.heads[-2]),) if G.cfg.skip else ()):
+            modconv(f"{prefix}.mod", head.mod)
+            for name in ("conv1", "conv2"):
+                w, b = getattr(head, name).folded()
+                t[f"{prefix}.{name}.weight"], t[f"{prefix}.{name}.bias"] = _nhwc_conv(w), b
     return {k: v.detach().float().cpu() for k, v in t.items()}
 
 
 def architecture(G: Generator) -> dict:
     c = G.cfg
     return {"zDim": c.z_dim, "wDim": c.w_dim, "mappingLayers": c.mapping_layers, "numWs": c.num_ws,
-            "channels": list(c.channels), "headChannels": list(c.head_channels), "lreluSlope": LRELU_SLOPE}
+            "channels": list(c.channels), "headChannels": list(c.head_channels), "lreluSlope": LRELU_SLOPE,
+            "skip": c.skip}
 
 
 def expected_shapes(arch: dict) -> dict[str, tuple]:
@@ -79,9 +80,11 @@ def expected_shapes(arch: dict) -> dict[str, tuple]:
     for b in range(len(ch)):
         modconv(f"conv.{2 * b}", ch[0] if b == 0 else ch[b - 1], ch[b])
         modconv(f"conv.{2 * b + 1}", ch[b], ch[b])
-    modconv("head.mod", ch[-1], 4 * c1)
-    s["head.conv1.weight"], s["head.conv1.bias"] = (3, 3, c1, 4 * c2), (4 * c2,)
-    s["head.conv2.weight"], s["head.conv2.bias"] = (3, 3, c2, 4), (4,)
+    heads = [("head", ch[-1])] + ([("skip", ch[-2])] if arch.get("skip") else [])
+    for prefix, cin in heads:
+        modconv(f"{prefix}.mod", cin, 4 * c1)
+        s[f"{prefix}.conv1.weight"], s[f"{prefix}.conv1.bias"] = (3, 3, c1, 4 * c2), (4 * c2,)
+        s[f"{prefix}.conv2.weight"], s[f"{prefix}.conv2.bias"] = (3, 3, c2, 4), (4,)
     return s
 
 
@@ -166,6 +169,7 @@ class FoldedGenerator:
         a = manifest["architecture"]
         self.num_blocks, self.num_ws, self.slope = len(a["channels"]), a["numWs"], a["lreluSlope"]
         self.mapping_layers = a["mappingLayers"]
+        self.skip = bool(a.get("skip"))
 
     def mapping(self, z: torch.Tensor) -> torch.Tensor:
         x = z * torch.rsqrt(z.pow(2).mean(dim=1, keepdim=True) + 1e-8)
@@ -198,14 +202,23 @@ class FoldedGenerator:
     def synthesis(self, ws: torch.Tensor) -> torch.Tensor:
         """ws [N, num_ws, w_dim] -> RGBA [N, 4, R, R] in [-1, 1], premultiplied."""
         x = self.t["const"].permute(0, 3, 1, 2).expand(ws.shape[0], -1, -1, -1)
+        below = None
         for i in range(self.num_blocks):
             if i > 0:
                 x = F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False)
             x = self._modconv(f"conv.{2 * i}", x, ws[:, 2 * i])
             x = self._modconv(f"conv.{2 * i + 1}", x, ws[:, 2 * i + 1])
-        x = depth_to_space(self._modconv("head.mod", x, ws[:, -1]))
-        x = depth_to_space(self._conv("head.conv1", x, True))
-        return self._conv("head.conv2", x, False)
+            if self.skip and i == self.num_blocks - 2:
+                below = self._head("skip", x, ws[:, 2 * i + 2])
+        out = self._head("head", x, ws[:, -1])
+        if below is not None:
+            out = out + F.interpolate(below, scale_factor=2, mode="bilinear", align_corners=False)
+        return out
+
+    def _head(self, prefix, x, w):
+        x = depth_to_space(self._modconv(f"{prefix}.mod", x, w))
+        x = depth_to_space(self._conv(f"{prefix}.conv1", x, True))
+        return self._conv(f"{prefix}.conv2", x, False)
 
     @torch.no_grad()
     def __call__(self, z, truncation: float = 1.0, mix_z=None, mix_layer=None) -> torch.Tensor:

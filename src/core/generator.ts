@@ -1,6 +1,6 @@
 /**
  * The BlazeStyleGAN generator on TensorFlow.js: mapping, truncation, style mixing, the synthesis blocks and
- * only the last UpToRGBA head. Pure: no DOM, no Lit. Computes what training/modelfile.py FoldedGenerator
+ * only the last UpToRGBA head (with `architecture.skip`, the last two). Pure: no DOM, no Lit. Computes what training/modelfile.py FoldedGenerator
  * computes (the goldens check it), with the load-time rewrites described on the class.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -16,12 +16,17 @@ export interface GenerateRequest {
   mixLayer?: number;
 }
 
-/** The modulated convolutions in order: two per block, then the last head's. Their styles come from ws[i]. */
-function modconvLayers(numBlocks: number): string[] {
-  const names: string[] = [];
-  for (let i = 0; i < 2 * numBlocks; i++) names.push(`conv.${i}`);
-  names.push('head.mod');
-  return names;
+/**
+ * The modulated convolutions in order: two per block, the last head's, then (with skip) the previous head's.
+ * Each with the index of its style in ws: its position, except the skip head's, which belongs to the block
+ * before the last (ws[numWs - 3]).
+ */
+function modconvLayers(numBlocks: number, skip: boolean): [string, number][] {
+  const layers: [string, number][] = [];
+  for (let i = 0; i < 2 * numBlocks; i++) layers.push([`conv.${i}`, i]);
+  layers.push(['head.mod', 2 * numBlocks]);
+  if (skip) layers.push(['skip.mod', 2 * numBlocks - 2]);
+  return layers;
 }
 
 /**
@@ -36,6 +41,8 @@ export class Generator {
   readonly resolution: number;
   private readonly w: Map<string, tf.Tensor>;
   private readonly layers: string[];
+  /** The ws index of each layer's style (for style mixing). */
+  private readonly styleWs: number[];
   /** Width of each layer's style in the concatenated affine output. */
   private readonly styleSizes: number[];
   private disposed = false;
@@ -45,7 +52,9 @@ export class Generator {
     this.manifest = model.manifest;
     this.resolution = model.manifest.resolution;
     const a = model.manifest.architecture;
-    this.layers = modconvLayers(a.channels.length);
+    const layers = modconvLayers(a.channels.length, a.skip === true);
+    this.layers = layers.map(([name]) => name);
+    this.styleWs = layers.map(([, k]) => k);
     const src = model.weights;
     const get = (name: string) => {
       const t = src.get(name);
@@ -53,9 +62,9 @@ export class Generator {
       return t;
     };
     this.w = new Map();
-    const skip = new Set<string>(['head.conv2.weight', 'head.conv2.bias']);
-    for (const l of this.layers) skip.add(`${l}.affine.weight`).add(`${l}.affine.bias`);
-    for (const [name, { shape, data }] of src) if (!skip.has(name)) this.w.set(name, tf.tensor(data, shape, 'float32'));
+    const rewritten = new Set<string>(['head.conv2.weight', 'head.conv2.bias', 'skip.conv2.weight', 'skip.conv2.bias']);
+    for (const l of this.layers) rewritten.add(`${l}.affine.weight`).add(`${l}.affine.bias`);
+    for (const [name, { shape, data }] of src) if (!rewritten.has(name)) this.w.set(name, tf.tensor(data, shape, 'float32'));
 
     this.styleSizes = this.layers.map((l) => get(`${l}.affine.bias`).shape[0]!);
     const wDim = get(`${this.layers[0]}.affine.weight`).shape[0]!;
@@ -71,9 +80,12 @@ export class Generator {
     this.w.set('affine.weight', tf.tensor2d(affW, [wDim, total]));
     this.w.set('affine.bias', tf.tensor1d(affB));
 
-    const c2 = get('head.conv2.weight'), b2 = get('head.conv2.bias');
-    this.w.set('head.conv2.weight', tf.tensor(c2.data.map((v) => 0.5 * v), c2.shape, 'float32'));
-    this.w.set('head.conv2.bias', tf.tensor(b2.data.map((v) => 0.5 * v + 0.5), b2.shape, 'float32'));
+    // (head + upsample(skip) + 1) / 2: both convs halved, the + 1/2 once, in head's bias (upsampling is linear).
+    for (const [h, offset] of (a.skip ? [['head', 0.5], ['skip', 0]] : [['head', 0.5]]) as [string, number][]) {
+      const c2 = get(`${h}.conv2.weight`), b2 = get(`${h}.conv2.bias`);
+      this.w.set(`${h}.conv2.weight`, tf.tensor(c2.data.map((v) => 0.5 * v), c2.shape, 'float32'));
+      this.w.set(`${h}.conv2.bias`, tf.tensor(b2.data.map((v) => 0.5 * v + offset), b2.shape, 'float32'));
+    }
     // [r, g, b, a] -> [r - a, g - a, b - a, 0] as a 1x1 conv filter [1, 1, in, out].
     const m = new Float32Array(16);
     for (let c = 0; c < 3; c++) {
@@ -119,6 +131,12 @@ export class Generator {
     });
   }
 
+  /** An UpToRGBA head: block features at r -> RGBA at 4r (in [0, 1] for `head`, see the conv2 rewrite). */
+  private uptorgba(prefix: string, x: tf.Tensor4D, s: tf.Tensor2D): tf.Tensor4D {
+    const y = tf.depthToSpace(this.modconv(`${prefix}.mod`, x, s), 2);
+    return this.conv(`${prefix}.conv2`, tf.depthToSpace(this.conv(`${prefix}.conv1`, y, true), 2), false);
+  }
+
   private conv(name: string, x: tf.Tensor4D, activate: boolean): tf.Tensor4D {
     return tf.fused.conv2d({
       x, filter: this.t(`${name}.weight`) as tf.Tensor4D, strides: 1, pad: 'same', bias: this.t(`${name}.bias`),
@@ -142,20 +160,24 @@ export class Generator {
       const ws = mixing ? tf.concat([w, this.truncate(this.mapping(tf.tensor2d(req.mixZ!, [1, a.zDim])), req.truncation)], 0) : w;
       const all = tf.fused.matMul({ a: ws, b: this.t('affine.weight') as tf.Tensor2D, bias: this.t('affine.bias') });
       const perLayer = tf.split(all, this.styleSizes, 1) as tf.Tensor2D[];
-      const style = (layer: number): tf.Tensor2D => {
-        const s = perLayer[layer]!;
-        return mixing ? tf.slice(s, [layer < mixLayer ? 0 : 1, 0], [1, -1]) : s;
+      const style = (pos: number): tf.Tensor2D => {
+        const s = perLayer[pos]!;
+        return mixing ? tf.slice(s, [this.styleWs[pos]! < mixLayer ? 0 : 1, 0], [1, -1]) : s;
       };
+      const up2 = (t: tf.Tensor4D) => tf.image.resizeBilinear(t, [t.shape[1] * 2, t.shape[2] * 2], false, true);
+      const blocks = a.channels.length;
       let x = this.t('const') as tf.Tensor4D;
-      for (let i = 0; i < a.channels.length; i++) {
-        if (i > 0) x = tf.image.resizeBilinear(x, [x.shape[1] * 2, x.shape[2] * 2], false, true);
+      let below: tf.Tensor4D | null = null;
+      for (let i = 0; i < blocks; i++) {
+        if (i > 0) x = up2(x);
         x = this.modconv(`conv.${2 * i}`, x, style(2 * i));
         x = this.modconv(`conv.${2 * i + 1}`, x, style(2 * i + 1));
+        if (a.skip && i === blocks - 2) below = this.uptorgba('skip', x, style(this.layers.length - 1));
       }
-      x = tf.depthToSpace(this.modconv('head.mod', x, style(a.numWs - 1)), 2);
-      x = tf.depthToSpace(this.conv('head.conv1', x, true), 2);
-      // Already in [0, 1] (folded into head.conv2); then colour <= alpha: rgb - relu(rgb - a).
-      const rgba = tf.clipByValue(this.conv('head.conv2', x, false), 0, 1);
+      let out = this.uptorgba('head', x, style(2 * blocks));
+      if (below) out = tf.add(out, up2(below));
+      // Already in [0, 1] (folded into the conv2s); then colour <= alpha: rgb - relu(rgb - a).
+      const rgba = tf.clipByValue(out, 0, 1);
       const excess = tf.fused.conv2d({ x: rgba, filter: this.t('premultiply.excess') as tf.Tensor4D, strides: 1, pad: 'valid', activation: 'relu' });
       return tf.reshape(tf.sub(rgba, excess), [this.resolution, this.resolution, 4]) as tf.Tensor3D;
     });

@@ -19,6 +19,8 @@ export interface Architecture {
   channels: number[];
   headChannels: [number, number];
   lreluSlope: number;
+  /** The last head adds the previous block's head output, upsampled 2x (absent: false). */
+  skip?: boolean;
 }
 
 export interface Landmarks {
@@ -81,11 +83,15 @@ export function expectedShapes(a: Architecture): Map<string, number[]> {
     modconv(`conv.${2 * b}`, b === 0 ? ch[0] : ch[b - 1], c);
     modconv(`conv.${2 * b + 1}`, c, c);
   });
-  modconv('head.mod', ch[ch.length - 1], 4 * c1);
-  s.set('head.conv1.weight', [3, 3, c1, 4 * c2]);
-  s.set('head.conv1.bias', [4 * c2]);
-  s.set('head.conv2.weight', [3, 3, c2, 4]);
-  s.set('head.conv2.bias', [4]);
+  const heads: [string, number][] = [['head', ch[ch.length - 1]!]];
+  if (a.skip) heads.push(['skip', ch[ch.length - 2]!]);
+  for (const [p, cin] of heads) {
+    modconv(`${p}.mod`, cin, 4 * c1);
+    s.set(`${p}.conv1.weight`, [3, 3, c1, 4 * c2]);
+    s.set(`${p}.conv1.bias`, [4 * c2]);
+    s.set(`${p}.conv2.weight`, [3, 3, c2, 4]);
+    s.set(`${p}.conv2.bias`, [4]);
+  }
   return s;
 }
 
@@ -108,6 +114,8 @@ export function validateManifest(m: unknown): ModelManifest {
   }
   if (a.numWs !== 2 * a.channels.length + 1) fail('architecture.numWs', String(2 * a.channels.length + 1), a.numWs);
   if (typeof a.lreluSlope !== 'number') fail('architecture.lreluSlope', 'a number', a.lreluSlope);
+  if (a.skip !== undefined && typeof a.skip !== 'boolean') fail('architecture.skip', 'true or false', a.skip);
+  if (a.skip && a.channels.length < 2) fail('architecture.skip', 'false for a single block', a.skip);
   const res = 16 * 2 ** (a.channels.length - 1);
   if (o.resolution !== res) fail('model.json resolution', `${res} (4 * 4 * 2^(blocks - 1))`, o.resolution);
   for (const k of ['leftEye', 'rightEye', 'mouth']) {

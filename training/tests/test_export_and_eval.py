@@ -13,9 +13,9 @@ from training.seeds import seeds_to_z
 from .conftest import REPO
 
 
-def _checkpoint(tmp_path, G):
+def _checkpoint(tmp_path, G, config="tiny"):
     path = tmp_path / "ckpt.pt"
-    torch.save({"G_ema": G.state_dict(), "step": 0, "config": "tiny"}, path)
+    torch.save({"G_ema": G.state_dict(), "step": 0, "config": config}, path)
     return path
 
 
@@ -35,6 +35,25 @@ def test_export_load_gives_the_same_output(tmp_path, tiny_generator, dtype, tol)
     with torch.no_grad():
         ref = tiny_generator(z, truncation=0.7)[-1]
     assert (g(z, truncation=0.7) - ref).abs().max() < tol
+
+
+def test_a_skip_model_exports_both_heads_and_runs_them(tmp_path):
+    torch.manual_seed(1)
+    G = Generator(CONFIGS["tiny64"]).eval()
+    with torch.no_grad():
+        G.heads[-2].conv2.bias.fill_(0.3)  # the skip head must visibly count
+    m = export(_checkpoint(tmp_path, G, "tiny64"), "toon", tmp_path / "m", "float32")
+    assert m["architecture"]["skip"] is True
+    names = {t["name"] for t in m["tensors"]}
+    assert {"skip.mod.pointwise", "skip.conv1.weight", "skip.conv2.bias"} <= names
+    g = load_generator(tmp_path / "m")
+    z = torch.from_numpy(seeds_to_z(range(3), 32))
+    mix = torch.from_numpy(seeds_to_z(range(5, 8), 32))
+    with torch.no_grad():
+        ref = G.synthesis(G.ws_from(z, 0.7, mix, 4))[-1]
+    assert (g(z, 0.7, mix, 4) - ref).abs().max() < 1e-5
+    g.t["skip.conv2.bias"] = g.t["skip.conv2.bias"] - 0.3  # the loader adds the skip head: it moves the output
+    assert torch.allclose(g(z, 0.7, mix, 4), ref - 0.3, atol=1e-5)
 
 
 def test_model_json_records_what_the_browser_needs(tmp_path, tiny_generator):

@@ -81,7 +81,12 @@ def test_growing_keeps_every_trained_head_and_adds_only_the_new_block():
         a, b = small(z, all_heads=True), big(z, all_heads=True)
     for x, y in zip(a, b):  # the grown model's first heads are the trained model, bit for bit
         assert torch.equal(x, y)
-    assert b[-1].shape[-1] == 64
+    # and its new head (skip) starts at zero: the grown model's face is the trained one's, scaled up
+    up = torch.nn.functional.interpolate(a[-1], scale_factor=2, mode="bilinear", align_corners=False)
+    assert b[-1].shape[-1] == 64 and torch.equal(b[-1], up)
+    with torch.no_grad():
+        big.heads[-1].conv2.bias.fill_(0.25)
+        assert torch.allclose(big(z)[0], up + 0.25, atol=1e-6)  # inference adds the two heads too
     other = GeneratorConfig(resolution=64, z_dim=small_cfg.z_dim, w_dim=small_cfg.w_dim,
                             mapping_layers=small_cfg.mapping_layers, channels=[32, 32, 8],
                             head_channels=small_cfg.head_channels)
