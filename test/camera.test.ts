@@ -191,7 +191,7 @@ describe('<blaze-face camera>', () => {
     }
     // The face is shown: capture() gives the generated face, not a camera frame.
     const face = await pngPixels(await el.capture());
-    expect([face.width, face.height]).to.deep.equal([128, 128]);
+    expect([face.width, face.height]).to.deep.equal([256, 256]);
     expect(el.shadowRoot!.querySelector('[part=camera]')).to.equal(null);
     el.removeAttribute('camera');
     await el.updateComplete;
