@@ -58,6 +58,18 @@ export function premultiply(d: Uint8ClampedArray): Uint8Array {
   return out;
 }
 
+/** Nearest-neighbour resample of square RGBA pixels to size x size (to compare styles of different sizes). */
+export function resampled(px: { width: number; data: ArrayLike<number> }, size: number): Uint8ClampedArray {
+  const out = new Uint8ClampedArray(size * size * 4);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const sy = Math.floor(((y + 0.5) * px.width) / size), sx = Math.floor(((x + 0.5) * px.width) / size);
+      for (let c = 0; c < 4; c++) out[(y * size + x) * 4 + c] = px.data[(sy * px.width + sx) * 4 + c]!;
+    }
+  }
+  return out;
+}
+
 export function diffStats(a: ArrayLike<number>, b: ArrayLike<number>): { mean: number; max: number } {
   let sum = 0;
   let max = 0;
