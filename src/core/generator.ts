@@ -1,7 +1,8 @@
 /**
  * The BlazeStyleGAN generator on TensorFlow.js: mapping, truncation, style mixing, the synthesis blocks and
- * only the last UpToRGBA head (with `architecture.skip`, the last two). Pure: no DOM, no Lit. Computes what training/modelfile.py FoldedGenerator
- * computes (the goldens check it), with the load-time rewrites described on the class.
+ * only the last UpToRGBA head (with `architecture.skip`, the last two). Pure: no DOM, no Lit. Computes what
+ * training/modelfile.py FoldedGenerator computes (the goldens check it), with the load-time rewrites described
+ * on the class.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { LoadedModel, ModelManifest } from './model-format.js';
