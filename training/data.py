@@ -18,6 +18,14 @@ from .teachers import make_teacher
 EVAL_SEED_START = 1_000_000
 
 
+def require_below_eval(stop: int, what: str) -> None:
+    """The one guard for every command that picks seeds itself (caches, figures, latent measures): they must all
+    lie below the held-out evaluation seeds, or an evaluation would score faces the project has looked at."""
+    if stop > EVAL_SEED_START:
+        raise ValueError(f"{what} must be < {EVAL_SEED_START}: the held-out evaluation seeds start there; "
+                         f"got seeds up to {stop - 1}")
+
+
 def parse_seeds(text: str) -> range:
     a, b = (int(v) for v in text.split(":"))
     if not 0 <= a < b:
@@ -26,8 +34,7 @@ def parse_seeds(text: str) -> range:
 
 
 def build_cache(style: str, res: int, z_dim: int, seeds: range, out: Path, chunk: int = 2000) -> None:
-    if seeds.stop > EVAL_SEED_START:
-        raise ValueError(f"training seeds must be < {EVAL_SEED_START} (held out for evaluation), got {seeds}")
+    require_below_eval(seeds.stop, "training seeds")
     out.mkdir(parents=True, exist_ok=True)
     teacher = make_teacher(style, res)
     n = len(seeds)

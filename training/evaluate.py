@@ -18,7 +18,7 @@ import torch
 import torch.nn.functional as F
 
 from .data import parse_seeds
-from .modelfile import load_generator, to_unit_rgba
+from .modelfile import load_generator, to_unit_rgba, unit_from_render
 from .seeds import seeds_to_z
 from .teachers import make_teacher
 from .visual import over_grey, save_grid
@@ -73,7 +73,7 @@ def evaluate(model_dir: Path, seeds: range, grid: Path | None = None, batch: int
     teacher = make_teacher(m["data"]["teacher"], res)
     z = seeds_to_z(seeds, m["architecture"]["zDim"])
     t0 = time.time()
-    teacher_img = torch.from_numpy(teacher.render(z)).permute(0, 3, 1, 2).float() / 255
+    teacher_img = unit_from_render(teacher.render(z))
     t_teacher = time.time() - t0
     outs = []
     t0 = time.time()

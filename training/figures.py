@@ -20,8 +20,8 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from .data import EVAL_SEED_START
-from .modelfile import load_generator, to_unit_rgba
+from .data import require_below_eval
+from .modelfile import load_generator, to_unit_rgba, unit_from_render
 from .seeds import seeds_to_z
 from .teachers import make_teacher
 from .visual import over_grey
@@ -73,7 +73,7 @@ def truncation_figure(G, seeds, truncations=(0.0, 0.25, 0.5, 0.75, 1.0)) -> Imag
 def detail_figure(G, other, seeds) -> Image.Image:
     res = _res(G)
     z = seeds_to_z(seeds, _z_dim(G))
-    teacher = torch.from_numpy(make_teacher(G.m["data"]["teacher"], res).render(z)).permute(0, 3, 1, 2).float() / 255
+    teacher = unit_from_render(make_teacher(G.m["data"]["teacher"], res).render(z))
     with torch.no_grad():
         scaled = F.interpolate(to_unit_rgba(other(torch.from_numpy(z))), size=(res, res), mode="bilinear",
                                align_corners=False)
@@ -101,8 +101,7 @@ def main(argv=None):
     a = p.parse_args(argv)
     seeds = lambda s: [int(v) for v in s.split(",")]
     used = seeds(a.coarse) + seeds(a.fine) + seeds(a.truncation_seeds) + seeds(a.detail_seeds)
-    if max(used) >= EVAL_SEED_START:
-        raise ValueError(f"figure seeds must be < {EVAL_SEED_START}: the held-out evaluation seeds start there")
+    require_below_eval(max(used) + 1, "figure seeds")
     G = load_generator(a.model)
     mix_layer = a.mix_layer if a.mix_layer is not None else G.num_ws // 2  # the element's default: half the layers
     style = G.m["name"]

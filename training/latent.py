@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .data import EVAL_SEED_START
+from .data import require_below_eval
 from .modelfile import load_generator, to_unit_rgba
 from .model import load_ema
 from .seeds import seed_to_z
@@ -79,8 +79,7 @@ class _CheckpointG:
 
 
 def measure(G, z_dim: int, pairs: int = 32, sets: int = 16, start: int = VALIDATION_SEED_START) -> dict:
-    if start + 2 * pairs + 4 * sets > EVAL_SEED_START:
-        raise ValueError(f"seeds must be < {EVAL_SEED_START}: the held-out evaluation seeds start there")
+    require_below_eval(start + 2 * pairs + 4 * sets, "latent-measure seeds")
     z = lambda s: seed_to_z(s, z_dim)
     paths = [path_stats(G, z(start + 2 * i), z(start + 2 * i + 1)) for i in range(pairs)]
     base = start + 2 * pairs

@@ -231,5 +231,10 @@ def to_unit_rgba(x: torch.Tensor) -> torch.Tensor:
     return torch.cat([torch.minimum(x[:, :3], x[:, 3:4]), x[:, 3:4]], dim=1)
 
 
+def unit_from_render(img: np.ndarray) -> torch.Tensor:
+    """A teacher's render (uint8 NHWC, premultiplied) -> NCHW in [0, 1], the space of to_unit_rgba's faces."""
+    return torch.from_numpy(img).permute(0, 3, 1, 2).float() / 255
+
+
 def load_generator(path: Path) -> FoldedGenerator:
     return FoldedGenerator(*load_model(path))

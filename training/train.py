@@ -85,10 +85,15 @@ def parse_args(argv=None):
                    help="start from another run's weights: the same architecture (e.g. a new style from a trained one) or "
                         "a smaller config that this one grows by blocks at the end (e.g. toon256 from toon128); the "
                         "step and the optimizer start fresh. Ignored when --resume finds a checkpoint")
-    p.add_argument("--freeze-grown", action="store_true",
-                   help="with --init from a smaller config: train only the added blocks and head (from the last "
-                        "head's loss); the rest keeps the smaller model's weights. Give it again with --resume")
+    p.add_argument("--freeze-grown", nargs="?", const=INIT_CONFIG, default=None, metavar="CONFIG",
+                   help="train only the blocks and head that the smaller config CONFIG lacks (from the last head's "
+                        "loss); the rest keeps its exported (EMA) weights. CONFIG defaults to --init's config (growing); "
+                        "naming it fine-tunes an already grown run, e.g. --init sketch256.pt --freeze-grown sketch128. "
+                        "Give it again with --resume")
     return p.parse_args(argv)
+
+
+INIT_CONFIG = "<--init's config>"
 
 
 def lr_factor(step: int, decay_from: int | None, end: int, end_frac: float) -> float:
@@ -122,9 +127,11 @@ def train(args) -> dict:
     def load_weights(ck):
         G.load_state_dict(ck["G"]); D.load_state_dict(ck["D"]); G_ema.load_state_dict(ck["G_ema"])
 
+    frozen_config = None if args.freeze_grown in (None, INIT_CONFIG) else args.freeze_grown
     if args.resume and ckpt_path.exists():
         ck = torch.load(ckpt_path, map_location=device)
         load_weights(ck)
+        frozen_config = frozen_config or ck.get("frozen_config")
         if "opt_g" in ck:  # absent after a reparameterisation (training/reparam.py)
             opt_g.load_state_dict(ck["opt_g"]); opt_d.load_state_dict(ck["opt_d"])
             for opt, lr in ((opt_g, args.lr), (opt_d, args.d_lr)):  # this run's settings win over the saved ones
@@ -137,13 +144,14 @@ def train(args) -> dict:
     elif args.init:
         ck = torch.load(args.init, map_location=device)
         small = CONFIGS[ck["config"]]
+        if args.freeze_grown == INIT_CONFIG:
+            frozen_config = ck["config"]
         if small == cfg:
             load_weights(ck)
             how = "initialised"
         elif can_grow(small, cfg):
             # Progressive growing: the trained blocks carry over, the added ones and the discriminator start fresh.
-            # Frozen, G's trained part must be the exported (EMA) weights, or the EMA would drift towards G's.
-            fresh = grow_from(G, ck["G_ema" if args.freeze_grown else "G"], small)
+            fresh = grow_from(G, ck["G"], small)
             grow_from(G_ema, ck["G_ema"], small)
             how = f"grown from {small.resolution} px ({len(fresh)} fresh tensors: blocks and head above it)"
         else:
@@ -153,15 +161,20 @@ def train(args) -> dict:
             print(f"{how} from {args.init} (its step {ck['step']}); training from step 0", flush=True)
     frozen = set()
     if args.freeze_grown:
-        small = CONFIGS[torch.load(args.init, map_location="cpu")["config"]] if args.init else None
+        small = CONFIGS.get(frozen_config)
         if small is None or not can_grow(small, cfg):
-            raise ValueError(f"--freeze-grown needs --init with a checkpoint of a smaller config that grows into "
-                             f"{args.config}; got {args.init}")
+            raise ValueError(f"--freeze-grown needs a smaller config that grows into {args.config} (from --init, or "
+                             f"named); got {frozen_config or args.init}")
         # The grown model's trained part stays the shipped model, bit for bit (its latent-space behaviour too);
-        # only the added blocks and head learn, from the last head's loss alone.
+        # only the added blocks and head learn, from the last head's loss alone. G takes the EMA's values there,
+        # or the EMA would drift towards G's.
         frozen = set(Generator(small).state_dict())
-        for name, p in G.named_parameters():
-            p.requires_grad_(name not in frozen)
+        ema = dict(G_ema.named_parameters())
+        with torch.no_grad():
+            for name, p in G.named_parameters():
+                p.requires_grad_(name not in frozen)
+                if name in frozen:
+                    p.copy_(ema[name])
     # G trains under DistributedDataParallel. D does not: R1 needs a double backward, which DDP does not
     # support, so D's gradients are averaged by hand (after its parameters are broadcast from rank 0).
     G_train = G
@@ -179,7 +192,7 @@ def train(args) -> dict:
         tmp = path.with_suffix(".tmp")
         torch.save({"G": G.state_dict(), "D": D.state_dict(), "G_ema": G_ema.state_dict(),
                     "opt_g": opt_g.state_dict(), "opt_d": opt_d.state_dict(), "step": step,
-                    "config": args.config, "args": {k: str(v) for k, v in vars(args).items()}}, tmp)
+                    "config": args.config, "frozen_config": frozen_config, "args": {k: str(v) for k, v in vars(args).items()}}, tmp)
         os.replace(tmp, path)  # atomic: an interrupted save never corrupts the last checkpoint
 
     stop = {"now": False}

@@ -3,6 +3,7 @@ import json
 import math
 
 import numpy as np
+import pytest
 import torch
 
 from training.latent import capture_u8, path_stats
@@ -59,3 +60,15 @@ def test_the_flicker_penalty_trains_and_is_logged(tiny_cache, tmp_path):
                       "--threads", "1"]))
     log = [json.loads(line) for line in (out / "log.jsonl").read_text().splitlines()]
     assert len(log) == 2 and all(r["smooth"] >= 0 and r["step_ratio"] >= 1 for r in log)
+
+
+def test_every_seed_picking_command_refuses_the_held_out_seeds(tmp_path):
+    from training.data import EVAL_SEED_START, build_cache, require_below_eval
+    from training.latent import measure
+    require_below_eval(EVAL_SEED_START, "seeds")  # a range that stops right at the held-out start is fine
+    with pytest.raises(ValueError, match="held-out evaluation seeds"):
+        require_below_eval(EVAL_SEED_START + 1, "seeds")
+    with pytest.raises(ValueError, match="training seeds must be"):
+        build_cache("toon", 32, 64, range(EVAL_SEED_START - 2, EVAL_SEED_START + 2), tmp_path / "c")
+    with pytest.raises(ValueError, match="latent-measure seeds must be"):  # 2 pairs + 4 per set overrun by one
+        measure(None, 64, pairs=2, sets=1, start=EVAL_SEED_START - 7)

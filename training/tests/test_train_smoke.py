@@ -132,5 +132,17 @@ def test_freeze_grown_trains_only_the_added_block(tiny_cache, tmp_path):
                 assert torch.equal(a["G_ema"][name], value), (key, name)
     assert not torch.equal(Generator(CONFIGS["tiny64"]).state_dict()["heads.2.conv2.bias"], b["G"]["heads.2.conv2.bias"])
     assert all(len(r["heads"]) == 1 for r in out["history"])  # only the last head's loss
-    with pytest.raises(ValueError, match="--freeze-grown needs --init"):
+    assert b["frozen_config"] == "tiny"
+    with pytest.raises(ValueError, match="--freeze-grown needs a smaller config"):
         train(parse_args(big[:-5] + ["--out", str(tmp_path / "c"), "--freeze-grown"]))
+    # Fine-tuning the grown run (same config) names the frozen config; resuming finds it in the checkpoint.
+    tune = common + ["--config", "tiny64", "--data", str(tmp_path / "cache64"), "--out", str(tmp_path / "d"),
+                     "--init", str(tmp_path / "b/ckpt.pt")]
+    train(parse_args(tune + ["--steps", "2", "--freeze-grown", "tiny"]))
+    train(parse_args(tune + ["--steps", "3", "--resume", "--freeze-grown"]))
+    d = torch.load(tmp_path / "d/ckpt.pt")
+    assert d["step"] == 3 and d["frozen_config"] == "tiny"
+    for name, value in d["G"].items():
+        if name in a["G_ema"] and name != "mapping.w_avg":
+            assert torch.equal(a["G_ema"][name], value), name
+    assert not torch.equal(b["G"]["heads.2.conv2.bias"], d["G"]["heads.2.conv2.bias"])
