@@ -67,7 +67,7 @@ _CPU256 = GeneratorConfig(resolution=256, z_dim=64, w_dim=256, mapping_layers=4,
 CONFIGS = {
     # The styles: small enough to train on two CPU cores. One architecture per size, named per style so that a
     # checkpoint says what it was trained on; sketch128 starts from toon128's weights (--init), and each *256
-    # is its *128 grown by a block (--init --freeze-grown; toon256 and sketch128 are shipped).
+    # is its *128 grown by a block (--init --freeze-grown; both *256 are shipped).
     "toon128": _CPU128,
     "sketch128": _CPU128,
     "toon256": _CPU256,
