@@ -157,7 +157,7 @@ describe('<blaze-face> on the default backend', () => {
     expect(d.mean).to.be.above(10);
     await new Promise((r) => setTimeout(r, 1500)); // the release delay
     expect(Object.keys(modelRefCounts()).map((u) => u.split('/').slice(-2)[0])).to.deep.equal(['sketch']);
-    // toon's weights were freed: what remains is what sketch alone holds (styles may differ in architecture, so the yardstick is sketch alone)
+    // toon's weights were freed: what remains is what sketch alone holds (styles may differ in architecture)
     const afterSwitch = tf.memory().numTensors - start;
     el.remove();
     await new Promise((r) => setTimeout(r, 1500));
