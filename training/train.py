@@ -127,11 +127,13 @@ def train(args) -> dict:
     def load_weights(ck):
         G.load_state_dict(ck["G"]); D.load_state_dict(ck["D"]); G_ema.load_state_dict(ck["G_ema"])
 
-    frozen_config = None if args.freeze_grown in (None, INIT_CONFIG) else args.freeze_grown
+    # The smaller config whose weights stay frozen: named, or --init's (read below), or on --resume the checkpoint's.
+    frozen_config = None if args.freeze_grown == INIT_CONFIG else args.freeze_grown
     if args.resume and ckpt_path.exists():
         ck = torch.load(ckpt_path, map_location=device)
         load_weights(ck)
-        frozen_config = frozen_config or ck.get("frozen_config")
+        if args.freeze_grown == INIT_CONFIG:
+            frozen_config = ck.get("frozen_config")
         if "opt_g" in ck:  # absent after a reparameterisation (training/reparam.py)
             opt_g.load_state_dict(ck["opt_g"]); opt_d.load_state_dict(ck["opt_d"])
             for opt, lr in ((opt_g, args.lr), (opt_d, args.d_lr)):  # this run's settings win over the saved ones
