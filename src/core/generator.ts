@@ -31,18 +31,6 @@ function modconvLayers(numBlocks: number, skip: boolean): [string, number][] {
 }
 
 /**
- * Depth-to-space by 2, the heads' upsampling. tfjs's wasm kernel for it is slow: as a reshape, a 4-D transpose
- * (moving rows of C/2 contiguous numbers) and a reshape it is 1.6-3.5x faster there, while on webgl, webgpu
- * and cpu the kernel is the faster (docs/performance.md). Same numbers either way.
- */
-function depthToSpace2(x: tf.Tensor4D, byTranspose: boolean): tf.Tensor4D {
-  if (!byTranspose) return tf.depthToSpace(x, 2);
-  const [n, h, w, c] = x.shape;
-  // channel (bh, bw, c'): [n h, w, bh, (bw c')] -> [n h, bh, w, (bw c')] -> [n, 2h, 2w, c']
-  return tf.reshape(tf.transpose(tf.reshape(x, [n * h, w, 2, c / 2]), [0, 2, 1, 3]), [n, 2 * h, 2 * w, c / 4]);
-}
-
-/**
  * Load-time rewrites, each exact up to float rounding and each measured in docs/performance.md:
  * - all style affines as one matrix, so one matMul gives every layer's style (instead of one per layer);
  * - the style scales the 3x3 depthwise filter (C x 9 numbers) instead of the activation (C x H x W);
@@ -146,10 +134,22 @@ export class Generator {
     });
   }
 
+  /**
+   * Depth-to-space by 2, the heads' upsampling. tfjs's wasm kernel for it is slow: as a reshape, a 4-D transpose
+   * (moving rows of C/2 contiguous numbers) and a reshape it is 1.6-3.5x faster there, while on webgl, webgpu
+   * and cpu the kernel is the faster (docs/performance.md). Same numbers either way.
+   */
+  private depthToSpace2(x: tf.Tensor4D): tf.Tensor4D {
+    if (!this.shuffleByTranspose) return tf.depthToSpace(x, 2);
+    const [n, h, w, c] = x.shape;
+    // channel (bh, bw, c'): [n h, w, bh, (bw c')] -> [n h, bh, w, (bw c')] -> [n, 2h, 2w, c']
+    return tf.reshape(tf.transpose(tf.reshape(x, [n * h, w, 2, c / 2]), [0, 2, 1, 3]), [n, 2 * h, 2 * w, c / 4]);
+  }
+
   /** An UpToRGBA head: block features at r -> RGBA at 4r (in [0, 1] for `head`, see the conv2 rewrite). */
   private uptorgba(prefix: string, x: tf.Tensor4D, s: tf.Tensor2D): tf.Tensor4D {
-    const y = depthToSpace2(this.modconv(`${prefix}.mod`, x, s), this.shuffleByTranspose);
-    return this.conv(`${prefix}.conv2`, depthToSpace2(this.conv(`${prefix}.conv1`, y, true), this.shuffleByTranspose), false);
+    const y = this.depthToSpace2(this.modconv(`${prefix}.mod`, x, s));
+    return this.conv(`${prefix}.conv2`, this.depthToSpace2(this.conv(`${prefix}.conv1`, y, true)), false);
   }
 
   private conv(name: string, x: tf.Tensor4D, activate: boolean): tf.Tensor4D {
