@@ -11,6 +11,7 @@
  * the metadata bytes go after the original. The output is a pure function of the input and the options.
  */
 import { Builder } from 'flatbuffers';
+import { Table, Writer } from './flatbuffer.js';
 
 export interface InputNormalization {
   /** Subtracted from each 0..255 channel value. */
@@ -119,79 +120,6 @@ export function buildMetadata(o: MetadataOptions): Uint8Array {
   return b.asUint8Array().slice();
 }
 
-/** Read-only view of one flatbuffer table: where each present field sits. */
-class Table {
-  private readonly fields: number[];
-  constructor(private readonly view: DataView, readonly pos: number) {
-    const vt = pos - view.getInt32(pos, true);
-    const vtSize = view.getUint16(vt, true);
-    this.fields = [];
-    for (let i = 0; 4 + 2 * i < vtSize; i++) this.fields.push(view.getUint16(vt + 4 + 2 * i, true));
-  }
-  has(slot: number): boolean {
-    return (this.fields[slot] ?? 0) !== 0;
-  }
-  /** Absolute position of the field's inline value. */
-  at(slot: number): number {
-    return this.pos + this.fields[slot]!;
-  }
-  /** Absolute position of the object an offset field points to. */
-  target(slot: number): number {
-    const p = this.at(slot);
-    return p + this.view.getUint32(p, true);
-  }
-  /** Absolute positions of the tables in a vector-of-tables field (empty when absent). */
-  tableVector(slot: number): number[] {
-    if (!this.has(slot)) return [];
-    const v = this.target(slot);
-    const n = this.view.getUint32(v, true);
-    return Array.from({ length: n }, (_, i) => v + 4 + 4 * i + this.view.getUint32(v + 4 + 4 * i, true));
-  }
-}
-
-/** Little-endian writer that lays objects out front to back and patches forward offsets. */
-class Writer {
-  bytes: Uint8Array;
-  view: DataView;
-  size = 0;
-  constructor(capacity: number) {
-    this.bytes = new Uint8Array(capacity);
-    this.view = new DataView(this.bytes.buffer);
-  }
-  align(n: number): void {
-    while (this.size % n !== 0) this.size++;
-  }
-  u8(x: number): number { const p = this.size; this.view.setUint8(p, x); this.size += 1; return p; }
-  u16(x: number): number { const p = this.size; this.view.setUint16(p, x, true); this.size += 2; return p; }
-  u32(x: number): number { const p = this.size; this.view.setUint32(p, x, true); this.size += 4; return p; }
-  i32(x: number): number { const p = this.size; this.view.setInt32(p, x, true); this.size += 4; return p; }
-  raw(b: Uint8Array): number { const p = this.size; this.bytes.set(b, p); this.size += b.length; return p; }
-  /** Makes the uoffset at `at` point to `to` (which must lie after it). */
-  patch(at: number, to: number): void {
-    if (to <= at) throw new Error(`flatbuffer offsets point forward: ${at} -> ${to}`);
-    this.view.setUint32(at, to - at, true);
-  }
-  /** A table: vtable first, then the table; returns the table's position and where each field landed. */
-  table(fields: ({ kind: 'u32' | 'offset'; value?: number } | null)[]): { pos: number; field: (number | null)[] } {
-    this.align(2);
-    const vt = this.size;
-    this.u16(4 + 2 * fields.length);
-    this.u16(4 + 4 * fields.filter(Boolean).length);
-    const slots: number[] = [];
-    let inline = 4;
-    for (const f of fields) {
-      slots.push(f ? inline : 0);
-      if (f) inline += 4;
-    }
-    for (const s of slots) this.u16(s);
-    this.align(4);
-    const pos = this.i32(0);
-    this.view.setInt32(pos, pos - vt, true);
-    const field = fields.map((f) => (f ? this.u32(f.value ?? 0) : null));
-    return { pos, field };
-  }
-}
-
 /** The model with `metadata` attached as TFLITE_METADATA (fails if the model already has one). */
 export function attachMetadata(model: Uint8Array, metadata: Uint8Array): Uint8Array {
   const view = new DataView(model.buffer, model.byteOffset, model.byteLength);
@@ -211,7 +139,8 @@ export function attachMetadata(model: Uint8Array, metadata: Uint8Array): Uint8Ar
     if (name === METADATA_NAME) throw new Error(`the model already has ${METADATA_NAME}`);
   }
 
-  const w = new Writer(1024 + model.length + 16 + metadata.length + 16);
+  // The writer grows as it goes: a model with hundreds of buffers needs kilobytes of new vectors in front.
+  const w = new Writer(model.length + metadata.length + 1024);
   const rootAt = w.u32(0);
   w.raw(new TextEncoder().encode('TFL3'));
 
@@ -236,10 +165,7 @@ export function attachMetadata(model: Uint8Array, metadata: Uint8Array): Uint8Ar
 
   const newBuffer = w.table([{ kind: 'offset' }]);
   const newEntry = w.table([{ kind: 'offset' }, { kind: 'u32', value: buffers.length }]);
-  w.align(4);
-  const nameAt = w.u32(METADATA_NAME.length);
-  w.raw(new TextEncoder().encode(METADATA_NAME));
-  w.u8(0);
+  const nameAt = w.string(METADATA_NAME);
 
   // The original keeps 16-byte alignment, so its tensor data stays aligned.
   w.align(16);
@@ -247,10 +173,7 @@ export function attachMetadata(model: Uint8Array, metadata: Uint8Array): Uint8Ar
   const old = (pos: number) => base + pos;
 
   // The metadata bytes, 16-aligned, as a [ubyte] vector.
-  w.align(16);
-  w.size += 12;
-  const dataVec = w.u32(metadata.length);
-  w.raw(metadata);
+  const dataVec = w.alignedBytes(metadata);
   w.align(4);
 
   const f = modelTable.field;
