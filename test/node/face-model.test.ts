@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { ByteBuffer } from 'flatbuffers';
-import { OUTPUT, buildFaceDetector, readSource, sha256 } from '../../scripts/face-model/build.js';
+import { DETECTOR_OUTPUT as OUTPUT, buildFaceDetector, readSource, sha256 } from '../../scripts/face-model/build.js';
 import { attachMetadata, buildMetadata, readMetadata } from '../../scripts/face-model/tflite-metadata.js';
 
 // Pinned: a change to the builder, the metadata or the source package shows up here.
