@@ -6,26 +6,24 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Resvg } from '@resvg/resvg-js';
+import { CLIPS, FRAME_CODE, rollAt, windowAt } from './fake-camera-clips.mjs';
 
+export { CLIPS };
 const require = createRequire(import.meta.url);
 export const CLIP_DIR = 'build/fake-camera';
 
 /**
- * Each clip: which photo, the window (in photo pixels) at the start, how far it slides (photo pixels, over
- * half the frames), and the output size. Faces: sample3 has a face at (1070..1348, 235..513) with others at x < 845 and x > 1500;
- * sample1 has three faces across the photo.
+ * Renders the window [x, x + w) x [y, y + h) of the photo to out[0] x out[1] RGBA, turned by `roll` degrees
+ * (clockwise on screen) about the frame's centre, with frame `f`'s code in the corner when the clip has one.
  */
-export const CLIPS = {
-  'one-face': { photo: 'sample3.jpg', x: 880, y: 150, width: 560, height: 420, slide: 60, frames: 48, out: [640, 480] },
-  'three-faces': { photo: 'sample1.jpg', x: 160, y: 0, width: 1600, height: 1200, slide: 120, frames: 48, out: [640, 480] },
-};
-
-/** Renders the window [x, x + w) x [y, y + h) of the photo to out[0] x out[1] RGBA. */
-function renderWindow(jpeg, win, out) {
+function renderWindow(jpeg, win, out, roll, code) {
   const s = out[0] / win.width;
+  const blocks = code === null ? '' : Array.from({ length: FRAME_CODE.bits }, (_, k) =>
+    `<rect x="${FRAME_CODE.x + k * FRAME_CODE.step}" y="${FRAME_CODE.y}" width="${FRAME_CODE.size}" height="${FRAME_CODE.size}" fill="${(code >> k) & 1 ? 'white' : 'black'}"/>`).join('');
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${out[0]}" height="${out[1]}">`
+    + `<g transform="rotate(${roll} ${out[0] / 2} ${out[1] / 2})">`
     + `<image x="${-win.x * s}" y="${-win.y * s}" width="${win.photoWidth * s}" height="${win.photoHeight * s}" `
-    + `preserveAspectRatio="none" xlink:href="data:image/jpeg;base64,${jpeg.toString('base64')}"/></svg>`;
+    + `preserveAspectRatio="none" xlink:href="data:image/jpeg;base64,${jpeg.toString('base64')}"/></g>${blocks}</svg>`;
   return new Resvg(svg, { background: 'black' }).render().pixels; // RGBA, straight, opaque here
 }
 
@@ -69,13 +67,6 @@ function toI420(rgba, w, h) {
   return Buffer.concat([y, u, v]);
 }
 
-/** Where the window starts in frame `f`: it slides right for half the clip and back. */
-export function windowAt(clip, f) {
-  const half = clip.frames / 2;
-  const t = f < half ? f / half : (clip.frames - f) / half;
-  return { x: clip.x + t * clip.slide, y: clip.y, width: clip.width, height: clip.height };
-}
-
 export function buildClip(name) {
   const clip = CLIPS[name];
   const file = `${CLIP_DIR}/${name}.y4m`;
@@ -86,7 +77,8 @@ export function buildClip(name) {
   const parts = [Buffer.from(`YUV4MPEG2 W${w} H${h} F30:1 Ip A1:1 C420jpeg\n`)];
   for (let f = 0; f < clip.frames; f++) {
     const win = { ...windowAt(clip, f), photoWidth, photoHeight };
-    parts.push(Buffer.from('FRAME\n'), toI420(renderWindow(jpeg, win, clip.out), w, h));
+    const frame = renderWindow(jpeg, win, clip.out, rollAt(clip, f), clip.code ? f : null);
+    parts.push(Buffer.from('FRAME\n'), toI420(frame, w, h));
   }
   mkdirSync(CLIP_DIR, { recursive: true });
   writeFileSync(file, Buffer.concat(parts));

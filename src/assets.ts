@@ -7,8 +7,12 @@ import { BUNDLED_STYLES } from './core/defaults.js';
 
 export const MODELS_BASE = new URL('../models/', import.meta.url).href;
 export const WASM_BASE = new URL('../dist/wasm/', import.meta.url).href;
-/** Camera mode: the face detector built by `npm run build:face-model`, and tasks-vision's wasm (copied by rollup). */
+/**
+ * Camera mode: the face detector (box tracking) and the FaceLandmarker bundle (mesh tracking), both built by
+ * `npm run build:face-model`, and tasks-vision's wasm (copied by rollup).
+ */
 export const FACE_MODEL_URL = new URL('../models/mediapipe/face_detector.tflite', import.meta.url).href;
+export const FACE_LANDMARKER_URL = new URL('../models/mediapipe/face_landmarker.task', import.meta.url).href;
 export const MEDIAPIPE_WASM_BASE = new URL('../dist/mediapipe/wasm/', import.meta.url).href;
 
 /** A bundled style name -> its model.json URL; anything else is taken as a URL (relative to the page). */

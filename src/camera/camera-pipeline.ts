@@ -1,26 +1,53 @@
 /**
- * Camera mode, independent of the element: front camera -> MediaPipe face detection -> tracking and smoothing
- * -> a generated face warped onto each tracked face and blended on the GPU. The caller supplies the generated
- * faces (`faceFor(slot)`, once per latent) and gets a track report per processed frame.
+ * Camera mode, independent of the element: front camera -> MediaPipe face landmarks (mesh tracking) or face
+ * detection (box tracking) -> tracking and smoothing -> a generated face on each tracked face, blended on the
+ * GPU: textured on the face's mesh (a face lens), or placed flat by its eyes and mouth. The caller supplies the
+ * generated faces (`faceFor(slot)`, once per latent) and gets a track report per processed frame.
  *
  * Every acquire has its release in `stop()`: the camera tracks, the MediaPipe task, the frame callback, the
  * visibility listener and the WebGL resources. While the page is hidden the camera and the task are released
  * too, and reopened on return.
  */
 import { CameraError, openFrontCamera, stopStream, type CameraRequest } from './camera-stream.js';
-import { Compositor } from './compositor.js';
-import { FaceFinder, FaceModelError, type Box } from './face-detector.js';
+import { Compositor, type FaceDraw, type MeshDraw } from './compositor.js';
+import { FaceFinder, FaceModelError, fetchModelBytes, type Box, type FaceSource } from './face-detector.js';
+import { FaceMeshFinder } from './face-landmarker.js';
 import { FaceTracker, type TrackedFace, type TrackerOptions } from './face-tracker.js';
+import { CameraFitter, poseFromCamera, type HeadPose } from './head-pose.js';
+import { measureExpression } from './face-expression.js';
+import { LensMesh } from './lens-mesh.js';
+import { CanvasRecorder, RecordingError } from './recorder.js';
 import { fitSimilarity, type Point } from './similarity.js';
 
-export { CameraError, FaceModelError };
+export { CameraError, FaceModelError, RecordingError };
+export type { HeadPose };
+
+/** `mesh`: the face lens on MediaPipe's face mesh. `box`: the lighter detector-only path, a flat face. */
+export type Tracking = 'mesh' | 'box';
+
+export interface CameraFace {
+  id: number;
+  /** In video pixels of the frame as captured (not mirrored). */
+  box: Box;
+  score: number;
+  /** Its generated face is drawn over it in this frame (false until the face is generated). */
+  overlaid: boolean;
+  /** Mesh tracking: the head's yaw, pitch and roll in degrees (conventions in head-pose.ts); null with box tracking. */
+  pose: HeadPose | null;
+  /** Mesh tracking: 0 closed .. 1 wide open; null with box tracking. */
+  mouthOpen: number | null;
+  /** Mesh tracking: [the user's left eye, right eye], 0 shut .. 1 open; null with box tracking. */
+  eyesOpen: [number, number] | null;
+  /** Mesh tracking: the 478 smoothed landmarks (MediaPipe's topology), x y z each in video pixels; null with box tracking. */
+  landmarks: Float32Array | null;
+}
 
 export type CameraPipelineErrorType = 'camera-denied' | 'camera-unavailable' | 'face-model-load';
 
 export interface CameraTrackDetail {
-  /** Box in video pixels of the frame as captured (not mirrored). */
-  /** `overlaid`: its generated face is drawn over it in this frame (false until the face is generated). */
-  faces: { id: number; box: Box; score: number; overlaid: boolean }[];
+  faces: CameraFace[];
+  /** The tracking in use: `box` also after a landmark model failed to load. */
+  tracking: Tracking;
   /** Detection + tracking + compositing of this frame, on the main thread. */
   frameMs: number;
   detectMs: number;
@@ -34,11 +61,16 @@ export interface CameraSettings {
   mirror: boolean;
   opacity: number;
   feather: number;
+  /** 0..1: how much of the real face's shading the lens takes. */
+  lighting: number;
 }
 
 export interface CameraPipelineOptions {
   canvas: HTMLCanvasElement;
+  tracking: Tracking;
   faceModelUrl: string;
+  /** Mesh tracking: the FaceLandmarker `.task` bundle. */
+  landmarkModelUrl: string;
   wasmBase: string;
   delegate: 'CPU' | 'GPU';
   minScore: number;
@@ -51,6 +83,8 @@ export interface CameraPipelineOptions {
   faceFor(slot: number): Promise<Uint8Array>;
   onTrack(detail: CameraTrackDetail): void;
   onError(type: CameraPipelineErrorType, message: string): void;
+  /** A problem the pipeline worked around (mesh tracking fell back to box tracking): the camera runs on. */
+  onWarning(type: CameraPipelineErrorType, message: string): void;
 }
 
 export function errorType(e: unknown): CameraPipelineErrorType | null {
@@ -65,7 +99,12 @@ export class CameraPipeline {
   private readonly tracker: FaceTracker;
   private stream: MediaStream | null = null;
   private video: HTMLVideoElement | null = null;
-  private finder: FaceFinder | null = null;
+  private finder: FaceSource | null = null;
+  /** The tracking actually running (box after a mesh fallback). */
+  private tracking: Tracking;
+  private lens: { mesh: LensMesh; fitter: CameraFitter } | null = null;
+  private bundle: Uint8Array | null = null;
+  private readonly recorder: CanvasRecorder;
   private frameHandle: { cancel(): void } | null = null;
   private stopped = false;
   private opening: Promise<void> | null = null;
@@ -82,6 +121,8 @@ export class CameraPipeline {
     this.settings = { ...settings };
     this.compositor = new Compositor(o.canvas, () => this.o.onError('camera-unavailable', 'camera: the WebGL context was lost'));
     this.tracker = new FaceTracker(o.tracker);
+    this.tracking = o.tracking;
+    this.recorder = new CanvasRecorder(o.canvas);
   }
 
   /** Opens the camera and the detector. Rejects with CameraError or FaceModelError, having released both. */
@@ -121,7 +162,19 @@ export class CameraPipeline {
     }
     this.o.faceResolution = faceResolution;
     this.o.canonical = canonical;
+    this.updateLensGeometry();
     this.invalidateFaces();
+  }
+
+  /** Starts recording the composited view (see recorder.ts); throws RecordingError. */
+  startRecording(): void {
+    if (!this.running) throw new RecordingError('startRecording: expected a running camera, got none');
+    this.recorder.start();
+  }
+
+  /** The clip since startRecording(). */
+  stopRecording(): Promise<Blob> {
+    return this.recorder.stop();
   }
 
   /** The composited frame as a PNG (the last processed frame, drawn again). */
@@ -140,14 +193,47 @@ export class CameraPipeline {
     this.compositor.dispose();
   }
 
+  /** The face source for the asked tracking; mesh falls back to box, with a warning, if its model fails. */
+  private async openFinder(): Promise<FaceSource> {
+    const box = () => FaceFinder.create({ modelUrl: this.o.faceModelUrl, wasmBase: this.o.wasmBase, delegate: this.o.delegate, minScore: this.o.minScore });
+    if (this.o.tracking !== 'mesh') {
+      this.tracking = 'box';
+      return box();
+    }
+    try {
+      this.bundle ??= await fetchModelBytes(this.o.landmarkModelUrl, 'landmark-model');
+      const finder = await FaceMeshFinder.create({
+        bundle: this.bundle, bundleUrl: this.o.landmarkModelUrl, wasmBase: this.o.wasmBase, delegate: this.o.delegate,
+        minScore: this.o.minScore, maxFaces: this.settings.maxFaces,
+      });
+      if (!this.lens) this.lens = { mesh: new LensMesh(finder.canonical), fitter: new CameraFitter(finder.canonical.positions) };
+      this.tracking = 'mesh';
+      this.updateLensGeometry();
+      return finder;
+    } catch (e) {
+      this.bundle = null;
+      const f = await box();
+      this.tracking = 'box';
+      this.o.onWarning('face-model-load', `${(e as Error).message}; camera mode goes on with tracking="box" (a flat face placed by the detector)`);
+      return f;
+    }
+  }
+
+  /** The lens's texture coordinates follow the model's canonical eyes and mouth. */
+  private updateLensGeometry(): void {
+    const lens = this.lens?.mesh;
+    if (!lens) return;
+    this.compositor.setLensGeometry({
+      vertexCount: lens.vertexCount, indices: lens.indices, edgeWeight: lens.edgeWeight,
+      texCoords: lens.textureCoords(this.o.canonical, this.o.faceResolution),
+    });
+  }
+
   private async open(): Promise<void> {
     if (this.opening) return this.opening;
     this.opening = (async () => {
       // Both halves open in parallel; if either fails, whichever did open is released before rethrowing.
-      const [f, c] = await Promise.allSettled([
-        FaceFinder.create({ modelUrl: this.o.faceModelUrl, wasmBase: this.o.wasmBase, delegate: this.o.delegate, minScore: this.o.minScore }),
-        openFrontCamera(this.o.capture),
-      ]);
+      const [f, c] = await Promise.allSettled([this.openFinder(), openFrontCamera(this.o.capture)]);
       if (f.status === 'rejected' || c.status === 'rejected') {
         if (f.status === 'fulfilled') f.value.close();
         if (c.status === 'fulfilled') stopStream(c.value.stream);
@@ -175,6 +261,7 @@ export class CameraPipeline {
 
   /** Releases the camera, the detector and the frame callback (the compositor and its faces stay). */
   private close(): void {
+    this.recorder.release();
     this.frameHandle?.cancel();
     this.frameHandle = null;
     if (this.stream) stopStream(this.stream);
@@ -223,7 +310,7 @@ export class CameraPipeline {
     const t1 = performance.now();
     const tracks = this.tracker.update(detections, t0, this.settings.maxFaces);
     this.requestFaces(tracks);
-    this.composite(v, tracks);
+    const measures = this.composite(v, tracks);
     const t2 = performance.now();
     this.lastTracks = tracks;
     if (this.lastFrameAt > 0) {
@@ -232,7 +319,10 @@ export class CameraPipeline {
     }
     this.lastFrameAt = t0;
     this.o.onTrack({
-      faces: tracks.map((t) => ({ id: t.id, box: { ...t.box }, score: t.score, overlaid: this.compositor.hasFace(t.slot) })),
+      faces: tracks.map((t, i) => ({
+        id: t.id, box: { ...t.box }, score: t.score, overlaid: this.compositor.hasFace(t.slot), ...measures[i]!, landmarks: t.landmarks ?? null,
+      })),
+      tracking: this.tracking,
       frameMs: t2 - t0,
       detectMs: t1 - t0,
       compositeMs: t2 - t1,
@@ -240,14 +330,28 @@ export class CameraPipeline {
     });
   }
 
-  private composite(v: HTMLVideoElement, tracks: readonly TrackedFace[]): void {
+  /** Draws the frame and each track's face; returns each track's pose and expression (null without a mesh). */
+  private composite(v: HTMLVideoElement, tracks: readonly TrackedFace[]): Pick<CameraFace, 'pose' | 'mouthOpen' | 'eyesOpen'>[] {
     const R = this.o.faceResolution, c = this.o.canonical, s = this.settings;
     // Mirrored, the face texture is sampled flipped (so it reads unmirrored on screen): fit the flipped
     // canonical points, whose image-left eye is the model's right one.
     const flip = (p: Point): Point => [R - p[0], p[1]];
     const src = s.mirror ? [flip(c.rightEye), flip(c.leftEye), flip(c.mouth)] : [c.leftEye, c.rightEye, c.mouth];
-    const draws = tracks.map((t) => ({ slot: t.slot, transform: fitSimilarity(src, [t.leftEye, t.rightEye, t.mouth]) }));
-    this.compositor.draw(v, draws, { mirror: s.mirror, opacity: s.opacity, feather: s.feather });
+    const flat: FaceDraw[] = [], meshes: MeshDraw[] = [];
+    const measures = tracks.map((t) => {
+      const lens = this.lens;
+      if (!t.landmarks || !lens) {
+        flat.push({ slot: t.slot, transform: fitSimilarity(src, [t.leftEye, t.rightEye, t.mouth]) });
+        return { pose: null, mouthOpen: null, eyesOpen: null };
+      }
+      const camera = lens.fitter.fit(t.landmarks);
+      const positions = new Float32Array(3 * lens.mesh.vertexCount);
+      lens.mesh.place(t.landmarks, camera, positions);
+      meshes.push({ slot: t.slot, positions, centre: [t.box.x + t.box.width / 2, t.box.y + t.box.height / 2], size: t.box.width });
+      return { pose: poseFromCamera(camera), ...measureExpression(t.landmarks) };
+    });
+    this.compositor.draw(v, flat, meshes, { mirror: s.mirror, opacity: s.opacity, feather: s.feather, lighting: s.lighting });
+    return measures;
   }
 
   private requestFaces(tracks: readonly TrackedFace[]): void {

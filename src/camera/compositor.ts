@@ -6,12 +6,30 @@
  * (WebGPU canvases do not yet, and in headless Chromium 156 a WebGPU canvas breaks later buffer maps on the
  * same device; see README), and the compositing is a few textured quads, which any GPU API does equally fast.
  */
-import type { Similarity } from './similarity.js';
+import type { Point, Similarity } from './similarity.js';
 
+/** A face placed flat: model pixels (0..R, y down) -> video pixels. */
 export interface FaceDraw {
   slot: number;
-  /** Model pixels (0..R, y down) -> video pixels. */
   transform: Similarity;
+}
+
+/** A face on the lens mesh: this frame's vertex positions and where the face is, for its lighting. */
+export interface MeshDraw {
+  slot: number;
+  /** x, y, z per mesh vertex, in video pixels (z: larger is farther). */
+  positions: Float32Array;
+  /** The face's centre and width in video pixels. */
+  centre: Point;
+  size: number;
+}
+
+/** The lens mesh's fixed parts (see lens-mesh.ts) and its texture coordinates for the current model. */
+export interface LensGeometry {
+  vertexCount: number;
+  indices: Uint16Array;
+  edgeWeight: Float32Array;
+  texCoords: Float32Array;
 }
 
 export interface CompositeOptions {
@@ -21,6 +39,8 @@ export interface CompositeOptions {
   opacity: number;
   /** 0..1, how far the face's edge fades in, as a fraction of the face. */
   feather: number;
+  /** 0..1, how much of the real face's low-frequency shading a mesh face takes. */
+  lighting: number;
 }
 
 const VERT = `#version 300 es
@@ -42,15 +62,13 @@ void main() { color = vec4(texture(tex, uv).rgb, 1.0); }`;
 
 // The face is premultiplied. Feather: the alpha is the minimum of its own and a ring average, so the edge fades
 // inward over the ring's radius while the inside stays sharp and nothing spills outside the face.
-const FACE_FRAG = `#version 300 es
-precision mediump float;
-in vec2 uv;
+const FACE_SAMPLE = `
 uniform sampler2D tex;
 uniform float opacity;
 uniform float radius;      // in uv units
 uniform float flipU;       // 1: sample mirrored, so a mirrored view shows the face unmirrored
-out vec4 color;
-void main() {
+/** The face at uv: straight RGB and the feathered alpha. */
+vec4 faceAt(vec2 uv) {
   vec2 st = vec2(mix(uv.x, 1.0 - uv.x, flipU), uv.y);
   vec4 c = texture(tex, st);
   float a = c.a;
@@ -63,11 +81,69 @@ void main() {
     }
     a = min(a, ring / 24.0);
   }
-  vec3 straight = c.a > 0.0 ? c.rgb / c.a : vec3(0.0);
-  color = vec4(straight * a, a) * opacity;
+  return vec4(c.a > 0.0 ? c.rgb / c.a : vec3(0.0), a);
 }`;
 
-function compile(gl: WebGL2RenderingContext, vs: string, fs: string): WebGLProgram {
+const FACE_FRAG = `#version 300 es
+precision mediump float;
+in vec2 uv;
+out vec4 color;
+${FACE_SAMPLE}
+void main() {
+  vec4 f = faceAt(uv);
+  color = vec4(f.rgb * f.a, f.a) * opacity;
+}`;
+
+// The lens: the face textured on this frame's mesh. Depth keeps the near side of a turned head in front.
+const MESH_VERT = `#version 300 es
+in vec3 position;          // video pixels; z larger is farther
+in vec2 texCoord;
+in float edge;
+uniform vec2 frameSize;
+uniform float mirror;
+uniform vec2 depth;        // (offset, scale) into clip depth
+out vec2 uv;
+out vec2 framePos;
+out float weight;
+void main() {
+  uv = texCoord;
+  weight = edge;
+  framePos = position.xy / frameSize;
+  vec2 clip = vec2(framePos.x * 2.0 - 1.0, 1.0 - framePos.y * 2.0);
+  clip.x *= mirror > 0.5 ? -1.0 : 1.0;
+  gl_Position = vec4(clip, clamp((position.z - depth.x) * depth.y, -1.0, 1.0), 1.0);
+}`;
+
+// Lighting: the real face's luminance blurred to a few texels a face (a high mip level of the frame), relative
+// to the face's mean, scales the overlay; the mean against mid-grey dims it in a dark room.
+const MESH_FRAG = `#version 300 es
+precision mediump float;
+in vec2 uv;
+in vec2 framePos;
+in float weight;
+uniform sampler2D frame;
+uniform float lighting;
+uniform vec2 lod;          // (local shading, whole face)
+uniform vec2 faceCentre;   // in frame uv
+out vec4 color;
+${FACE_SAMPLE}
+const vec3 LUMA = vec3(0.299, 0.587, 0.114);
+void main() {
+  if (uv.x < 0.0 || uv.x > 1.0 || uv.y < 0.0 || uv.y > 1.0) discard;
+  vec4 f = faceAt(uv);
+  float a = f.a * smoothstep(0.0, 1.0, weight);
+  if (a < 0.004) discard;
+  vec3 rgb = f.rgb;
+  if (lighting > 0.0) {
+    float local = dot(textureLod(frame, framePos, lod.x).rgb, LUMA);
+    float mean = dot(textureLod(frame, faceCentre, lod.y).rgb, LUMA);
+    float gain = clamp(local / max(mean, 0.04), 0.5, 1.6) * clamp(mean / 0.45, 0.55, 1.15);
+    rgb *= mix(1.0, gain, lighting);
+  }
+  color = vec4(rgb * a, a) * opacity;
+}`;
+
+function compile(gl: WebGL2RenderingContext, vs: string, fs: string, attributes: readonly string[]): WebGLProgram {
   const prog = gl.createProgram()!;
   for (const [type, src] of [[gl.VERTEX_SHADER, vs], [gl.FRAGMENT_SHADER, fs]] as const) {
     const sh = gl.createShader(type)!;
@@ -77,7 +153,7 @@ function compile(gl: WebGL2RenderingContext, vs: string, fs: string): WebGLProgr
     gl.attachShader(prog, sh);
     gl.deleteShader(sh);
   }
-  gl.bindAttribLocation(prog, 0, 'corner');
+  attributes.forEach((name, i) => gl.bindAttribLocation(prog, i, name));
   gl.linkProgram(prog);
   if (!gl.getProgramParameter(prog, gl.LINK_STATUS)) throw new Error(`compositor program: ${gl.getProgramInfoLog(prog)}`);
   return prog;
@@ -86,24 +162,40 @@ function compile(gl: WebGL2RenderingContext, vs: string, fs: string): WebGLProgr
 /** Column-major 3x3 affine: (u, v) -> (m0 u + m3 v + m6, m1 u + m4 v + m7). */
 type Mat3 = Float32Array;
 
+type MeshUniform = 'frameSize' | 'mirror' | 'depth' | 'tex' | 'frame' | 'opacity' | 'radius' | 'flipU' | 'lighting' | 'lod' | 'faceCentre';
+
+/** GL objects of the lens mesh: a VAO over per-frame positions, the model's texture coordinates and fixed parts. */
+interface MeshBuffers {
+  vao: WebGLVertexArrayObject;
+  positions: WebGLBuffer;
+  texCoords: WebGLBuffer;
+  edge: WebGLBuffer;
+  indices: WebGLBuffer;
+  vertexCount: number;
+  indexCount: number;
+}
+
 export class Compositor {
   readonly canvas: HTMLCanvasElement;
   private readonly gl: WebGL2RenderingContext;
   private readonly videoProg: WebGLProgram;
   private readonly faceProg: WebGLProgram;
+  private readonly meshProg: WebGLProgram;
   private readonly quad: WebGLBuffer;
   private readonly vao: WebGLVertexArrayObject;
   private readonly videoTex: WebGLTexture;
   private readonly faces = new Map<number, { tex: WebGLTexture; size: number }>();
+  private mesh: MeshBuffers | null = null;
   /** Uniform locations, looked up once rather than every frame. */
   private readonly u: Record<'videoToClip' | 'videoTex' | 'faceToClip' | 'faceTex' | 'opacity' | 'radius' | 'flipU', WebGLUniformLocation | null>;
+  private readonly um: Record<MeshUniform, WebGLUniformLocation | null>;
   private lost = false;
   private readonly listeners = new AbortController();
 
   /** Throws if WebGL2 is unavailable. */
   constructor(canvas: HTMLCanvasElement, onLost: () => void) {
     this.canvas = canvas;
-    const gl = canvas.getContext('webgl2', { premultipliedAlpha: true, alpha: false, antialias: false, preserveDrawingBuffer: false });
+    const gl = canvas.getContext('webgl2', { premultipliedAlpha: true, alpha: false, antialias: false, depth: true, preserveDrawingBuffer: false });
     if (!gl) throw new Error('camera compositing needs WebGL2, which this browser does not provide');
     this.gl = gl;
     canvas.addEventListener('webglcontextlost', (e) => {
@@ -111,14 +203,17 @@ export class Compositor {
       this.lost = true;
       onLost();
     }, { once: true, signal: this.listeners.signal });
-    this.videoProg = compile(gl, VERT, VIDEO_FRAG);
-    this.faceProg = compile(gl, VERT, FACE_FRAG);
+    this.videoProg = compile(gl, VERT, VIDEO_FRAG, ['corner']);
+    this.faceProg = compile(gl, VERT, FACE_FRAG, ['corner']);
+    this.meshProg = compile(gl, MESH_VERT, MESH_FRAG, ['position', 'texCoord', 'edge']);
     const v = (name: string) => gl.getUniformLocation(this.videoProg, name);
     const f = (name: string) => gl.getUniformLocation(this.faceProg, name);
     this.u = {
       videoToClip: v('toClip'), videoTex: v('tex'),
       faceToClip: f('toClip'), faceTex: f('tex'), opacity: f('opacity'), radius: f('radius'), flipU: f('flipU'),
     };
+    const names: MeshUniform[] = ['frameSize', 'mirror', 'depth', 'tex', 'frame', 'opacity', 'radius', 'flipU', 'lighting', 'lod', 'faceCentre'];
+    this.um = Object.fromEntries(names.map((n) => [n, gl.getUniformLocation(this.meshProg, n)])) as Record<MeshUniform, WebGLUniformLocation | null>;
     this.quad = gl.createBuffer()!;
     this.vao = gl.createVertexArray()!;
     gl.bindVertexArray(this.vao);
@@ -127,6 +222,46 @@ export class Compositor {
     gl.enableVertexAttribArray(0);
     gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
     this.videoTex = this.texture(gl.LINEAR);
+  }
+
+  /**
+   * The lens mesh for the current model (its texture coordinates depend on the model's canonical points);
+   * replaces the previous one. Until it is set, mesh draws are skipped.
+   */
+  setLensGeometry(g: LensGeometry): void {
+    if (this.lost) return;
+    if (g.texCoords.length !== 2 * g.vertexCount || g.edgeWeight.length !== g.vertexCount) {
+      throw new Error(`compositor: expected ${g.vertexCount} vertices' texture coordinates and weights, got ${g.texCoords.length / 2} and ${g.edgeWeight.length}`);
+    }
+    const gl = this.gl;
+    this.dropLensGeometry();
+    const vao = gl.createVertexArray()!;
+    gl.bindVertexArray(vao);
+    const buffer = (data: Float32Array, usage: number, attribute: number, size: number) => {
+      const b = gl.createBuffer()!;
+      gl.bindBuffer(gl.ARRAY_BUFFER, b);
+      gl.bufferData(gl.ARRAY_BUFFER, data, usage);
+      gl.enableVertexAttribArray(attribute);
+      gl.vertexAttribPointer(attribute, size, gl.FLOAT, false, 0, 0);
+      return b;
+    };
+    const positions = buffer(new Float32Array(3 * g.vertexCount), gl.DYNAMIC_DRAW, 0, 3);
+    const texCoords = buffer(g.texCoords, gl.STATIC_DRAW, 1, 2);
+    const edge = buffer(g.edgeWeight, gl.STATIC_DRAW, 2, 1);
+    const indices = gl.createBuffer()!;
+    gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, indices);
+    gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, g.indices, gl.STATIC_DRAW);
+    gl.bindVertexArray(null);
+    this.mesh = { vao, positions, texCoords, edge, indices, vertexCount: g.vertexCount, indexCount: g.indices.length };
+  }
+
+  private dropLensGeometry(): void {
+    const m = this.mesh;
+    this.mesh = null;
+    if (!m || this.lost) return;
+    const gl = this.gl;
+    for (const b of [m.positions, m.texCoords, m.edge, m.indices]) gl.deleteBuffer(b);
+    gl.deleteVertexArray(m.vao);
   }
 
   private texture(minFilter: number): WebGLTexture {
@@ -167,8 +302,11 @@ export class Compositor {
     for (const slot of [...this.faces.keys()]) this.dropFace(slot);
   }
 
-  /** Draws the frame and the faces whose textures are ready. The canvas takes the frame's size. */
-  draw(frame: HTMLVideoElement, faces: readonly FaceDraw[], o: CompositeOptions): void {
+  /**
+   * Draws the frame and the faces whose textures are ready: flat faces by their similarity, lens faces on
+   * their mesh. The canvas takes the frame's size.
+   */
+  draw(frame: HTMLVideoElement, faces: readonly FaceDraw[], meshes: readonly MeshDraw[], o: CompositeOptions): void {
     if (this.lost) return;
     const gl = this.gl;
     const vw = frame.videoWidth, vh = frame.videoHeight;
@@ -189,11 +327,16 @@ export class Compositor {
     };
 
     gl.disable(gl.BLEND);
+    gl.disable(gl.DEPTH_TEST);
     gl.useProgram(this.videoProg);
     gl.activeTexture(gl.TEXTURE0);
     gl.bindTexture(gl.TEXTURE_2D, this.videoTex);
     gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
     gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, gl.RGBA, gl.UNSIGNED_BYTE, frame);
+    // The lighting reads the frame blurred, from its mip levels: built on the GPU, only when a lit face needs them.
+    const lit = o.lighting > 0 && meshes.length > 0 && this.mesh !== null;
+    if (lit) gl.generateMipmap(gl.TEXTURE_2D);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, lit ? gl.LINEAR_MIPMAP_LINEAR : gl.LINEAR);
     gl.uniformMatrix3fv(this.u.videoToClip, false, toClip([vw, 0, 0, vh, 0, 0]));
     gl.uniform1i(this.u.videoTex, 0);
     gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
@@ -215,11 +358,54 @@ export class Compositor {
       gl.bindTexture(gl.TEXTURE_2D, face.tex);
       gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
     }
+    this.drawMeshes(meshes, o, vw, vh, lit);
+  }
+
+  private drawMeshes(meshes: readonly MeshDraw[], o: CompositeOptions, vw: number, vh: number, lit: boolean): void {
+    const m = this.mesh;
+    if (!m || meshes.length === 0) return;
+    const gl = this.gl, u = this.um;
+    gl.useProgram(this.meshProg);
+    gl.bindVertexArray(m.vao);
+    gl.activeTexture(gl.TEXTURE1);
+    gl.bindTexture(gl.TEXTURE_2D, this.videoTex);
+    gl.activeTexture(gl.TEXTURE0);
+    gl.uniform1i(u.tex, 0);
+    gl.uniform1i(u.frame, 1);
+    gl.uniform2f(u.frameSize, vw, vh);
+    gl.uniform1f(u.mirror, o.mirror ? 1 : 0);
+    gl.uniform1f(u.opacity, o.opacity);
+    gl.uniform1f(u.radius, 0.08 * o.feather);
+    gl.uniform1f(u.flipU, o.mirror ? 1 : 0);
+    gl.uniform1f(u.lighting, lit ? o.lighting : 0);
+    gl.enable(gl.DEPTH_TEST);
+    gl.depthFunc(gl.LESS);
+    for (const d of meshes) {
+      const face = this.faces.get(d.slot);
+      if (!face) continue;
+      if (d.positions.length !== 3 * m.vertexCount) throw new Error(`compositor: expected ${m.vertexCount} mesh vertices, got ${d.positions.length / 3}`);
+      // Each face has its own depth range: one face never hides another by depth.
+      gl.clear(gl.DEPTH_BUFFER_BIT);
+      gl.bindBuffer(gl.ARRAY_BUFFER, m.positions);
+      gl.bufferSubData(gl.ARRAY_BUFFER, 0, d.positions);
+      let z = 0;
+      for (let i = 2; i < d.positions.length; i += 3) z += d.positions[i]!;
+      gl.uniform2f(u.depth, z / m.vertexCount, 1 / (2 * Math.max(1, d.size)));
+      // Local shading at about an eighth of the face, the mean over about half of it.
+      const level = (px: number) => Math.max(0, Math.log2(Math.max(1, px)));
+      gl.uniform2f(u.lod, level(d.size / 8), level(d.size / 2));
+      gl.uniform2f(u.faceCentre, d.centre[0] / vw, d.centre[1] / vh);
+      gl.bindTexture(gl.TEXTURE_2D, face.tex);
+      gl.drawElements(gl.TRIANGLES, m.indexCount, gl.UNSIGNED_SHORT, 0);
+    }
+    gl.disable(gl.DEPTH_TEST);
+    gl.bindVertexArray(null);
   }
 
   dispose(): void {
     this.listeners.abort(); // losing the context on purpose below is not an error
     this.dropFaces();
+    this.dropLensGeometry();
     if (this.lost) return;
     const gl = this.gl;
     gl.deleteTexture(this.videoTex);
@@ -227,6 +413,7 @@ export class Compositor {
     gl.deleteVertexArray(this.vao);
     gl.deleteProgram(this.videoProg);
     gl.deleteProgram(this.faceProg);
+    gl.deleteProgram(this.meshProg);
     gl.getExtension('WEBGL_lose_context')?.loseContext();
   }
 }

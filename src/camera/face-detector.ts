@@ -19,6 +19,15 @@ export interface FaceDetection {
   leftEye: Point;
   rightEye: Point;
   mouth: Point;
+  /** Mesh tracking: the 478 landmarks, x y z each, in video pixels (z: depth, larger is farther, on x's scale). */
+  landmarks?: Float32Array;
+}
+
+/** Where a frame's faces come from: the detector (box tracking) or the landmarker (mesh tracking). */
+export interface FaceSource {
+  /** Faces in this frame, best first. Timestamps must rise: equal or earlier ones are nudged forward. */
+  detect(frame: HTMLVideoElement, tMs: number, maxFaces: number): FaceDetection[];
+  close(): void;
 }
 
 export interface FaceFinderOptions {
@@ -37,20 +46,33 @@ export class FaceModelError extends Error {
 // The short-range BlazeFace keypoints, in order.
 const KP = { rightEye: 0, leftEye: 1, noseTip: 2, mouth: 3 } as const;
 
-export class FaceFinder {
-  private lastTs = 0;
+/** A model file's bytes; FaceModelError names the attribute and the URL when it cannot be had. */
+export async function fetchModelBytes(url: string, attribute: string): Promise<Uint8Array> {
+  try {
+    const r = await fetch(url);
+    if (!r.ok) throw new Error(`HTTP ${r.status}`);
+    return new Uint8Array(await r.arrayBuffer());
+  } catch (e) {
+    throw new FaceModelError(`${attribute}: could not fetch ${url}: ${(e as Error).message}`);
+  }
+}
+
+/** tasks-vision wants strictly rising timestamps in VIDEO mode: equal or earlier ones are nudged forward. */
+export class RisingClock {
+  private last = 0;
+  next(tMs: number): number {
+    this.last = Math.max(tMs, this.last + 0.001);
+    return this.last;
+  }
+}
+
+export class FaceFinder implements FaceSource {
+  private readonly clock = new RisingClock();
 
   private constructor(private readonly detector: FaceDetector) {}
 
   static async create(o: FaceFinderOptions): Promise<FaceFinder> {
-    let model: Uint8Array;
-    try {
-      const r = await fetch(o.modelUrl);
-      if (!r.ok) throw new Error(`HTTP ${r.status}`);
-      model = new Uint8Array(await r.arrayBuffer());
-    } catch (e) {
-      throw new FaceModelError(`face-model: could not fetch ${o.modelUrl}: ${(e as Error).message}`);
-    }
+    const model = await fetchModelBytes(o.modelUrl, 'face-model');
     let detector: FaceDetector;
     try {
       const fileset = await FilesetResolver.forVisionTasks(o.wasmBase.replace(/\/$/, ''));
@@ -66,10 +88,8 @@ export class FaceFinder {
     return new FaceFinder(detector);
   }
 
-  /** Faces in this frame, best first. Timestamps must rise: equal or earlier ones are nudged forward. */
   detect(frame: HTMLVideoElement, tMs: number, maxFaces: number): FaceDetection[] {
-    const ts = Math.max(tMs, this.lastTs + 0.001);
-    this.lastTs = ts;
+    const ts = this.clock.next(tMs);
     const w = frame.videoWidth, h = frame.videoHeight;
     const out: FaceDetection[] = [];
     for (const d of this.detector.detectForVideo(frame, ts).detections) {

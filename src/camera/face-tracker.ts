@@ -15,6 +15,8 @@ export interface TrackedFace {
   leftEye: Point;
   rightEye: Point;
   mouth: Point;
+  /** Mesh tracking: the smoothed 478 landmarks (see FaceDetection). */
+  landmarks?: Float32Array;
   /** Frames since the detector last saw it (0 = seen in this frame). */
   missed: number;
 }
@@ -41,9 +43,14 @@ interface Track {
   filter: OneEuroFilter;
 }
 
-const pack = (d: FaceDetection) => [
-  d.box.x, d.box.y, d.box.width, d.box.height, ...d.leftEye, ...d.rightEye, ...d.mouth,
-];
+const HEAD = 10; // box, eyes, mouth; then the landmarks, if any
+
+function pack(d: FaceDetection): Float64Array {
+  const v = new Float64Array(HEAD + (d.landmarks?.length ?? 0));
+  v.set([d.box.x, d.box.y, d.box.width, d.box.height, ...d.leftEye, ...d.rightEye, ...d.mouth]);
+  if (d.landmarks) v.set(d.landmarks, HEAD);
+  return v;
+}
 
 export class FaceTracker {
   private tracks: Track[] = [];
@@ -100,6 +107,8 @@ export class FaceTracker {
     tr.face.leftEye = [v[4]!, v[5]!];
     tr.face.rightEye = [v[6]!, v[7]!];
     tr.face.mouth = [v[8]!, v[9]!];
+    if (det.landmarks) tr.face.landmarks = Float32Array.from(v.subarray(HEAD));
+    else delete tr.face.landmarks;
     tr.face.score = det.score;
     tr.face.missed = 0;
   }

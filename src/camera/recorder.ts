@@ -1,0 +1,66 @@
+/**
+ * Records the composited camera view as a WebM (or, where the browser records only that, MP4) clip with
+ * MediaRecorder: the canvas's own stream, so the clip shows exactly what is on screen, and nothing is read back
+ * to script per frame.
+ */
+
+/** Preferred first; the first the browser can record is used. */
+const TYPES = ['video/webm;codecs=vp9', 'video/webm;codecs=vp8', 'video/webm', 'video/mp4'];
+
+export class RecordingError extends Error {
+  override name = 'RecordingError';
+}
+
+export class CanvasRecorder {
+  private recorder: MediaRecorder | null = null;
+  private stream: MediaStream | null = null;
+  private chunks: Blob[] = [];
+
+  constructor(private readonly canvas: HTMLCanvasElement) {}
+
+  get recording(): boolean {
+    return this.recorder !== null;
+  }
+
+  /** Starts a clip; throws RecordingError if one is already running or the browser cannot record a canvas. */
+  start(fps = 30): void {
+    if (this.recorder) throw new RecordingError('startRecording: expected no recording in progress, got one already running');
+    if (typeof MediaRecorder === 'undefined' || !this.canvas.captureStream) {
+      throw new RecordingError('startRecording: this browser has no MediaRecorder for canvas streams');
+    }
+    const mimeType = TYPES.find((t) => MediaRecorder.isTypeSupported(t));
+    if (!mimeType) throw new RecordingError(`startRecording: expected a browser that records one of ${TYPES.join(', ')}, got none`);
+    const stream = this.canvas.captureStream(fps);
+    const recorder = new MediaRecorder(stream, { mimeType });
+    this.chunks = [];
+    recorder.ondataavailable = (e) => {
+      if (e.data.size > 0) this.chunks.push(e.data);
+    };
+    // Chunks every second, so a long clip does not sit in one growing buffer inside the encoder.
+    recorder.start(1000);
+    this.recorder = recorder;
+    this.stream = stream;
+  }
+
+  /** Ends the clip and resolves with it; rejects with RecordingError when none is running. */
+  stop(): Promise<Blob> {
+    const recorder = this.recorder;
+    if (!recorder) return Promise.reject(new RecordingError('stopRecording: expected a recording in progress, got none'));
+    return new Promise((resolve) => {
+      recorder.onstop = () => {
+        const blob = new Blob(this.chunks, { type: recorder.mimeType.split(';')[0] });
+        this.chunks = [];
+        resolve(blob);
+      };
+      this.release();
+    });
+  }
+
+  /** Stops recording and the canvas stream's track (the clip so far is dropped unless stop() was called). */
+  release(): void {
+    if (this.recorder && this.recorder.state !== 'inactive') this.recorder.stop();
+    this.recorder = null;
+    for (const t of this.stream?.getTracks() ?? []) t.stop();
+    this.stream = null;
+  }
+}

@@ -1,0 +1,73 @@
+// Helpers for the lens tests: a marker face whose eyes can be found in pixels, and reading a WebGL canvas.
+
+export interface Rgba { data: Uint8ClampedArray; width: number; height: number }
+
+/**
+ * A generated-face stand-in, premultiplied RGBA bytes: green where the head is, the model's canonical
+ * image-left eye a red disc, the image-right eye a blue one, transparent outside the head.
+ */
+export function markerFace(R: number, canonical: { leftEye: readonly number[]; rightEye: readonly number[]; mouth: readonly number[] }): Uint8Array {
+  const out = new Uint8Array(R * R * 4);
+  const eyeR = 0.035 * R;
+  for (let y = 0; y < R; y++) {
+    for (let x = 0; x < R; x++) {
+      const i = 4 * (y * R + x);
+      if (Math.hypot(x - R / 2, (y - R / 2) / 1.15) > 0.4 * R) continue;
+      let c = [0, 200, 0];
+      if (Math.hypot(x - canonical.leftEye[0]!, y - canonical.leftEye[1]!) < eyeR) c = [255, 0, 0];
+      if (Math.hypot(x - canonical.rightEye[0]!, y - canonical.rightEye[1]!) < eyeR) c = [0, 0, 255];
+      out.set([c[0]!, c[1]!, c[2]!, 255], i);
+    }
+  }
+  return out;
+}
+
+/** The canvas's pixels now (a WebGL canvas: call it in the same task as the draw). */
+export function snapshot(canvas: HTMLCanvasElement): Rgba {
+  const c = document.createElement('canvas');
+  c.width = canvas.width;
+  c.height = canvas.height;
+  const ctx = c.getContext('2d', { willReadFrequently: true })!;
+  ctx.drawImage(canvas, 0, 0);
+  return ctx.getImageData(0, 0, c.width, c.height);
+}
+
+const MARKERS = {
+  red: (r: number, g: number, b: number) => r > 170 && g < 70 && b < 70,
+  blue: (r: number, g: number, b: number) => b > 170 && r < 70 && g < 90,
+  green: (r: number, g: number, b: number) => g > 140 && r < 60 && b < 60,
+};
+
+/** The centre of the pixels of a marker colour, or null if there are fewer than 6. */
+export function blobCentre(img: Rgba, colour: keyof typeof MARKERS): [number, number] | null {
+  const is = MARKERS[colour];
+  let sx = 0, sy = 0, n = 0;
+  for (let y = 0; y < img.height; y++) {
+    for (let x = 0; x < img.width; x++) {
+      const i = 4 * (y * img.width + x);
+      if (is(img.data[i]!, img.data[i + 1]!, img.data[i + 2]!)) { sx += x; sy += y; n++; }
+    }
+  }
+  return n >= 6 ? [sx / n, sy / n] : null;
+}
+
+/** The share of pixels inside a polygon (frame pixels) that are of a marker colour. */
+export function shareInPolygon(img: Rgba, polygon: readonly (readonly [number, number])[], colour: keyof typeof MARKERS): { share: number; pixels: number } {
+  const is = MARKERS[colour];
+  const xs = polygon.map((p) => p[0]), ys = polygon.map((p) => p[1]);
+  let hit = 0, n = 0;
+  for (let y = Math.max(0, Math.floor(Math.min(...ys))); y <= Math.min(img.height - 1, Math.ceil(Math.max(...ys))); y++) {
+    for (let x = Math.max(0, Math.floor(Math.min(...xs))); x <= Math.min(img.width - 1, Math.ceil(Math.max(...xs))); x++) {
+      let inside = false;
+      for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
+        const [xi, yi] = polygon[i]!, [xj, yj] = polygon[j]!;
+        if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+      }
+      if (!inside) continue;
+      n++;
+      const k = 4 * (y * img.width + x);
+      if (is(img.data[k]!, img.data[k + 1]!, img.data[k + 2]!)) hit++;
+    }
+  }
+  return { share: n ? hit / n : 0, pixels: n };
+}

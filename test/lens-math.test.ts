@@ -1,0 +1,126 @@
+// The lens's pure parts, on MediaPipe's real canonical mesh from the built face_landmarker.task: the bundle
+// reader, the mesh, the head pose and the expression measures, against faces made by posing that mesh.
+import { expect } from '@esm-bundle/chai';
+import { readBundleEntry } from '../src/camera/task-bundle.js';
+import { CANONICAL_VERTICES, FACE_OVAL, FEATURE_POINTS, INNER_LIPS, parseCanonicalMesh, type CanonicalMesh } from '../src/camera/canonical-mesh.js';
+import { GEOMETRY_ENTRY } from '../src/camera/face-landmarker.js';
+import { CameraFitter, poseFromCamera } from '../src/camera/head-pose.js';
+import { LensMesh, RINGS } from '../src/camera/lens-mesh.js';
+import { measureExpression } from '../src/camera/face-expression.js';
+
+const TASK_URL = new URL('../models/mediapipe/face_landmarker.task', import.meta.url).href;
+
+/** Frame pixels of canonical points seen by a camera: rotate (yaw, pitch, roll in degrees), scale, shift. */
+function pose(points: Float32Array, { yaw = 0, pitch = 0, roll = 0, scale = 12, at = [320, 240] as [number, number] }) {
+  const r = Math.PI / 180;
+  const [cy, sy, cp, sp, cr, sr] = [Math.cos(yaw * r), Math.sin(yaw * r), Math.cos(pitch * r), Math.sin(pitch * r), Math.cos(roll * r), Math.sin(roll * r)];
+  const out = new Float32Array(points.length);
+  for (let i = 0; i < points.length; i += 3) {
+    // Canonical (y up, z to the camera) -> camera axes (y down, z away), then pitch (nose up), yaw (nose to
+    // the frame's right), roll (clockwise on screen).
+    let x = points[i]!, y = -points[i + 1]!, z = -points[i + 2]!;
+    [y, z] = [cp * y + sp * z, -sp * y + cp * z];
+    [x, z] = [cy * x - sy * z, sy * x + cy * z];
+    [x, y] = [cr * x - sr * y, sr * x + cr * y];
+    out[i] = at[0] + scale * x;
+    out[i + 1] = at[1] + scale * y;
+    out[i + 2] = scale * z;
+  }
+  return out;
+}
+
+describe('the lens mesh and its measures', () => {
+  let canonical: CanonicalMesh;
+
+  before(async () => {
+    const r = await fetch(TASK_URL);
+    expect(r.ok, `${TASK_URL}: HTTP ${r.status} (npm run build:face-model)`).to.equal(true);
+    canonical = parseCanonicalMesh(readBundleEntry(new Uint8Array(await r.arrayBuffer()), GEOMETRY_ENTRY));
+  });
+
+  it('reads the canonical mesh out of the .task: 468 vertices, 898 triangles, bounded by the face oval', () => {
+    expect(canonical.positions.length).to.equal(3 * CANONICAL_VERTICES);
+    expect(canonical.triangles.length).to.equal(3 * 898);
+    const edges = new Map<string, number>();
+    for (let t = 0; t < canonical.triangles.length; t += 3) {
+      for (const [a, b] of [[0, 1], [1, 2], [2, 0]]) {
+        const e = [canonical.triangles[t + a]!, canonical.triangles[t + b]!].sort((p, q) => p - q).join('-');
+        edges.set(e, (edges.get(e) ?? 0) + 1);
+      }
+    }
+    const boundary = new Set([...edges].filter(([, n]) => n === 1).flatMap(([e]) => e.split('-').map(Number)));
+    expect([...boundary].sort((a, b) => a - b)).to.deep.equal([...FACE_OVAL].sort((a, b) => a - b));
+  });
+
+  it('says what it expected of a bundle that is not one, or lacks the entry', () => {
+    expect(() => readBundleEntry(new Uint8Array(100), GEOMETRY_ENTRY)).to.throw(/expected a \.task \(zip\) bundle/);
+    expect(() => parseCanonicalMesh(new Uint8Array([0x08, 0x01]))).to.throw(/expected a canonical_mesh/);
+  });
+
+  it('opens the mouth, keeps the eyes closed surfaces and rings the oval', () => {
+    const lens = new LensMesh(canonical);
+    const lips = new Set<number>(INNER_LIPS);
+    let mouthTris = 0;
+    for (let t = 0; t < lens.indices.length; t += 3) {
+      if ([0, 1, 2].every((k) => lips.has(lens.indices[t + k]!))) mouthTris++;
+    }
+    expect(mouthTris).to.equal(0);
+    // 898 less the 18 mouth triangles, plus two triangles per oval edge per ring.
+    expect(lens.indices.length / 3).to.equal(898 - 18 + 2 * FACE_OVAL.length * RINGS.length);
+    expect(lens.vertexCount).to.equal(CANONICAL_VERTICES + FACE_OVAL.length * RINGS.length);
+    expect(Math.max(...lens.indices)).to.equal(lens.vertexCount - 1);
+  });
+
+  it('maps the mesh eyes and mouth exactly onto the model canonical points', () => {
+    const lens = new LensMesh(canonical);
+    const R = 256, model = { leftEye: [93.1, 122.2] as const, rightEye: [162.9, 122.2] as const, mouth: [128, 197.8] as const };
+    const uv = lens.textureCoords(model, R);
+    const at = (ids: readonly number[]) => [0, 1].map((d) => (R * ids.reduce((s, i) => s + uv[2 * i + d]!, 0)) / ids.length);
+    for (const k of ['leftEye', 'rightEye', 'mouth'] as const) {
+      const [x, y] = at(FEATURE_POINTS[k]);
+      expect(Math.hypot(x! - model[k][0], y! - model[k][1]), k).to.be.below(1e-3);
+    }
+    // The forehead (point 10) is above the eyes in the texture and the chin (152) below the mouth.
+    expect(uv[2 * 10 + 1]! * R).to.be.below(model.leftEye[1]);
+    expect(uv[2 * 152 + 1]! * R).to.be.above(model.mouth[1]);
+  });
+
+  for (const p of [{ yaw: 25 }, { pitch: -20 }, { roll: 30 }, { yaw: -30, pitch: 10, roll: -15 }]) {
+    it(`recovers the pose ${JSON.stringify(p)} within 1 degree, and the rings turn with the head`, () => {
+      const fitter = new CameraFitter(canonical.positions);
+      const landmarks = pose(canonical.positions, p);
+      const camera = fitter.fit(landmarks);
+      const got = poseFromCamera(camera);
+      expect(got.yaw).to.be.closeTo(p.yaw ?? 0, 1);
+      expect(got.pitch).to.be.closeTo(p.pitch ?? 0, 1);
+      expect(got.roll).to.be.closeTo(p.roll ?? 0, 1);
+      // The rings are placed as the same rigid head would show them.
+      const lens = new LensMesh(canonical);
+      const placed = new Float32Array(3 * lens.vertexCount);
+      lens.place(landmarks, camera, placed);
+      const truth = pose(lens.positions, p);
+      let worst = 0;
+      for (let i = 0; i < placed.length; i++) worst = Math.max(worst, Math.abs(placed[i]! - truth[i]!));
+      expect(worst).to.be.below(0.01);
+    });
+  }
+
+  it('reads a closed mouth and open eyes on the neutral mesh, and follows a mouth opening and a blink', () => {
+    const neutral = pose(canonical.positions, { yaw: 10 });
+    const n = measureExpression(neutral);
+    expect(n.mouthOpen).to.be.below(0.15);
+    expect(n.eyesOpen[0]).to.be.above(0.8);
+    expect(n.eyesOpen[1]).to.be.above(0.8);
+    // Open the jaw: the lower lip and chin points (below the mouth corners) move down by a third of the mouth width.
+    const open = Float32Array.from(neutral);
+    const mouthY = neutral[3 * 13 + 1]!, width = Math.abs(neutral[3 * 308]! - neutral[3 * 78]!);
+    for (let i = 0; i < CANONICAL_VERTICES; i++) if (open[3 * i + 1]! > mouthY + 0.5) open[3 * i + 1]! += width / 3;
+    expect(measureExpression(open).mouthOpen).to.be.above(0.4);
+    // Shut the user's left eye (the frame's right one): its upper lid onto its lower lid.
+    const blink = Float32Array.from(neutral);
+    for (const [u, l] of [[387, 373], [386, 374], [385, 380]] as const) blink[3 * u + 1] = blink[3 * l + 1]!;
+    const b = measureExpression(blink);
+    expect(b.eyesOpen[0]).to.be.below(0.05);
+    expect(b.eyesOpen[1]).to.be.above(0.8);
+  });
+});
