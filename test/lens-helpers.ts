@@ -1,4 +1,9 @@
-// Helpers for the lens tests: a marker face whose eyes can be found in pixels, and reading a WebGL canvas.
+// Helpers for the lens tests: the camera pipeline wearing a marker face whose eyes can be found in pixels,
+// and what each processed frame showed.
+import { CameraPipeline, type CameraTrackDetail, type CameraPipelineOptions, type CameraSettings } from '../src/camera/camera-pipeline.js';
+import { FACE_MODEL_URL, FACE_LANDMARKER_URL, MEDIAPIPE_WASM_BASE } from '../src/assets.js';
+import { DEFAULTS } from '../src/core/defaults.js';
+import { readFrameCode } from '../scripts/fake-camera-clips.mjs';
 
 export interface Rgba { data: Uint8ClampedArray; width: number; height: number }
 
@@ -71,3 +76,58 @@ export function shareInPolygon(img: Rgba, polygon: readonly (readonly [number, n
   }
   return { share: n ? hit / n : 0, pixels: n };
 }
+
+export interface Sample { frame: number; detail: CameraTrackDetail; shot: Rgba }
+
+/**
+ * The pipeline on the fake camera, mesh tracking, unmirrored, unlit and unfeathered, wearing the marker face
+ * placed by the toon model's canonical points. Each processed frame is kept with a snapshot of what it drew.
+ */
+export async function startLensPipeline(o: Partial<CameraPipelineOptions> = {}, settings: Partial<CameraSettings> = {}) {
+  const model = await (await fetch(new URL('../models/toon/model.json', import.meta.url))).json();
+  const canvas = document.createElement('canvas');
+  document.body.append(canvas);
+  const samples: Sample[] = [];
+  const warnings: string[] = [];
+  const errors: string[] = [];
+  let onSample: ((s: Sample) => void) | null = null;
+  const pipeline = new CameraPipeline({
+    canvas,
+    tracking: 'mesh',
+    faceModelUrl: FACE_MODEL_URL,
+    landmarkModelUrl: FACE_LANDMARKER_URL,
+    wasmBase: MEDIAPIPE_WASM_BASE,
+    delegate: 'CPU',
+    minScore: 0.5,
+    capture: { width: 640, height: 480 },
+    tracker: { smoothing: DEFAULTS.camera.smoothing, minIou: DEFAULTS.camera.minIou, maxMissed: DEFAULTS.camera.maxMissed },
+    faceResolution: model.resolution,
+    canonical: model.canonical,
+    faceFor: async () => markerFace(model.resolution, model.canonical),
+    // The composited frame is still in the drawing buffer while the report is made: read it now.
+    onTrack: (detail) => {
+      const shot = snapshot(canvas);
+      const s = { frame: readFrameCode(shot.data, shot.width) ?? -1, detail, shot };
+      samples.push(s);
+      onSample?.(s);
+    },
+    onError: (type, message) => errors.push(`${type}: ${message}`),
+    onWarning: (type, message) => warnings.push(`${type}: ${message}`),
+    ...o,
+  }, { maxFaces: 1, mirror: false, opacity: 1, feather: 0, lighting: 0, ...settings });
+  await pipeline.start();
+  const until = (ok: (s: Sample) => boolean, ms = 120000) => new Promise<Sample>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no matching frame in ${ms} ms (${samples.length} frames; errors ${errors.join('; ')})`)), ms);
+    onSample = (s) => {
+      if (!ok(s)) return;
+      clearTimeout(t);
+      onSample = null;
+      resolve(s);
+    };
+  });
+  return { pipeline, canvas, samples, warnings, errors, until };
+}
+
+
+/** A frame with one face, overlaid, whose clip frame number could be read. */
+export const overlaid = (s: Sample) => s.detail.faces.length === 1 && s.detail.faces[0]!.overlaid && s.frame >= 0;

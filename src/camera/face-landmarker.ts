@@ -7,6 +7,7 @@ import { FaceLandmarker, FilesetResolver } from '@mediapipe/tasks-vision';
 import { FaceModelError, RisingClock, type FaceDetection, type FaceSource } from './face-detector.js';
 import { readBundleEntry } from './task-bundle.js';
 import { FEATURE_POINTS, parseCanonicalMesh, type CanonicalMesh } from './canonical-mesh.js';
+import { iou } from './face-tracker.js';
 import type { Point } from './similarity.js';
 
 export interface FaceMeshFinderOptions {
@@ -22,6 +23,11 @@ export interface FaceMeshFinderOptions {
 /** The bundle's geometry file, which holds the canonical mesh. */
 export const GEOMETRY_ENTRY = 'geometry_pipeline_metadata_landmarks.binarypb';
 const LANDMARKS = 478;
+/**
+ * The landmarker's own detector merges overlapping boxes only above an IoU of 0.5 (FaceDetector: 0.3), so one
+ * face can come back twice; faces overlapping an earlier one by more than this are dropped.
+ */
+const DUPLICATE_IOU = 0.3;
 
 const mean = (p: Float32Array, ids: readonly number[]): Point => [
   ids.reduce((s, i) => s + p[3 * i]!, 0) / ids.length,
@@ -98,7 +104,8 @@ export class FaceMeshFinder implements FaceSource {
         landmarks: p,
       });
     }
-    return out.slice(0, maxFaces);
+    const kept = out.filter((f, i) => out.slice(0, i).every((g) => iou(f.box, g.box) <= DUPLICATE_IOU));
+    return kept.slice(0, maxFaces);
   }
 
   close(): void {
