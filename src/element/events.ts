@@ -1,5 +1,6 @@
 /** The element's events: typed, bubbling and composed. */
 import type { BackendName } from '../core/defaults.js';
+import type { CameraTrackDetail } from '../camera/camera-pipeline.js';
 
 export interface BlazeFaceLoadDetail {
   style: string;
@@ -23,18 +24,12 @@ export interface BlazeFaceProgressDetail {
   fraction: number;
 }
 
-export interface BlazeFaceTrackDetail {
-  /**
-   * Tracked faces; `id` stays with a face while it moves; `box` in video pixels of the captured (unmirrored)
-   * frame; `overlaid` once its generated face is drawn over it.
-   */
-  faces: { id: number; box: { x: number; y: number; width: number; height: number }; score: number; overlaid: boolean }[];
-  /** Main-thread time of this frame: detection + tracking + compositing. */
-  frameMs: number;
-  detectMs: number;
-  compositeMs: number;
-  fps: number;
-}
+/**
+ * Camera mode, after each processed frame: the pipeline's own report, passed on as it is. `faces[].id` stays with
+ * a face while it moves; `box` is in video pixels of the captured (unmirrored) frame; `overlaid` once its generated
+ * face is drawn over it. `frameMs` is the main-thread time of the frame (detection + tracking + compositing).
+ */
+export type BlazeFaceTrackDetail = CameraTrackDetail;
 
 export type BlazeFaceLoadEvent = CustomEvent<BlazeFaceLoadDetail>;
 export type BlazeFaceRenderEvent = CustomEvent<BlazeFaceRenderDetail>;
@@ -56,4 +51,9 @@ export function emit<K extends 'blaze-face-load' | 'blaze-face-render' | 'blaze-
   target: EventTarget, name: K, detail: GlobalEventHandlersEventMap[K]['detail'],
 ): void {
   target.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+}
+
+/** A `blaze-face-error`: something was wrong, and the element keeps its last good face. */
+export function emitError(target: EventTarget, type: BlazeFaceErrorType, message: string): void {
+  emit(target, 'blaze-face-error', { type, message });
 }
