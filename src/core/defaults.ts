@@ -24,6 +24,10 @@ export const DEFAULTS = {
     blendOpacity: 1,
     /** Fraction of the face over which its edge fades in. */
     blendFeather: 0.3,
+    /** How much of the real face's shading the lens takes: enough to sit in the room, not so much that it goes muddy. */
+    blendLighting: 0.5,
+    /** The face lens on the face mesh; `box` is the lighter detector-only path. */
+    tracking: 'mesh' as 'mesh' | 'box',
     /** Asked of getUserMedia; phones give what they have near it. */
     width: 640,
     height: 480,
