@@ -1,0 +1,232 @@
+/**
+ * Camera mode: the CameraPipeline's lifecycle (loaded lazily, with MediaPipe, as a separate chunk), its settings
+ * from the host's attributes, the generated face for each tracked slot, and capture while the camera view is up.
+ * Errors turn camera mode off and the element shows its face; turning `camera` off and on again retries.
+ */
+import type { PropertyValues, ReactiveController, ReactiveControllerHost } from 'lit';
+import * as tf from '@tensorflow/tfjs-core';
+import { DEFAULTS } from '../core/defaults.js';
+import type { Generator } from '../core/generator.js';
+import { FACE_LANDMARKER_URL, FACE_MODEL_URL, MEDIAPIPE_WASM_BASE } from '../assets.js';
+import type { CameraPipeline, CameraSettings } from '../camera/camera-pipeline.js';
+import { parseMaxFaces, parseUnit } from './attributes.js';
+import { emit, emitError, type BlazeFaceErrorType } from './events.js';
+import { ModelLoadFailure, type FaceController } from './face-controller.js';
+
+type PipelineModule = typeof import('../camera/camera-pipeline.js');
+
+/** Host properties of camera mode that need the camera reopened (read by createPipeline). */
+export const CAMERA_REOPEN_PROPS = ['camera', 'faceModel', 'wasmBase'] as const;
+/** Host properties of camera mode that the running pipeline takes as they are (read by settings()). */
+export const CAMERA_LIVE_PROPS = ['maxFaces', 'mirror', 'blendOpacity', 'blendFeather'] as const;
+
+/** What the camera controller reads from its host: the camera attributes as set. */
+export interface CameraHost extends ReactiveControllerHost, HTMLElement {
+  readonly hasUpdated: boolean;
+  camera: boolean;
+  maxFaces: number;
+  mirror: boolean;
+  blendOpacity: number;
+  blendFeather: number;
+  faceModel: string | null;
+  wasmBase: string | null;
+}
+
+export interface CameraControllerOptions {
+  /** Where the model comes from, and what each camera face is made of. */
+  face: FaceController;
+  /** The rendered box the camera view goes into. */
+  box(): HTMLElement;
+}
+
+export class CameraController implements ReactiveController {
+  /** The camera view is up (a camera error turns it off and the element shows its face). */
+  on = false;
+  private pipeline: CameraPipeline | null = null;
+  private view: HTMLCanvasElement | null = null;
+  /** Bumped by every start and stop: a start that sees another value was replaced. */
+  private session = 0;
+
+  constructor(private readonly host: CameraHost, private readonly o: CameraControllerOptions) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    // Back in the DOM; the first connection starts from the host's first update instead.
+    if (this.host.camera && this.host.hasUpdated) void this.start();
+  }
+
+  hostDisconnected(): void {
+    this.stop();
+  }
+
+  /** From the host's updated(): reopens the camera, or gives the running pipeline its new settings. */
+  attributesChanged(changed: PropertyValues): void {
+    if (CAMERA_REOPEN_PROPS.some((p) => changed.has(p))) {
+      this.stop();
+      void this.start();
+    } else if (this.pipeline && CAMERA_LIVE_PROPS.some((p) => changed.has(p))) {
+      try {
+        this.pipeline.update(this.settings());
+      } catch (e) {
+        this.fail('invalid-attribute', (e as Error).message);
+      }
+    }
+  }
+
+  /** The face attributes changed: the camera faces are generated again (the old ones stay until then). */
+  invalidateFaces(): void {
+    this.pipeline?.invalidateFaces();
+  }
+
+  /** Another model was adopted: its faces are placed by its own canonical points, and the camera stays open. */
+  setFaceModel(generator: Generator): void {
+    this.pipeline?.setFaceModel(generator.resolution, generator.manifest.canonical);
+  }
+
+  /** The composited camera frame as a PNG (video size, as displayed); null while the camera view is not up. */
+  capture(): Promise<Blob> | null {
+    return this.on && this.pipeline ? this.pipeline.capture() : null;
+  }
+
+  /** Starts camera mode if `camera` is set and it is not running; errors fall back to the face. */
+  private async start(): Promise<void> {
+    if (!this.host.camera || !this.host.isConnected || this.pipeline) return;
+    const session = ++this.session;
+    const stale = () => session !== this.session;
+    let settings: CameraSettings;
+    try {
+      settings = this.settings();
+    } catch (e) {
+      this.fail('invalid-attribute', (e as Error).message);
+      return;
+    }
+    // The same model load the face waits on: it rejects when the load fails, and camera mode then stays off.
+    let generator: Generator;
+    try {
+      ({ generator } = await this.o.face.model());
+    } catch (e) {
+      if (!stale()) {
+        this.fail(e instanceof ModelLoadFailure ? e.type : 'model-load',
+          `camera: expected a face model to overlay, got a failed load (${(e as Error).message})`);
+      }
+      return;
+    }
+    if (stale()) return;
+    // The pipeline (and MediaPipe with it) is a separate chunk, loaded only by pages that use the camera.
+    const mod = await import('../camera/camera-pipeline.js');
+    if (stale()) return;
+    await this.host.updateComplete;
+    if (stale()) return;
+    const view = document.createElement('canvas');
+    view.setAttribute('part', 'camera');
+    let pipeline: CameraPipeline;
+    try {
+      // A newer model may have been adopted during the awaits: place faces by the one held now.
+      pipeline = this.createPipeline(mod, view, this.o.face.generator ?? generator, settings, stale);
+    } catch (e) {
+      this.fail('camera-unavailable', (e as Error).message);
+      return;
+    }
+    this.pipeline = pipeline;
+    this.view = view;
+    this.o.box().append(view);
+    try {
+      await pipeline.start();
+    } catch (e) {
+      if (stale()) return;
+      this.stop();
+      this.fail(mod.errorType(e) ?? 'camera-unavailable', (e as Error).message);
+      return;
+    }
+    if (stale()) return;
+    this.on = true;
+    this.host.requestUpdate();
+  }
+
+  /**
+   * The one place a CameraPipeline is made: every option the element gives it. The attributes in
+   * CAMERA_REOPEN_PROPS are read here; those in CAMERA_LIVE_PROPS arrive as `settings`.
+   */
+  private createPipeline(
+    mod: PipelineModule, canvas: HTMLCanvasElement, generator: Generator, settings: CameraSettings, stale: () => boolean,
+  ): CameraPipeline {
+    const h = this.host;
+    return new mod.CameraPipeline({
+      canvas,
+      // The face lens (mesh tracking, its landmark model, lighting) has no attributes yet: a flat face placed by
+      // the detector, as before the lens.
+      tracking: 'box',
+      faceModelUrl: h.faceModel ? new URL(h.faceModel, document.baseURI).href : FACE_MODEL_URL,
+      landmarkModelUrl: FACE_LANDMARKER_URL,
+      wasmBase: h.wasmBase ? new URL(h.wasmBase, document.baseURI).href : MEDIAPIPE_WASM_BASE,
+      delegate: DEFAULTS.camera.delegate,
+      minScore: DEFAULTS.camera.minScore,
+      capture: { width: DEFAULTS.camera.width, height: DEFAULTS.camera.height },
+      tracker: { smoothing: DEFAULTS.camera.smoothing, minIou: DEFAULTS.camera.minIou, maxMissed: DEFAULTS.camera.maxMissed },
+      faceResolution: generator.resolution,
+      canonical: generator.manifest.canonical,
+      faceFor: (slot) => this.faceFor(slot, stale),
+      onTrack: (detail) => {
+        if (!stale()) emit(h, 'blaze-face-track', detail);
+      },
+      onError: (type, message) => {
+        if (stale()) return;
+        this.stop();
+        this.fail(type, message);
+      },
+      // Worked around (mesh tracking fell back to box): reported, and the camera runs on.
+      onWarning: (type, message) => {
+        if (!stale()) this.fail(type, message);
+      },
+    }, settings);
+  }
+
+  /** The attributes in CAMERA_LIVE_PROPS, parsed. A removed attribute comes back as null: the default again. */
+  private settings(): CameraSettings {
+    const h = this.host;
+    return {
+      maxFaces: parseMaxFaces(h.maxFaces ?? DEFAULTS.camera.maxFaces),
+      mirror: h.mirror,
+      opacity: parseUnit('blend-opacity', h.blendOpacity ?? DEFAULTS.camera.blendOpacity),
+      feather: parseUnit('blend-feather', h.blendFeather ?? DEFAULTS.camera.blendFeather),
+      lighting: 0, // the lens's shading; only mesh tracking uses it
+    };
+  }
+
+  /** Premultiplied RGBA bytes of the face for a camera slot: one generation and one readback per latent. */
+  private async faceFor(slot: number, stale: () => boolean): Promise<Uint8Array> {
+    const { generator } = await this.o.face.model(); // a failed load is the face's to report; the slot keeps its face
+    if (stale()) throw new Error('camera: stopped before the face was generated');
+    let req;
+    try {
+      req = this.o.face.requestFor(generator, slot);
+    } catch (e) {
+      this.fail('invalid-attribute', (e as Error).message);
+      throw e;
+    }
+    const bytes = tf.tidy(() => tf.cast(tf.round(tf.mul(generator.generate(req), 255)), 'int32'));
+    try {
+      return Uint8Array.from(await bytes.data());
+    } finally {
+      bytes.dispose();
+    }
+  }
+
+  /** Releases camera mode: the tracks, the MediaPipe task, the frame loop and the GL canvas. */
+  private stop(): void {
+    this.session++;
+    this.pipeline?.stop();
+    this.pipeline = null;
+    this.view?.remove();
+    this.view = null;
+    if (this.on) {
+      this.on = false;
+      this.host.requestUpdate();
+    }
+  }
+
+  private fail(type: BlazeFaceErrorType, message: string): void {
+    emitError(this.host, type, message);
+  }
+}

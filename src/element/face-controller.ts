@@ -1,0 +1,419 @@
+/**
+ * The element's own face: the page's backend and a shared model (src/core/model-registry.ts), one promise per model
+ * load that the face and the camera both wait on, and each face request from attributes to pixels on the canvas,
+ * with its progress, load, render and error events. Also the device-lost watch, and the visible canvas kept sharp.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import * as tf from '@tensorflow/tfjs-core';
+import { BUNDLED_STYLES, DEFAULTS, type BackendName, type BackendPreference, type LoadingMode } from '../core/defaults.js';
+import { configureWasm, ensureBackend, onDeviceLost } from '../core/backend.js';
+import { acquireModel, releaseModel } from '../core/model-registry.js';
+import { unpremultiply, type GenerateRequest, type Generator } from '../core/generator.js';
+import { seedToZ } from '../core/seed.js';
+import { looksLikeStyleName, resolveStyle, WASM_BASE } from '../assets.js';
+import {
+  AttributeError, parseBackend, parseLatent, parseLoading, parseMixLayer, parseSeed, parseTruncation,
+} from './attributes.js';
+import { emit, emitError, type BlazeFaceErrorType } from './events.js';
+import type { VisibilityController } from './visibility-controller.js';
+
+configureWasm(WASM_BASE);
+
+/** Host properties whose change asks for a new face. */
+export const FACE_PROPS = ['seed', 'latent', 'faceStyle', 'truncation', 'mixSeed', 'mixLayer', 'backend', 'loading'] as const;
+
+/** What the face controller reads from its host: the face attributes as set; it parses them once per request. */
+export interface FaceHost extends ReactiveControllerHost, HTMLElement {
+  seed: number;
+  latent: string | null;
+  faceStyle: string;
+  truncation: number;
+  mixSeed: number | null;
+  mixLayer: number | null;
+  backend: BackendPreference;
+  loading: LoadingMode;
+}
+
+/** One face request's attributes, parsed once: the element's face and every camera face are made from them. */
+interface FaceSpec {
+  /** `face-style` as given (the load event reports it), and the model.json it names. */
+  style: string;
+  url: string;
+  backend: BackendPreference;
+  loading: LoadingMode;
+  truncation: number;
+  /** The seed, or why it is not one: a latent wins over it for the element's face, but camera face k uses seed + k. */
+  seed: number | AttributeError;
+  /** Checked against the model's z dimension once the model is known. */
+  latent: string | null;
+  mixSeed: number | null;
+  /** Checked against the model's number of styles once the model is known. */
+  mixLayer: number | null;
+}
+
+/** A model ready to generate, on the page's backend. */
+export interface ReadyModel {
+  generator: Generator;
+  backend: BackendName;
+}
+
+/** One model load. The face and the camera wait on the same `ready`; a newer load supersedes it. */
+interface ModelLoad {
+  url: string;
+  backend: BackendPreference;
+  ready: Promise<ReadyModel>;
+  failed: boolean;
+  /** When its bytes began to load (the backend ready): the start of the load event's `loadMs`. */
+  t0: number;
+  /** blaze-face-load is still to fire for it: its model is new to this element and none of its faces is drawn yet. */
+  announce: boolean;
+}
+
+/** A failed model load, with the error type the element reports for it. */
+export class ModelLoadFailure extends Error {
+  override name = 'ModelLoadFailure';
+  constructor(readonly type: Extract<BlazeFaceErrorType, 'backend-unavailable' | 'model-load'>, message: string) {
+    super(message);
+  }
+}
+
+/** A newer load replaced this one before it settled; model() then waits on the newer one. */
+class Superseded extends Error {
+  override name = 'Superseded';
+}
+
+export interface FaceControllerOptions {
+  /** The visible canvas, once rendered. */
+  canvas(): HTMLCanvasElement | null;
+  /** `loading="lazy"`: requests wait until the element nears the viewport. */
+  visibility: VisibilityController;
+  /** Another model was adopted (a `face-style` switch): faces made elsewhere (the camera's) are remade with it. */
+  onModel(generator: Generator): void;
+}
+
+export class FaceController implements ReactiveController {
+  /** A face is drawn (the placeholder goes). */
+  hasFace = false;
+  /** Fraction of the model's bytes received, for the placeholder's progress bar. */
+  progress = 0;
+  /** The backend of the last face drawn, else null. */
+  backend: BackendName | null = null;
+
+  /** The face shown now, at the model's resolution; the visible canvas is a scaled copy. */
+  private readonly faceCanvas = document.createElement('canvas');
+  /** The latest request's attributes, once they parsed. */
+  private spec: FaceSpec | null = null;
+  /** Bumped by every request and by disconnection: a request that sees another value was replaced. */
+  private requestId = 0;
+  private queued = false;
+  /** The latest model load (in flight, done or failed). */
+  private load: ModelLoad | null = null;
+  /** The model this element holds a registry reference to: the latest load that succeeded. */
+  private held: { url: string; generator: Generator } | null = null;
+  /** For model() called before any load has begun. */
+  private loadBegun: { promise: Promise<ModelLoad>; resolve(load: ModelLoad): void } | null = null;
+  private releaseTimer: ReturnType<typeof setTimeout> | null = null;
+  private stopLostWatch: (() => void) | null = null;
+  private resize: ResizeObserver | null = null;
+
+  constructor(private readonly host: FaceHost, private readonly o: FaceControllerOptions) {
+    host.addController(this);
+  }
+
+  /** The model's output resolution once loaded, else null. */
+  get resolution(): number | null {
+    return this.held?.generator.resolution ?? null;
+  }
+
+  /** The generator of the model held now (the latest that loaded), else null. */
+  get generator(): Generator | null {
+    return this.held?.generator ?? null;
+  }
+
+  hostConnected(): void {
+    if (this.releaseTimer !== null) {
+      clearTimeout(this.releaseTimer); // moved in the DOM: keep the model
+      this.releaseTimer = null;
+    }
+    this.stopLostWatch = onDeviceLost((message) => this.fail('device-lost', message));
+    this.observeCanvas();
+    this.request();
+  }
+
+  hostUpdated(): void {
+    this.observeCanvas(); // the canvas exists from the first render on
+  }
+
+  hostDisconnected(): void {
+    this.requestId++; // cancels in-flight requests
+    this.resize?.disconnect();
+    this.resize = null;
+    this.stopLostWatch?.();
+    this.stopLostWatch = null;
+    // GPU teardown waits a moment, so that moving the element in the DOM does not reload the model.
+    this.releaseTimer = setTimeout(() => {
+      this.releaseTimer = null;
+      if (this.held) releaseModel(this.held.url);
+      this.held = null;
+      this.load = null; // a load still in flight is superseded: it releases what it gets
+    }, DEFAULTS.releaseDelayMs);
+  }
+
+  /** Asks for the face of the current attributes; requests made in the same task collapse into one. */
+  request(): void {
+    if (this.queued) return;
+    this.queued = true;
+    queueMicrotask(() => {
+      this.queued = false;
+      void this.run();
+    });
+  }
+
+  /**
+   * The model of the latest load, once loaded: the promise the face waits on too. Rejects with ModelLoadFailure
+   * when that load fails. A newer load begun meanwhile supersedes it, and this waits on that one instead. Before any
+   * load has begun (the first request has not run yet, a lazy element is out of view, or the attributes are
+   * invalid) it waits for the first.
+   */
+  async model(): Promise<ReadyModel> {
+    for (;;) {
+      const load = this.load ?? (await this.nextLoad());
+      try {
+        const ready = await load.ready;
+        if (load === this.load) return ready;
+      } catch (e) {
+        if (load === this.load) throw e;
+      }
+    }
+  }
+
+  /**
+   * What to generate for face `slot` of the latest request: slot 0 is the element's own face, slot k (camera mode)
+   * seed + k. Throws AttributeError when the attributes do not fit the model.
+   */
+  requestFor(generator: Generator, slot: number): GenerateRequest {
+    if (!this.spec) throw new Error('face: expected a face request, got none yet');
+    return generateRequest(this.spec, generator, slot);
+  }
+
+  /** The face shown now, as a PNG with alpha at the model's resolution. */
+  capture(): Promise<Blob> {
+    if (!this.hasFace) return Promise.reject(new Error('capture: expected a drawn face, got none yet'));
+    return new Promise((resolve, reject) =>
+      this.faceCanvas.toBlob((b) => (b ? resolve(b) : reject(new Error('capture: PNG encoding failed'))), 'image/png'));
+  }
+
+  /** One face request: parse, wait for visibility and the model, generate, draw, announce. Replaced requests stop at the next await. */
+  private async run(): Promise<void> {
+    const id = ++this.requestId;
+    const stale = () => id !== this.requestId;
+    if (!this.host.isConnected) return;
+    let spec: FaceSpec;
+    try {
+      spec = this.parse();
+    } catch (e) {
+      this.fail('invalid-attribute', (e as Error).message);
+      return;
+    }
+    this.spec = spec;
+    if (this.o.visibility.defer(spec.loading)) return; // requested again when near the viewport
+
+    const load = this.loadFor(spec.url, spec.backend);
+    let model: ReadyModel;
+    try {
+      model = await load.ready;
+    } catch (e) {
+      if (!stale() && !(e instanceof Superseded)) {
+        this.fail(e instanceof ModelLoadFailure ? e.type : 'model-load', (e as Error).message);
+      }
+      return;
+    }
+    if (stale()) return;
+
+    let req: GenerateRequest;
+    try {
+      req = generateRequest(spec, model.generator, 0);
+    } catch (e) {
+      this.fail('invalid-attribute', (e as Error).message);
+      return;
+    }
+    const t1 = performance.now();
+    let face: ImageData;
+    try {
+      face = await facePixels(model.generator, req);
+    } catch (e) {
+      if (!stale()) this.fail(model.backend === 'webgpu' ? 'device-lost' : 'backend-unavailable', (e as Error).message);
+      return;
+    }
+    if (stale()) return; // a newer request replaced this face: it is neither drawn nor announced
+    this.show(face);
+    const now = performance.now();
+    this.backend = model.backend;
+    emit(this.host, 'blaze-face-render', { ms: now - t1, backend: model.backend });
+    if (load.announce) {
+      load.announce = false;
+      emit(this.host, 'blaze-face-load', {
+        style: spec.style, backend: model.backend, resolution: model.generator.resolution, loadMs: now - load.t0,
+      });
+    }
+  }
+
+  /** The host's face attributes, parsed; throws AttributeError saying what was expected and what arrived. */
+  private parse(): FaceSpec {
+    const h = this.host;
+    const backend = parseBackend(h.backend);
+    const loading = parseLoading(h.loading);
+    const truncation = parseTruncation(h.truncation);
+    const styleError = () => new AttributeError(
+      `face-style: expected one of ${BUNDLED_STYLES.join(', ')} or a model.json URL, got ${JSON.stringify(h.faceStyle)}`);
+    if (!(BUNDLED_STYLES as readonly string[]).includes(h.faceStyle) && looksLikeStyleName(h.faceStyle)) throw styleError();
+    let url: string;
+    try {
+      url = resolveStyle(h.faceStyle);
+    } catch {
+      throw styleError();
+    }
+    let seed: number | AttributeError;
+    try {
+      seed = parseSeed('seed', h.seed);
+    } catch (e) {
+      if (h.latent === null) throw e;
+      seed = e as AttributeError; // the latent wins; only camera faces k > 0 would need the seed
+    }
+    const mixSeed = h.mixSeed === null ? null : parseSeed('mix-seed', h.mixSeed);
+    return { style: h.faceStyle, url, backend, loading, truncation, seed, latent: h.latent, mixSeed, mixLayer: h.mixLayer };
+  }
+
+  /** The latest load if it is for the same model and has not failed; else a new load, which supersedes it. */
+  private loadFor(url: string, backend: BackendPreference): ModelLoad {
+    const latest = this.load;
+    if (latest && !latest.failed && latest.url === url && latest.backend === backend) return latest;
+    const load = { url, backend, failed: false, t0: 0, announce: true } as ModelLoad;
+    load.ready = this.loadModel(load); // runs to its first await only: `this.load` is set below before it goes on
+    load.ready.catch(() => {
+      load.failed = true;
+    });
+    this.load = load;
+    this.loadBegun?.resolve(load);
+    this.loadBegun = null;
+    return load;
+  }
+
+  /** The backend, then the model (reused if this element holds it already); adopted if still the latest load. */
+  private async loadModel(load: ModelLoad): Promise<ReadyModel> {
+    let backend: BackendName;
+    try {
+      backend = await ensureBackend(load.backend);
+    } catch (e) {
+      throw new ModelLoadFailure('backend-unavailable', (e as Error).message);
+    }
+    if (this.load !== load) throw new Superseded();
+    if (this.held?.url === load.url) {
+      load.announce = false; // the model shown already (only the backend attribute changed)
+      return { generator: this.held.generator, backend };
+    }
+    load.t0 = performance.now();
+    let generator: Generator;
+    try {
+      generator = await acquireModel(load.url, (fraction) => this.progressed(load, fraction));
+    } catch (e) {
+      throw new ModelLoadFailure('model-load', (e as Error).message);
+    }
+    if (this.load !== load) {
+      releaseModel(load.url); // a newer load won: drop what this one got
+      throw new Superseded();
+    }
+    if (this.held) releaseModel(this.held.url);
+    this.held = { url: load.url, generator };
+    // Camera faces were made by the old model: remake them, placed by the new model's canonical points.
+    this.o.onModel(generator);
+    return { generator, backend };
+  }
+
+  private nextLoad(): Promise<ModelLoad> {
+    if (!this.loadBegun) {
+      let resolve!: (load: ModelLoad) => void;
+      const promise = new Promise<ModelLoad>((r) => (resolve = r));
+      this.loadBegun = { promise, resolve };
+    }
+    return this.loadBegun.promise;
+  }
+
+  private progressed(load: ModelLoad, fraction: number): void {
+    if (this.load !== load || !this.host.isConnected) return;
+    this.progress = fraction;
+    this.host.requestUpdate();
+    emit(this.host, 'blaze-face-progress', { fraction });
+  }
+
+  private show(face: ImageData): void {
+    this.faceCanvas.width = face.width;
+    this.faceCanvas.height = face.height;
+    this.faceCanvas.getContext('2d')!.putImageData(face, 0, 0);
+    if (!this.hasFace) {
+      this.hasFace = true;
+      this.host.requestUpdate();
+    }
+    this.paint();
+  }
+
+  private observeCanvas(): void {
+    const canvas = this.o.canvas();
+    if (this.resize || !canvas || !this.host.isConnected) return;
+    this.resize = new ResizeObserver(() => this.paint());
+    this.resize.observe(canvas);
+  }
+
+  /** Copies the face into the visible canvas at its CSS size x devicePixelRatio. */
+  private paint(): void {
+    const c = this.o.canvas();
+    if (!c || !this.hasFace) return;
+    const w = Math.max(1, Math.round(c.clientWidth * devicePixelRatio));
+    const h = Math.max(1, Math.round(c.clientHeight * devicePixelRatio));
+    if (c.width !== w || c.height !== h) {
+      c.width = w;
+      c.height = h;
+    }
+    const ctx = c.getContext('2d')!;
+    ctx.clearRect(0, 0, w, h);
+    ctx.imageSmoothingQuality = 'high';
+    const side = Math.min(w, h); // square face, centred in a box of any shape
+    ctx.drawImage(this.faceCanvas, (w - side) / 2, (h - side) / 2, side, side);
+  }
+
+  private fail(type: BlazeFaceErrorType, message: string): void {
+    emitError(this.host, type, message);
+  }
+}
+
+/** What to generate for face `slot` of a request. Throws AttributeError when the attributes do not fit the model. */
+function generateRequest(spec: FaceSpec, generator: Generator, slot: number): GenerateRequest {
+  const arch = generator.manifest.architecture;
+  let z: Float32Array;
+  if (spec.latent !== null && slot === 0) z = parseLatent(spec.latent, arch.zDim);
+  else if (spec.seed instanceof AttributeError) throw spec.seed;
+  else z = seedToZ((spec.seed + slot) >>> 0, arch.zDim);
+  const { truncation } = spec;
+  if (spec.mixSeed === null) return { z, truncation };
+  const mixZ = seedToZ(spec.mixSeed, arch.zDim);
+  const mixLayer = spec.mixLayer === null ? Math.floor(arch.numWs / 2) : parseMixLayer(spec.mixLayer, arch.numWs);
+  return { z, truncation, mixZ, mixLayer };
+}
+
+/**
+ * Generates on the backend and reads the face back as straight-alpha RGBA8: one readback of R x R x 4 bytes per
+ * new face. A WebGPU canvas would avoid it, but in Chromium 156 (SwiftShader, headless) using a WebGPU canvas
+ * context breaks every later buffer map on the device, so the tested path is this one.
+ */
+async function facePixels(generator: Generator, req: GenerateRequest): Promise<ImageData> {
+  const face = generator.generate(req);
+  const straight = unpremultiply(face);
+  face.dispose();
+  try {
+    const [height, width] = straight.shape;
+    const bytes = await tf.browser.toPixels(straight); // a fresh array of its own, never shared memory
+    return new ImageData(bytes as Uint8ClampedArray<ArrayBuffer>, width, height);
+  } finally {
+    straight.dispose();
+  }
+}
