@@ -124,6 +124,32 @@ describe('<blaze-face> on the default backend', () => {
     await next(el, 'blaze-face-render');
   });
 
+  it('in camera mode, a model that fails to load turns the camera off with an error instead of waiting', async () => {
+    let cameraOpened = false;
+    const getUserMedia = navigator.mediaDevices.getUserMedia;
+    navigator.mediaDevices.getUserMedia = (c) => {
+      cameraOpened = true;
+      return getUserMedia.call(navigator.mediaDevices, c);
+    };
+    try {
+      const el = makeFace({ camera: '', 'face-style': '/no/such/model.json' });
+      const errors: { type: string; message: string }[] = [];
+      // The face reports the failed load, and so does the camera, which waited on the same load.
+      const cameraError = new Promise<void>((resolve) => el.addEventListener('blaze-face-error', (e) => {
+        errors.push(e.detail);
+        if (e.detail.message.startsWith('camera:')) resolve();
+      }));
+      await cameraError;
+      expect(errors.map((e) => e.type)).to.deep.equal(['model-load', 'model-load']);
+      for (const e of errors) expect(e.message).to.match(/expected HTTP 200, got 404/);
+      expect(cameraOpened, 'the camera is not opened without a model').to.equal(false);
+      await el.updateComplete;
+      expect(el.shadowRoot!.querySelector('[part=camera]')).to.equal(null);
+    } finally {
+      navigator.mediaDevices.getUserMedia = getUserMedia;
+    }
+  });
+
   it('leaks no tensor over 20 generations, and frees the model on removal', async () => {
     const start = tf.memory().numTensors;
     const el = makeFace({ seed: '0' });
@@ -197,6 +223,24 @@ describe('<blaze-face> on the default backend', () => {
     const last = makeFace({ seed: '4' });
     await next(last, 'blaze-face-render');
     expect(diffStats((await shown(el)).data, (await shown(last)).data).max).to.equal(0);
+  });
+
+  it('fires blaze-face-render only for the face it shows, never for one a newer seed replaced', async () => {
+    const ref = makeFace({ seed: '3' });
+    await next(ref, 'blaze-face-render');
+    const el = makeFace({ seed: '1' });
+    await next(el, 'blaze-face-render');
+    // At each render event: the seed asked for then, and a snapshot of the face drawn then.
+    const renders: { seed: number; png: Promise<Blob> }[] = [];
+    el.addEventListener('blaze-face-render', () => renders.push({ seed: el.seed, png: el.capture() }));
+    el.seed = 2;
+    // One task later the face of seed 2 is being generated (on a backend that computes synchronously, it is drawn).
+    await new Promise((r) => setTimeout(r, 0));
+    el.seed = 3;
+    await next(el, 'blaze-face-render');
+    const forThree = renders.filter((r) => r.seed === 3);
+    expect(forThree).to.have.length(1);
+    expect(diffStats((await pngPixels(await forThree[0]!.png)).data, (await shown(ref)).data).max, 'the face drawn when the render for seed 3 fired').to.equal(0);
   });
 
   it('captures a PNG with alpha, and refuses before the first face', async () => {
