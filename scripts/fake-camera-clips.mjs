@@ -41,7 +41,9 @@ export function readFrameCode(rgba, w) {
     const x = Math.round(FRAME_CODE.x + k * FRAME_CODE.step + FRAME_CODE.size / 2), y = Math.round(FRAME_CODE.y + FRAME_CODE.size / 2);
     const i = 4 * (y * w + x);
     const l = (rgba[i] + rgba[i + 1] + rgba[i + 2]) / 3;
-    if (l > 80 && l < 176) return null; // neither black nor white: no code here
+    const chroma = Math.max(rgba[i], rgba[i + 1], rgba[i + 2]) - Math.min(rgba[i], rgba[i + 1], rgba[i + 2]);
+    // Neither black nor white, or coloured (an overlay drawn over the corner): no code to read.
+    if ((l > 80 && l < 176) || chroma > 40) return null;
     if (l >= 176) f |= 1 << k;
   }
   return f;

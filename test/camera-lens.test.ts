@@ -71,7 +71,6 @@ describe('the face lens on a turning face', () => {
     expect(withEyes.length).to.be.above(got.length * 0.8);
     const eyeTilt = median(withEyes.map((g) => g.eyes - g.turn));
     const worstEyes = Math.max(...withEyes.map((g) => Math.abs(g.eyes - g.turn - eyeTilt)));
-    console.log(JSON.stringify(got.map((g) => [g.turn, +g.roll.toFixed(1), +g.eyes.toFixed(1)])));
     console.log(`roll: ${got.length} frames over turns ${Math.min(...turns).toFixed(1)}..${Math.max(...turns).toFixed(1)}; photo tilt ${tilt.toFixed(1)} (pose) / ${eyeTilt.toFixed(1)} (overlay eyes); worst error ${worst.toFixed(2)} / ${worstEyes.toFixed(2)} deg`);
     expect(worst).to.be.below(5);
     expect(worstEyes).to.be.below(5);

@@ -66,7 +66,12 @@ export function parseMaxFaces(v: unknown): number {
   return v;
 }
 
-/** A number in [0, 1], for `blend-opacity` and `blend-feather`. */
+export function parseTracking(v: unknown): 'mesh' | 'box' {
+  if (v === 'mesh' || v === 'box') return v;
+  throw new AttributeError(`tracking: expected "mesh" or "box", got ${show(v)}`);
+}
+
+/** A number in [0, 1], for `blend-opacity`, `blend-feather` and `blend-lighting`. */
 export function parseUnit(name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1) {
     throw new AttributeError(`${name}: expected a number in [0, 1], got ${show(v)}`);

@@ -9,8 +9,9 @@ import { styles } from './blaze-face.styles.js';
 
 /**
  * `<blaze-face>`: a stylised face generated on the device by a BlazeStyleGAN generator (TensorFlow.js:
- * WebGPU, falling back to WebGL, wasm, then CPU). With `camera`, a live AR filter: the front camera, faces found
- * by MediaPipe, and a generated face blended over each one on the GPU. Nothing leaves the device.
+ * WebGPU, falling back to WebGL, wasm, then CPU). With `camera`, a live face lens: the front camera, each face's
+ * mesh found by MediaPipe, and a generated face textured on it on the GPU, turning with the head and opening with
+ * the mouth. Nothing leaves the device.
  *
  * @summary On-device face generation.
  *
@@ -23,11 +24,16 @@ import { styles } from './blaze-face.styles.js';
  * @event {CustomEvent<BlazeFaceErrorDetail>} blaze-face-error - Something was wrong; the last good face stays.
  *   detail: `{type, message}` with `type` one of `model-load`, `invalid-attribute`, `backend-unavailable`,
  *   `device-lost`, `camera-denied`, `camera-unavailable`, `face-model-load`. After a camera error (or a model that
- *   failed to load for it) the element shows the generated face; turning `camera` off and on again retries.
+ *   failed to load for it) the element shows the generated face; turning `camera` off and on again retries. A
+ *   landmark model that fails to load is the exception: camera mode goes on with `tracking="box"` and says so.
  * @event {CustomEvent<BlazeFaceTrackDetail>} blaze-face-track - Camera mode, after each processed frame: the
  *   pipeline's report (`CameraTrackDetail`). detail: `{faces: [{id, box: {x, y, width, height}, score, overlaid,
- *   ...}], tracking, frameMs, detectMs, compositeMs, fps}`, boxes in video pixels of the unmirrored frame;
- *   `overlaid` once the face's generated face is drawn over it.
+ *   pose, mouthOpen, eyesOpen, landmarks}], tracking, frameMs, detectMs, compositeMs, fps}`. Boxes and landmarks
+ *   are in video pixels of the unmirrored frame; `overlaid` once the face's generated face is drawn over it. With
+ *   mesh tracking (null with box tracking): `pose: {yaw, pitch, roll}` in degrees, in the unmirrored frame, `yaw`
+ *   > 0 when the nose points to the frame's right, `pitch` > 0 nose up, `roll` > 0 clockwise on screen;
+ *   `mouthOpen` in [0, 1]; `eyesOpen: [left, right]` in [0, 1], the user's own left and right eye; `landmarks`,
+ *   478 x (x, y, z). `tracking` is the tracking in use (`box` after a fallback).
  *
  * @csspart canvas - The canvas the face is drawn into (sized by CSS, sharp at devicePixelRatio).
  * @csspart camera - Camera mode: the composited camera view (video size, fitted by `object-fit: cover`).
@@ -80,8 +86,20 @@ export class BlazeFaceElement extends LitElement {
   /** Camera mode: how far each face's edge fades in, in [0, 1] (a fraction of the face). Default 0.3. */
   @property({ type: Number, attribute: 'blend-feather' }) blendFeather: number = DEFAULTS.camera.blendFeather;
 
-  /** Camera mode: URL of a MediaPipe face detector .tflite (with metadata). Default: the package's own. */
+  /** Camera mode: in [0, 1], how much of the real face's low-frequency shading the lens takes (0 off). Default 0.5. */
+  @property({ type: Number, attribute: 'blend-lighting' }) blendLighting: number = DEFAULTS.camera.blendLighting;
+
+  /**
+   * Camera mode: `mesh`, the face lens on MediaPipe's face mesh, or `box`, the lighter detector-only path (a flat
+   * face placed by the eyes and mouth). Default `mesh`.
+   */
+  @property() tracking: 'mesh' | 'box' = DEFAULTS.camera.tracking;
+
+  /** Camera mode, `tracking="box"`: URL of a MediaPipe face detector .tflite (with metadata). Default: the package's own. */
   @property({ attribute: 'face-model' }) faceModel: string | null = null;
+
+  /** Camera mode, `tracking="mesh"`: URL of a MediaPipe FaceLandmarker .task bundle. Default: the package's own. */
+  @property({ attribute: 'landmark-model' }) landmarkModel: string | null = null;
 
   /** Camera mode: URL of a folder with tasks-vision's wasm files. Default: the package's own copy. */
   @property({ attribute: 'wasm-base' }) wasmBase: string | null = null;
@@ -113,6 +131,19 @@ export class BlazeFaceElement extends LitElement {
    */
   capture(): Promise<Blob> {
     return this.cameraMode.capture() ?? this.face.capture();
+  }
+
+  /**
+   * Camera mode: starts recording the composited view (what is on screen). Throws an Error saying what was
+   * expected when camera mode is not running, a recording already is, or the browser cannot record a canvas.
+   */
+  startRecording(): void {
+    this.cameraMode.startRecording();
+  }
+
+  /** Camera mode: ends the recording and resolves with the clip, a WebM (MP4 where the browser records only that). */
+  stopRecording(): Promise<Blob> {
+    return this.cameraMode.stopRecording();
   }
 
   /** Shows a new random face (a random `seed`; clears `latent`). */

@@ -9,16 +9,16 @@ import { DEFAULTS } from '../core/defaults.js';
 import type { Generator } from '../core/generator.js';
 import { FACE_LANDMARKER_URL, FACE_MODEL_URL, MEDIAPIPE_WASM_BASE } from '../assets.js';
 import type { CameraPipeline, CameraSettings } from '../camera/camera-pipeline.js';
-import { parseMaxFaces, parseUnit } from './attributes.js';
+import { parseMaxFaces, parseTracking, parseUnit } from './attributes.js';
 import { emit, emitError, type BlazeFaceErrorType } from './events.js';
 import { ModelLoadFailure, type FaceController } from './face-controller.js';
 
 type PipelineModule = typeof import('../camera/camera-pipeline.js');
 
 /** Host properties of camera mode that need the camera reopened (read by createPipeline). */
-export const CAMERA_REOPEN_PROPS = ['camera', 'faceModel', 'wasmBase'] as const;
+export const CAMERA_REOPEN_PROPS = ['camera', 'tracking', 'faceModel', 'landmarkModel', 'wasmBase'] as const;
 /** Host properties of camera mode that the running pipeline takes as they are (read by settings()). */
-export const CAMERA_LIVE_PROPS = ['maxFaces', 'mirror', 'blendOpacity', 'blendFeather'] as const;
+export const CAMERA_LIVE_PROPS = ['maxFaces', 'mirror', 'blendOpacity', 'blendFeather', 'blendLighting'] as const;
 
 /** What the camera controller reads from its host: the camera attributes as set. */
 export interface CameraHost extends ReactiveControllerHost, HTMLElement {
@@ -28,7 +28,10 @@ export interface CameraHost extends ReactiveControllerHost, HTMLElement {
   mirror: boolean;
   blendOpacity: number;
   blendFeather: number;
+  blendLighting: number;
+  tracking: 'mesh' | 'box';
   faceModel: string | null;
+  landmarkModel: string | null;
   wasmBase: string | null;
 }
 
@@ -63,6 +66,13 @@ export class CameraController implements ReactiveController {
   /** From the host's updated(): reopens the camera, or gives the running pipeline its new settings. */
   attributesChanged(changed: PropertyValues): void {
     if (CAMERA_REOPEN_PROPS.some((p) => changed.has(p))) {
+      // A bad value keeps the running camera: it is reported, not reopened with.
+      try {
+        parseTracking(this.host.tracking ?? DEFAULTS.camera.tracking);
+      } catch (e) {
+        this.fail('invalid-attribute', (e as Error).message);
+        return;
+      }
       this.stop();
       void this.start();
     } else if (this.pipeline && CAMERA_LIVE_PROPS.some((p) => changed.has(p))) {
@@ -84,6 +94,18 @@ export class CameraController implements ReactiveController {
     this.pipeline?.setFaceModel(generator.resolution, generator.manifest.canonical);
   }
 
+  /** Starts recording the composited camera view; throws (an Error saying what was expected) when it cannot. */
+  startRecording(): void {
+    if (!this.on || !this.pipeline) throw new Error('startRecording: expected camera mode running, got none');
+    this.pipeline.startRecording();
+  }
+
+  /** The clip since startRecording(); rejects when none is recording. */
+  stopRecording(): Promise<Blob> {
+    if (!this.pipeline) return Promise.reject(new Error('stopRecording: expected a recording in progress, got no camera'));
+    return this.pipeline.stopRecording();
+  }
+
   /** The composited camera frame as a PNG (video size, as displayed); null while the camera view is not up. */
   capture(): Promise<Blob> | null {
     return this.on && this.pipeline ? this.pipeline.capture() : null;
@@ -95,8 +117,10 @@ export class CameraController implements ReactiveController {
     const session = ++this.session;
     const stale = () => session !== this.session;
     let settings: CameraSettings;
+    let tracking: 'mesh' | 'box';
     try {
       settings = this.settings();
+      tracking = parseTracking(this.host.tracking ?? DEFAULTS.camera.tracking);
     } catch (e) {
       this.fail('invalid-attribute', (e as Error).message);
       return;
@@ -123,7 +147,7 @@ export class CameraController implements ReactiveController {
     let pipeline: CameraPipeline;
     try {
       // A newer model may have been adopted during the awaits: place faces by the one held now.
-      pipeline = this.createPipeline(mod, view, this.o.face.generator ?? generator, settings, stale);
+      pipeline = this.createPipeline(mod, view, this.o.face.generator ?? generator, tracking, settings, stale);
     } catch (e) {
       this.fail('camera-unavailable', (e as Error).message);
       return;
@@ -149,16 +173,15 @@ export class CameraController implements ReactiveController {
    * CAMERA_REOPEN_PROPS are read here; those in CAMERA_LIVE_PROPS arrive as `settings`.
    */
   private createPipeline(
-    mod: PipelineModule, canvas: HTMLCanvasElement, generator: Generator, settings: CameraSettings, stale: () => boolean,
+    mod: PipelineModule, canvas: HTMLCanvasElement, generator: Generator, tracking: 'mesh' | 'box', settings: CameraSettings,
+    stale: () => boolean,
   ): CameraPipeline {
     const h = this.host;
     return new mod.CameraPipeline({
       canvas,
-      // The face lens (mesh tracking, its landmark model, lighting) has no attributes yet: a flat face placed by
-      // the detector, as before the lens.
-      tracking: 'box',
+      tracking,
       faceModelUrl: h.faceModel ? new URL(h.faceModel, document.baseURI).href : FACE_MODEL_URL,
-      landmarkModelUrl: FACE_LANDMARKER_URL,
+      landmarkModelUrl: h.landmarkModel ? new URL(h.landmarkModel, document.baseURI).href : FACE_LANDMARKER_URL,
       wasmBase: h.wasmBase ? new URL(h.wasmBase, document.baseURI).href : MEDIAPIPE_WASM_BASE,
       delegate: DEFAULTS.camera.delegate,
       minScore: DEFAULTS.camera.minScore,
@@ -190,7 +213,7 @@ export class CameraController implements ReactiveController {
       mirror: h.mirror,
       opacity: parseUnit('blend-opacity', h.blendOpacity ?? DEFAULTS.camera.blendOpacity),
       feather: parseUnit('blend-feather', h.blendFeather ?? DEFAULTS.camera.blendFeather),
-      lighting: 0, // the lens's shading; only mesh tracking uses it
+      lighting: parseUnit('blend-lighting', h.blendLighting ?? DEFAULTS.camera.blendLighting),
     };
   }
 
