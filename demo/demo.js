@@ -20,7 +20,7 @@ face.addEventListener('blaze-face-render', (e) => {
 face.addEventListener('blaze-face-error', (e) => log(`error (${e.detail.type}): ${e.detail.message}`));
 
 function snippet() {
-  const attrs = ['seed', 'truncation', 'face-style', 'mix-seed', 'mix-layer', 'camera', 'max-faces', 'mirror', 'blend-opacity', 'blend-feather']
+  const attrs = ['seed', 'truncation', 'face-style', 'mix-seed', 'mix-layer', 'camera', 'tracking', 'max-faces', 'mirror', 'blend-opacity', 'blend-feather', 'blend-lighting']
     .filter((a) => face.hasAttribute(a))
     .map((a) => (face.getAttribute(a) === '' ? a : `${a}="${face.getAttribute(a)}"`));
   $('snippet').textContent =
@@ -40,17 +40,38 @@ bindRange('mix-seed', 'mix-seed');
 bindRange('mix-layer', 'mix-layer');
 bindRange('opacity', 'blend-opacity', (v) => Number(v).toFixed(2));
 bindRange('feather', 'blend-feather', (v) => Number(v).toFixed(2));
+bindRange('lighting', 'blend-lighting', (v) => Number(v).toFixed(2));
 
 // Camera mode: the element does the work; the page only shows what blaze-face-track reports.
-const cameraControls = ['max-faces', 'mirror', 'opacity', 'feather'];
+const cameraControls = ['max-faces', 'mirror', 'tracking', 'record', 'opacity', 'feather', 'lighting'];
 $('camera').addEventListener('change', () => {
   const on = $('camera').checked;
   face.toggleAttribute('camera', on);
   for (const id of cameraControls) $(id).disabled = !on;
   $('camera-status').hidden = !on;
+  $('record').textContent = 'Record'; // turning the camera off ends a recording
   snippet();
 });
 $('max-faces').addEventListener('change', () => { face.setAttribute('max-faces', $('max-faces').value); snippet(); });
+$('tracking').addEventListener('change', () => { face.setAttribute('tracking', $('tracking').value); snippet(); });
+$('record').addEventListener('click', async () => {
+  if ($('record').textContent === 'Record') {
+    try {
+      face.startRecording();
+      $('record').textContent = 'Stop';
+    } catch (e) {
+      log(`record: ${e.message}`);
+    }
+    return;
+  }
+  $('record').textContent = 'Record';
+  const clip = await face.stopRecording();
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(clip);
+  a.download = `blaze-face.${clip.type === 'video/mp4' ? 'mp4' : 'webm'}`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+});
 $('mirror').addEventListener('change', () => {
   if ($('mirror').checked) face.removeAttribute('mirror');
   else face.setAttribute('mirror', 'false');
@@ -64,14 +85,26 @@ face.addEventListener('blaze-face-track', (e) => {
   const n = e.detail.faces.length;
   $('faces').textContent = `${n} face${n === 1 ? '' : 's'}`;
   $('camera-fps').textContent = `${e.detail.fps.toFixed(1)} fps`;
-  $('camera-ms').textContent = `detect ${e.detail.detectMs.toFixed(1)} ms, composite ${e.detail.compositeMs.toFixed(1)} ms`;
+  $('camera-ms').textContent = `${e.detail.tracking}: detect ${e.detail.detectMs.toFixed(1)} ms, composite ${e.detail.compositeMs.toFixed(1)} ms`;
+  const f = e.detail.faces[0];
+  $('expression').hidden = !f?.pose;
+  if (f?.pose) {
+    const { yaw, pitch, roll } = f.pose;
+    $('expression').textContent = `yaw ${yaw.toFixed(0)}°, pitch ${pitch.toFixed(0)}°, roll ${roll.toFixed(0)}° · mouth ${(100 * f.mouthOpen).toFixed(0)} % · eyes ${f.eyesOpen.map((v) => `${(100 * v).toFixed(0)} %`).join(' / ')}`;
+  }
 });
 face.addEventListener('blaze-face-error', (e) => {
   if (!e.detail.type.startsWith('camera') && e.detail.type !== 'face-model-load') return;
+  // A landmark model that cannot load is worked around: camera mode goes on with box tracking.
+  if (e.detail.message.includes('tracking="box"')) {
+    $('tracking').value = 'box';
+    return;
+  }
   $('camera').checked = false; // the element shows the face again; ticking the box retries
   face.removeAttribute('camera');
   for (const id of cameraControls) $(id).disabled = true;
   $('camera-status').hidden = true;
+  $('record').textContent = 'Record';
 });
 
 $('mix').addEventListener('change', () => {

@@ -51,9 +51,13 @@ describe('the face lens on a turning face', () => {
 
   it('follows the roll within 5 degrees as the photo turns through +-30, and the overlay eye line turns with it', async () => {
     const start = run.samples.length;
-    // Two sweeps of the clip's turn.
-    await run.until(() => run.samples.slice(start).filter(overlaid).length >= 40, 300000);
-    const got = run.samples.slice(start).filter(overlaid).map((s) => {
+    // Until the clip has turned through most of its sweep while tracked, in 30 frames or more.
+    const seen = () => run.samples.slice(start).filter(overlaid);
+    await run.until(() => {
+      const turns = seen().map((x) => rollAt(CLIP, x.frame));
+      return turns.length >= 30 && Math.min(...turns) < -22 && Math.max(...turns) > 22;
+    }, 300000);
+    const got = seen().map((s) => {
       const red = blobCentre(s.shot, 'red'), blue = blobCentre(s.shot, 'blue');
       return {
         turn: rollAt(CLIP, s.frame),
