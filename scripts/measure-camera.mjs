@@ -1,7 +1,7 @@
 // Camera mode per frame in headless Chromium with the fake camera (640x480 clips from scripts/fake-camera.mjs):
-// medians of detect ms, composite ms and frame ms from blaze-face-track, and the end-to-end rate of processed
-// frames, with one face and with three. Also writes docs/camera-*.png, captures of the composited view.
-// Not a test: numbers for the docs.
+// medians of detect ms (landmarks with mesh tracking), composite ms and frame ms from blaze-face-track, and the
+// end-to-end rate of processed frames, with one face and with three, for mesh and box tracking in one run.
+// Also writes docs/camera-<clip>-<tracking>.png, captures of the composited view. Not a test: numbers for the docs.
 //   npm run build && node scripts/measure-camera.mjs [frames] [clip ...]
 // Without a GPU, WebGL (the compositor) and WebGPU (the generator) run on SwiftShader, on the CPU.
 import { writeFileSync } from 'node:fs';
@@ -10,12 +10,13 @@ import puppeteer from 'puppeteer-core';
 import { CHROMIUM_ARGS, fakeCameraArgs } from '../web-test-runner.config.mjs';
 
 const frames = Number(process.argv[2] ?? 150);
-const runs = [['one-face', 1], ['three-faces', 3]];
+const runs = [['one-face', 1], ['three-faces', 3], ['open-mouth', 1]];
+const TRACKING = ['mesh', 'box'];
 const only = process.argv.slice(3);
 const server = await startDevServer({ config: { rootDir: '.', port: 8767 }, readCliArgs: false, readFileConfig: false, logStartMessage: false });
 const results = [];
 try {
-  for (const [clip, maxFaces] of only.length ? only.map((c) => runs.find((r) => r[0] === c)) : runs) {
+  for (const [clip, maxFaces] of only.length ? only.map((c) => runs.find((r) => r[0] === c)) : runs) for (const tracking of TRACKING) {
     const browser = await puppeteer.launch({
       executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
       args: [...CHROMIUM_ARGS, ...fakeCameraArgs(clip)],
@@ -24,12 +25,13 @@ try {
     try {
       const page = await browser.newPage();
       await page.goto('http://localhost:8767/demo/empty.html');
-      const r = await page.evaluate(async (maxFaces, frames) => {
+      const r = await page.evaluate(async (maxFaces, frames, tracking) => {
         await import('/dist/blaze-face.js');
         const el = document.createElement('blaze-face');
         el.setAttribute('camera', '');
         el.setAttribute('max-faces', String(maxFaces));
         el.setAttribute('seed', '11');
+        el.setAttribute('tracking', tracking);
         el.style.width = '640px';
         const load = new Promise((r) => el.addEventListener('blaze-face-load', (e) => r(e.detail), { once: true }));
         el.addEventListener('blaze-face-error', (e) => console.error(JSON.stringify(e.detail)));
@@ -58,6 +60,7 @@ try {
         });
         return {
           backend,
+          tracking: run.at(-1).tracking,
           frames: run.length,
           facesMedian: median(run.map((t) => t.faces.length)),
           detectMs: median(run.map((t) => t.detectMs)),
@@ -66,9 +69,9 @@ try {
           fps: +((1000 * (run.length - 1)) / (run[run.length - 1].at - run[0].at)).toFixed(1),
           png,
         };
-      }, maxFaces, frames);
+      }, maxFaces, frames, tracking);
       const { png, ...numbers } = r;
-      writeFileSync(`docs/camera-${clip}.png`, Buffer.from(png, 'base64'));
+      writeFileSync(`docs/camera-${clip}-${tracking}.png`, Buffer.from(png, 'base64'));
       results.push({ clip, resolution: '640x480', maxFaces, ...numbers });
       console.log(JSON.stringify(results.at(-1)));
     } finally {
