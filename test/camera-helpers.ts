@@ -89,3 +89,15 @@ export async function bareAndBlended(el: HTMLElement & { capture(): Promise<Blob
   const blendedShot = el.capture();
   return { bare: await pngPixels(await bareShot), blended: await pngPixels(await blendedShot) };
 }
+
+/** Loads a recorded clip into a video element and resolves once a frame is decoded (rejects if it cannot play). */
+export async function playableClip(clip: Blob): Promise<HTMLVideoElement> {
+  const video = document.createElement('video');
+  video.muted = true;
+  video.src = URL.createObjectURL(clip);
+  await new Promise((resolve, reject) => {
+    video.onloadeddata = resolve;
+    video.onerror = () => reject(new Error(`the clip does not play: ${video.error?.message}`));
+  });
+  return video;
+}

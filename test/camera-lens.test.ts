@@ -6,6 +6,7 @@
 import { expect } from '@esm-bundle/chai';
 import { CLIPS, rollAt } from '../scripts/fake-camera-clips.mjs';
 import { blobCentre, overlaid, startLensPipeline } from './lens-helpers.js';
+import { playableClip } from './camera-helpers.js';
 
 const CLIP = CLIPS['turning-face'];
 const IOD_TOLERANCE = 0.1;
@@ -90,13 +91,7 @@ describe('the face lens on a turning face', () => {
     const clip = await run.pipeline.stopRecording();
     expect(clip.type).to.equal('video/webm');
     expect(clip.size).to.be.above(2000);
-    const video = document.createElement('video');
-    video.muted = true;
-    video.src = URL.createObjectURL(clip);
-    await new Promise((resolve, reject) => {
-      video.onloadeddata = resolve;
-      video.onerror = () => reject(new Error(`the clip does not play: ${video.error?.message}`));
-    });
+    const video = await playableClip(clip);
     expect(video.videoWidth).to.equal(640);
     await video.play();
     await new Promise((r) => video.requestVideoFrameCallback(() => video.requestVideoFrameCallback(r)));

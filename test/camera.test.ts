@@ -1,10 +1,11 @@
 // Camera mode, with Chromium's fake camera playing build/fake-camera/one-face.y4m: a real photo (face-api's
 // sample3.jpg) whose face slides left and right. Runs in the `camera` group of web-test-runner.config.mjs.
+import { foreignRequests, requested } from './request-log.js';
 import { expect } from '@esm-bundle/chai';
 import { tf } from '../dist/blaze-face.js';
 import type { BlazeFaceElement } from '../dist/blaze-face.js';
 import { cleanup, makeFace, next, pngPixels } from './helpers.js';
-import { bareAndBlended, bestShift, meanDiff, sleep, trackWhere, tracks, type Track } from './camera-helpers.js';
+import { bareAndBlended, bestShift, meanDiff, playableClip, sleep, trackWhere, tracks, type Track } from './camera-helpers.js';
 
 /** Every MediaStream the page opens, by wrapping (not replacing) getUserMedia. */
 const streams: MediaStream[] = [];
@@ -15,24 +16,6 @@ navigator.mediaDevices.getUserMedia = async (c) => {
   return s;
 };
 
-/** Every URL the page asks for, from the start: fetch, XHR, beacons, and the browser's resource timing. */
-const requested: string[] = [];
-const realFetch = window.fetch.bind(window);
-window.fetch = (input, init) => {
-  requested.push(input instanceof Request ? input.url : String(input));
-  return realFetch(input, init);
-};
-const realOpen = XMLHttpRequest.prototype.open;
-XMLHttpRequest.prototype.open = function (this: XMLHttpRequest, method: string, url: string | URL, ...rest: unknown[]) {
-  requested.push(String(url));
-  return (realOpen as (...a: unknown[]) => void).call(this, method, url, ...rest);
-} as typeof XMLHttpRequest.prototype.open;
-const realBeacon = navigator.sendBeacon.bind(navigator);
-navigator.sendBeacon = (url, data) => {
-  requested.push(String(url));
-  return realBeacon(url, data);
-};
-new PerformanceObserver((list) => list.getEntries().forEach((e) => requested.push(e.name))).observe({ type: 'resource', buffered: true });
 
 /** Camera on and a face tracked whose generated face has had time to arrive. */
 async function tracking(attrs: Record<string, string> = {}): Promise<{ el: BlazeFaceElement; track: Track }> {
@@ -265,13 +248,7 @@ describe('<blaze-face camera>', () => {
     const clip = await el.stopRecording();
     expect(clip.type).to.equal('video/webm');
     expect(clip.size).to.be.above(2000);
-    const video = document.createElement('video');
-    video.muted = true;
-    video.src = URL.createObjectURL(clip);
-    await new Promise((resolve, reject) => {
-      video.onloadeddata = resolve;
-      video.onerror = () => reject(new Error(`the clip does not play: ${video.error?.message}`));
-    });
+    const video = await playableClip(clip);
     expect([video.videoWidth, video.videoHeight]).to.deep.equal([640, 480]);
     URL.revokeObjectURL(video.src);
     let rejected = '';
@@ -284,7 +261,7 @@ describe('<blaze-face camera>', () => {
     el.removeAttribute('camera'); // closing a MediaPipe task is when it would send its usage logs
     await el.updateComplete;
     await sleep(500);
-    const foreign = requested.filter((u) => new URL(u, location.href).origin !== location.origin && !u.startsWith('data:') && !u.startsWith('blob:'));
+    const foreign = foreignRequests();
     expect(requested.length).to.be.above(3); // the observers do see the page's own requests
     expect(foreign).to.deep.equal([]);
   });

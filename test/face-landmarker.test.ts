@@ -2,6 +2,7 @@
 // in tasks-vision itself, on real photos (face-api's demo samples, MIT): every face found, 478 landmarks each,
 // eyes and mouth where our FaceDetector puts them, iris points where the graph extension says, a pose matrix
 // from the geometry file, and nothing fetched from outside the page's origin.
+import { foreignRequests, requested } from './request-log.js';
 import { expect } from '@esm-bundle/chai';
 import type * as Vision from '@mediapipe/tasks-vision';
 import { FACE_MODEL_URL, MEDIAPIPE_WASM_BASE } from '../src/assets.js';
@@ -27,24 +28,6 @@ const LANDMARKER_FACES = [3, 2, 2, 2, 2, 5];
 const TOLERANCE = 0.2;
 const MEAN_TOLERANCE = 0.1;
 
-/** Every URL the page asks for, from the start: fetch, XHR, beacons, and the browser's resource timing. */
-const requested: string[] = [];
-const realFetch = window.fetch.bind(window);
-window.fetch = (input, init) => {
-  requested.push(input instanceof Request ? input.url : String(input));
-  return realFetch(input, init);
-};
-const realOpen = XMLHttpRequest.prototype.open;
-XMLHttpRequest.prototype.open = function (this: XMLHttpRequest, method: string, url: string | URL, ...rest: unknown[]) {
-  requested.push(String(url));
-  return (realOpen as (...a: unknown[]) => void).call(this, method, url, ...rest);
-} as typeof XMLHttpRequest.prototype.open;
-const realBeacon = navigator.sendBeacon.bind(navigator);
-navigator.sendBeacon = (url, data) => {
-  requested.push(String(url));
-  return realBeacon(url, data);
-};
-new PerformanceObserver((list) => list.getEntries().forEach((e) => requested.push(e.name))).observe({ type: 'resource', buffered: true });
 
 /**
  * tasks-vision as the product ships it: rollup.config.mjs replaces the one call that posts usage logs to a
@@ -238,7 +221,7 @@ describe('face_landmarker.task in tasks-vision (IMAGE mode, CPU)', () => {
   });
 
   it('fetches nothing from outside the page', () => {
-    const foreign = requested.filter((u) => !u.startsWith('blob:') && !u.startsWith('data:') && new URL(u, location.href).origin !== location.origin);
+    const foreign = foreignRequests();
     expect(requested.some((u) => u.endsWith('face_landmarker.task')), 'the bundle was fetched').to.equal(true);
     expect(foreign).to.deep.equal([]);
   });
