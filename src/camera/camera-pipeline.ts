@@ -104,6 +104,7 @@ export class CameraPipeline {
   private tracking: Tracking;
   private lens: { mesh: LensMesh; fitter: CameraFitter } | null = null;
   private bundle: Uint8Array | null = null;
+  private readonly meshPositions = new Map<number, Float32Array>();
   private readonly recorder: CanvasRecorder;
   private frameHandle: { cancel(): void } | null = null;
   private stopped = false;
@@ -345,7 +346,9 @@ export class CameraPipeline {
         return { pose: null, mouthOpen: null, eyesOpen: null };
       }
       const camera = lens.fitter.fit(t.landmarks);
-      const positions = new Float32Array(3 * lens.mesh.vertexCount);
+      // One vertex buffer per slot, reused frame after frame (the compositor copies it to the GPU at once).
+      let positions = this.meshPositions.get(t.slot);
+      if (!positions) this.meshPositions.set(t.slot, positions = new Float32Array(3 * lens.mesh.vertexCount));
       lens.mesh.place(t.landmarks, camera, positions);
       meshes.push({ slot: t.slot, positions, centre: [t.box.x + t.box.width / 2, t.box.y + t.box.height / 2], size: t.box.width });
       return { pose: poseFromCamera(camera), ...measureExpression(t.landmarks) };

@@ -1,10 +1,12 @@
 /**
  * Draws the camera frame and the generated faces into a canvas with WebGL2, entirely on the GPU: the frame is
- * uploaded as a texture each frame, each generated face once per latent, and nothing is read back.
+ * uploaded as a texture each frame, each generated face once per latent, each lens mesh's vertex positions each
+ * frame, and nothing is read back.
  *
  * WebGL2 rather than the tfjs WebGPU device: a WebGL2 canvas works on every browser that runs camera mode
  * (WebGPU canvases do not yet, and in headless Chromium 156 a WebGPU canvas breaks later buffer maps on the
- * same device; see README), and the compositing is a few textured quads, which any GPU API does equally fast.
+ * same device; see README), and the compositing is a few textured quads and meshes, which any GPU API does equally
+ * fast.
  */
 import type { Point, Similarity } from './similarity.js';
 
@@ -110,8 +112,8 @@ void main() {
   gl_Position = vec4(clip, clamp((position.z - depth.x) * depth.y, -1.0, 1.0), 1.0);
 }`;
 
-// Lighting: the real face's luminance blurred to a few texels a face (a high mip level of the frame), relative
-// to the face's mean, scales the overlay; the mean against mid-grey dims it in a dark room.
+// Lighting: the real face's luminance blurred to a few texels a face (a mip level of the frame's small copy),
+// relative to the face's mean, scales the overlay; the mean against mid-grey dims it in a dark room.
 const MESH_FRAG = `#version 300 es
 precision mediump float;
 in vec2 uv;
@@ -183,7 +185,7 @@ export class Compositor {
   private readonly quad: WebGLBuffer;
   private readonly vao: WebGLVertexArrayObject;
   private readonly videoTex: WebGLTexture;
-  /** The frame at LIGHT_WIDTH with mip levels, for the lens's lighting, and the framebuffer that draws it. */
+  /** The frame at LIGHT_SIZE with mip levels, for the lens's lighting, and the framebuffer that draws it. */
   private readonly lightTex: WebGLTexture;
   private readonly lightFbo: WebGLFramebuffer;
   private readonly faces = new Map<number, { tex: WebGLTexture; size: number }>();
