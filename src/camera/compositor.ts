@@ -127,9 +127,12 @@ out vec4 color;
 ${FACE_SAMPLE}
 const vec3 LUMA = vec3(0.299, 0.587, 0.114);
 void main() {
-  if (uv.x < 0.0 || uv.x > 1.0 || uv.y < 0.0 || uv.y > 1.0) discard;
+  // Outside the texture there is no face; where the face reaches the texture's border, fade it out over the last
+  // 4 % rather than cutting it with a straight edge.
+  vec2 border = min(uv, 1.0 - uv);
+  if (min(border.x, border.y) <= 0.0) discard;
   vec4 f = faceAt(uv);
-  float a = f.a * smoothstep(0.0, 1.0, weight);
+  float a = f.a * smoothstep(0.0, 1.0, weight) * smoothstep(0.0, 0.04, min(border.x, border.y));
   if (a < 0.004) discard;
   vec3 rgb = f.rgb;
   if (lighting > 0.0) {
