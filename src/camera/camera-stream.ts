@@ -14,11 +14,23 @@ export interface CameraRequest {
   height: number;
 }
 
+/**
+ * Why this page can have no camera at all, or null. Browsers give getUserMedia only to secure contexts: a page
+ * tried over http at a LAN address (a phone on the same network) has no navigator.mediaDevices.
+ */
+export function cameraUnavailableReason(): string | null {
+  const secure = globalThis.isSecureContext !== false;
+  if (secure && typeof globalThis.navigator?.mediaDevices?.getUserMedia === 'function') return null;
+  const origin = globalThis.location?.origin ?? 'unknown';
+  return secure
+    ? `camera: expected navigator.mediaDevices.getUserMedia, got none (camera mode needs a secure context: https, or http://localhost; this page's origin is ${origin})`
+    : `camera: camera mode needs a secure context (https, or http://localhost); this page's origin, ${origin}, is not one (faces without the camera still work)`;
+}
+
 /** Opens the front camera (asks for permission); resolves once frames arrive. Throws CameraError. */
 export async function openFrontCamera(req: CameraRequest): Promise<{ stream: MediaStream; video: HTMLVideoElement }> {
-  if (!navigator.mediaDevices?.getUserMedia) {
-    throw new CameraError('camera-unavailable', 'camera: expected navigator.mediaDevices (a secure context: https or localhost), got none');
-  }
+  const unavailable = cameraUnavailableReason();
+  if (unavailable) throw new CameraError('camera-unavailable', unavailable);
   let stream: MediaStream;
   try {
     stream = await navigator.mediaDevices.getUserMedia({

@@ -5,6 +5,8 @@
  * the shipped models satisfy it.
  */
 
+import { sha256Hex } from './sha256.js';
+
 export const MODEL_FORMAT = 'blaze-face/generator';
 export const MODEL_FORMAT_VERSION = 1;
 
@@ -151,10 +153,6 @@ export function validateManifest(m: unknown): ModelManifest {
   return o as ModelManifest;
 }
 
-function hex(buf: ArrayBuffer): string {
-  return Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 /** IEEE half -> float, for the float16 weight files. */
 function halfToFloat(src: Uint16Array): Float32Array {
   const out = new Float32Array(src.length);
@@ -205,7 +203,7 @@ export async function loadModel(url: string, opts: LoadOptions = {}): Promise<Lo
     const fileUrl = new URL(f.path, new URL(url, location.href)).href;
     const buf = await (await fetchOk(fileUrl, 'weight file', opts.signal)).arrayBuffer();
     if (buf.byteLength !== f.byteLength) fail(`weight file ${f.path}`, `${f.byteLength} bytes`, buf.byteLength);
-    const digest = hex(await crypto.subtle.digest('SHA-256', buf));
+    const digest = await sha256Hex(buf);
     if (digest !== f.sha256) fail(`weight file ${f.path} sha256`, f.sha256, digest);
     files.push(buf);
     loaded += buf.byteLength;

@@ -9,6 +9,7 @@ import { DEFAULTS } from '../core/defaults.js';
 import type { Generator } from '../core/generator.js';
 import { FACE_LANDMARKER_URL, FACE_MODEL_URL, MEDIAPIPE_WASM_BASE } from '../assets.js';
 import type { CameraPipeline, CameraSettings } from '../camera/camera-pipeline.js';
+import { cameraUnavailableReason } from '../camera/camera-stream.js';
 import { parseMaxFaces, parseTracking, parseUnit } from './attributes.js';
 import { emit, emitError, type BlazeFaceErrorType } from './events.js';
 import { ModelLoadFailure, type FaceController } from './face-controller.js';
@@ -123,6 +124,12 @@ export class CameraController implements ReactiveController {
       tracking = parseTracking(this.host.tracking ?? DEFAULTS.camera.tracking);
     } catch (e) {
       this.fail('invalid-attribute', (e as Error).message);
+      return;
+    }
+    // A page that can have no camera (an insecure context) is told at once, before MediaPipe is fetched for nothing.
+    const unavailable = cameraUnavailableReason();
+    if (unavailable) {
+      this.fail('camera-unavailable', unavailable);
       return;
     }
     // The same model load the face waits on: it rejects when the load fails, and camera mode then stays off.
