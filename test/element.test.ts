@@ -1,17 +1,19 @@
 import { expect } from '@esm-bundle/chai';
 import { tf, modelRefCounts, BUNDLED_STYLES } from '../dist/blaze-face.js';
-import { cleanup, diffFromGolden, diffStats, makeFace, resampled, next, pngPixels } from './helpers.js';
-
-async function goldens(style: string) {
-  const g = await (await fetch(new URL(`../models/${style}/goldens/goldens.json`, import.meta.url))).json();
-  return g.cases as { seed: number; truncation?: number; mixSeed?: number; mixLayer?: number; file: string }[];
-}
+import { cleanup, diffFromGolden, diffStats, goldens, makeFace, resampled, next, pngPixels } from './helpers.js';
 
 async function shown(el: HTMLElement & { capture(): Promise<Blob> }) {
   return pngPixels(await el.capture());
 }
 
+// This browser's WebGPU and WebGL both run on SwiftShader (web-test-runner.config.mjs), so the default, `auto`, takes
+// wasm here. test/backend-webgpu.test.ts and test/fallback-webgl.test.ts cover the GPU backends.
 describe('<blaze-face> on the default backend', () => {
+  // The page's backend is chosen before any test reads tf.memory(), which has no backend to ask until then.
+  before(async () => {
+    await next(makeFace(), 'blaze-face-render');
+    await cleanup();
+  });
   afterEach(cleanup);
 
   it('loads, draws a face and reports it', async () => {
@@ -24,9 +26,11 @@ describe('<blaze-face> on the default backend', () => {
     expect(progress[progress.length - 1]).to.equal(1);
     expect(load.detail.style).to.equal('toon');
     expect(load.detail.resolution).to.equal(256);
-    expect(load.detail.backend).to.equal('webgpu');
+    expect(load.detail.backend).to.equal('wasm');
+    expect(load.detail.backendReason).to.match(
+      /^auto: WebGPU adapter is a software rasteriser \(google swiftshader, fallback adapter\); WebGL renderer is software \(ANGLE \(Google, .*SwiftShader.*\)\); chose wasm$/);
     expect(load.detail.loadMs).to.be.greaterThan(0);
-    expect(el.backendName).to.equal('webgpu');
+    expect(el.backendName).to.equal('wasm');
     const px = await shown(el);
     expect([px.width, px.height]).to.deep.equal([256, 256]);
     // a face: opaque in the middle, transparent in a corner

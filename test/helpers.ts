@@ -81,6 +81,12 @@ export function diffStats(a: ArrayLike<number>, b: ArrayLike<number>): { mean: n
   return { mean: sum / a.length, max };
 }
 
+/** The golden cases of models/<style>: what to generate, and the file of the face Python made for it. */
+export async function goldens(style: string) {
+  const g = await (await fetch(new URL(`../models/${style}/goldens/goldens.json`, import.meta.url))).json();
+  return g.cases as { seed: number; truncation?: number; mixSeed?: number; mixLayer?: number; file: string }[];
+}
+
 /** capture() of `el` against a golden of models/<style> (premultiplied RGBA8): mean and max absolute difference. */
 export async function diffFromGolden(
   el: { capture(): Promise<Blob> }, file: string, style = 'toon',

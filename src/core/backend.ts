@@ -1,33 +1,98 @@
 /**
- * One TensorFlow.js backend for the page, chosen once: webgpu -> webgl -> wasm -> cpu, or as asked.
- * Models and tensors belong to the backend that made them, so every element on a page shares it.
+ * One TensorFlow.js backend for the page, chosen once, and only that backend's module loaded (by dynamic import).
+ * `auto` takes the fastest real one: a hardware WebGPU, then a hardware WebGL, then wasm, and only then WebGPU or
+ * WebGL on a software rasteriser (src/core/backend-probe.ts), then cpu. Models and tensors belong to the backend
+ * that made them, so every element on a page shares it.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs-backend-webgl';
-import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { BACKENDS, type BackendName, type BackendPreference } from './defaults.js';
+import { probeWebGL, probeWebGPU, type GpuProbe } from './backend-probe.js';
+
+export { isSoftwareAdapter, isSoftwareRenderer } from './backend-probe.js';
 
 export class BackendUnavailableError extends Error {
   override name = 'BackendUnavailableError';
 }
 
-let active: Promise<BackendName> | null = null;
-const lostListeners = new Set<(message: string) => void>();
-
-/** Where the tfjs wasm binaries are served from (copied beside the bundle by the build). */
-export function configureWasm(base: string): void {
-  setWasmPaths(base.endsWith('/') ? base : `${base}/`);
+/** The backend in use, and why: e.g. "auto: WebGPU adapter is a software rasteriser (google swiftshader); ...; chose wasm". */
+export interface BackendChoice {
+  name: BackendName;
+  reason: string;
 }
 
-async function tryBackend(name: BackendName): Promise<boolean> {
+/** What choosing a backend needs of the machine: the probes, and starting a backend. Injected by tests. */
+export interface BackendMachine {
+  probeWebGPU(): Promise<GpuProbe>;
+  probeWebGL(): GpuProbe;
+  /** Loads the backend's module and makes it tfjs's backend; false when it fails to initialise. */
+  start(name: BackendName): Promise<boolean>;
+}
+
+let active: Promise<BackendChoice> | null = null;
+const lostListeners = new Set<(message: string) => void>();
+let wasmBase: string | null = null;
+
+/**
+ * Where the tfjs wasm binaries are served from. Applied when the wasm backend's module is loaded, so it must be
+ * set before the page's backend is chosen.
+ */
+export function configureWasm(base: string): void {
+  wasmBase = base.endsWith('/') ? base : `${base}/`;
+}
+
+/** Each backend's module, loaded on first use only: a page downloads the backend it runs on and no other. */
+const BACKEND_MODULES: Record<BackendName, () => Promise<unknown>> = {
+  webgpu: () => import('@tensorflow/tfjs-backend-webgpu'),
+  webgl: () => import('@tensorflow/tfjs-backend-webgl'),
+  wasm: async () => {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    if (wasmBase !== null) wasm.setWasmPaths(wasmBase);
+  },
+  cpu: () => import('@tensorflow/tfjs-backend-cpu'),
+};
+
+async function startBackend(name: BackendName): Promise<boolean> {
   if (name === 'webgpu' && !(globalThis.navigator as Navigator & { gpu?: unknown })?.gpu) return false;
   try {
+    await BACKEND_MODULES[name]();
     return await tf.setBackend(name);
   } catch {
     return false;
   }
+}
+
+const browserMachine: BackendMachine = { probeWebGPU: () => probeWebGPU(), probeWebGL, start: startBackend };
+
+/**
+ * Starts the backend asked for, or under `auto` the first that initialises of: hardware WebGPU, hardware WebGL,
+ * wasm, software WebGPU, software WebGL, cpu. Each GPU API is probed only when it is next in line. Rejects with
+ * BackendUnavailableError when nothing (or the named backend) initialises.
+ */
+export async function chooseBackend(pref: BackendPreference, machine: BackendMachine): Promise<BackendChoice> {
+  if (pref !== 'auto') {
+    if (await machine.start(pref)) return { name: pref, reason: `requested ${pref}` };
+    throw new BackendUnavailableError(
+      `backend: expected "${pref}" to initialise, got a failure (is it supported by this browser?)`);
+  }
+  const notes: string[] = [];
+  const chose = (name: BackendName): BackendChoice => ({ name, reason: `auto: ${[...notes, `chose ${name}`].join('; ')}` });
+  const tryStart = async (name: BackendName): Promise<boolean> => {
+    if (await machine.start(name)) return true;
+    notes.push(`${name} failed to initialise`);
+    return false;
+  };
+  const gpu = await machine.probeWebGPU();
+  notes.push(gpu.detail);
+  if (gpu.kind === 'hardware' && await tryStart('webgpu')) return chose('webgpu');
+  const gl = machine.probeWebGL();
+  notes.push(gl.detail);
+  if (gl.kind === 'hardware' && await tryStart('webgl')) return chose('webgl');
+  if (await tryStart('wasm')) return chose('wasm');
+  if (gpu.kind === 'software' && await tryStart('webgpu')) return chose('webgpu');
+  if (gl.kind === 'software' && await tryStart('webgl')) return chose('webgl');
+  if (await tryStart('cpu')) return chose('cpu');
+  throw new BackendUnavailableError(
+    `backend: expected one of ${BACKENDS.join(', ')} to initialise, got none (${notes.join('; ')})`);
 }
 
 function watchDeviceLoss(name: BackendName): void {
@@ -41,32 +106,25 @@ function watchDeviceLoss(name: BackendName): void {
 }
 
 /**
- * Resolves to the backend in use. `auto` takes the first that initialises in BACKENDS order; an explicit
- * name must initialise or the promise rejects with BackendUnavailableError. The first call decides for the
- * page; a later explicit request for another backend is refused with a message that says so.
+ * Resolves to the backend in use and why it was chosen (see chooseBackend). An explicit name must initialise or
+ * the promise rejects with BackendUnavailableError. The first call decides for the page; a later explicit request
+ * for another backend is refused with a message that says so.
  */
-export function ensureBackend(pref: BackendPreference): Promise<BackendName> {
+export function ensureBackend(pref: BackendPreference): Promise<BackendChoice> {
   if (active) {
-    return active.then((name) => {
-      if (pref !== 'auto' && pref !== name) {
+    return active.then((choice) => {
+      if (pref !== 'auto' && pref !== choice.name) {
         throw new BackendUnavailableError(
-          `backend: expected "${name}" (the page's backend, chosen first) or "auto", got "${pref}"`);
+          `backend: expected "${choice.name}" (the page's backend, chosen first) or "auto", got "${pref}"`);
       }
-      return name;
+      return choice;
     });
   }
   const choice = (async () => {
-    const order: readonly BackendName[] = pref === 'auto' ? BACKENDS : [pref];
-    for (const name of order) {
-      if (await tryBackend(name)) {
-        await tf.ready();
-        watchDeviceLoss(name);
-        return name;
-      }
-    }
-    throw new BackendUnavailableError(
-      pref === 'auto' ? 'backend: expected one of webgpu, webgl, wasm, cpu to initialise, got none'
-        : `backend: expected "${pref}" to initialise, got a failure (is it supported by this browser?)`);
+    const chosen = await chooseBackend(pref, browserMachine);
+    await tf.ready();
+    watchDeviceLoss(chosen.name);
+    return chosen;
   })();
   active = choice;
   choice.catch(() => {

@@ -9,14 +9,14 @@ import { styles } from './blaze-face.styles.js';
 
 /**
  * `<blaze-face>`: a stylised face generated on the device by a BlazeStyleGAN generator (TensorFlow.js:
- * WebGPU, falling back to WebGL, wasm, then CPU). With `camera`, a live face lens: the front camera, each face's
- * mesh found by MediaPipe, and a generated face textured on it on the GPU, turning with the head and opening with
- * the mouth. Nothing leaves the device.
+ * WebGPU or WebGL on a real GPU, else wasm; a software-rendered GPU only after wasm, then CPU). With `camera`, a
+ * live face lens: the front camera, each face's mesh found by MediaPipe, and a generated face textured on it on
+ * the GPU, turning with the head and opening with the mouth. Nothing leaves the device.
  *
  * @summary On-device face generation.
  *
  * @event {CustomEvent<BlazeFaceLoadDetail>} blaze-face-load - The model is ready and its first face is drawn.
- *   detail: `{style, backend, resolution, loadMs}`.
+ *   detail: `{style, backend, backendReason, resolution, loadMs}`; `backendReason` says why that backend.
  * @event {CustomEvent<BlazeFaceRenderDetail>} blaze-face-render - A new face was drawn (never one that a newer
  *   request replaced). detail: `{ms, backend}`.
  * @event {CustomEvent<BlazeFaceProgressDetail>} blaze-face-progress - Model bytes arrived. detail: `{fraction}` in

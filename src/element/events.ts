@@ -5,6 +5,8 @@ import type { CameraTrackDetail } from '../camera/camera-pipeline.js';
 export interface BlazeFaceLoadDetail {
   style: string;
   backend: BackendName;
+  /** Why this backend: `requested <name>`, or under `auto` what each GPU turned out to be (a software one ranks after wasm). */
+  backendReason: string;
   resolution: number;
   loadMs: number;
 }

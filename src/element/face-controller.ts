@@ -6,7 +6,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import * as tf from '@tensorflow/tfjs-core';
 import { BUNDLED_STYLES, DEFAULTS, type BackendName, type BackendPreference, type LoadingMode } from '../core/defaults.js';
-import { configureWasm, ensureBackend, onDeviceLost } from '../core/backend.js';
+import { configureWasm, ensureBackend, onDeviceLost, type BackendChoice } from '../core/backend.js';
 import { acquireModel, releaseModel } from '../core/model-registry.js';
 import { unpremultiply, type GenerateRequest, type Generator } from '../core/generator.js';
 import { seedToZ } from '../core/seed.js';
@@ -55,6 +55,8 @@ interface FaceSpec {
 export interface ReadyModel {
   generator: Generator;
   backend: BackendName;
+  /** Why the page's backend was chosen (see ensureBackend). */
+  backendReason: string;
 }
 
 /** One model load. The face and the camera wait on the same `ready`; a newer load supersedes it. */
@@ -253,7 +255,8 @@ export class FaceController implements ReactiveController {
     if (load.announce) {
       load.announce = false;
       emit(this.host, 'blaze-face-load', {
-        style: spec.style, backend: model.backend, resolution: model.generator.resolution, loadMs: now - load.t0,
+        style: spec.style, backend: model.backend, backendReason: model.backendReason,
+        resolution: model.generator.resolution, loadMs: now - load.t0,
       });
     }
   }
@@ -301,7 +304,7 @@ export class FaceController implements ReactiveController {
 
   /** The backend, then the model (reused if this element holds it already); adopted if still the latest load. */
   private async loadModel(load: ModelLoad): Promise<ReadyModel> {
-    let backend: BackendName;
+    let backend: BackendChoice;
     try {
       backend = await ensureBackend(load.backend);
     } catch (e) {
@@ -310,7 +313,7 @@ export class FaceController implements ReactiveController {
     if (this.load !== load) throw new Superseded();
     if (this.held?.url === load.url) {
       load.announce = false; // the model shown already (only the backend attribute changed)
-      return { generator: this.held.generator, backend };
+      return { generator: this.held.generator, backend: backend.name, backendReason: backend.reason };
     }
     load.t0 = performance.now();
     let generator: Generator;
@@ -327,7 +330,7 @@ export class FaceController implements ReactiveController {
     this.held = { url: load.url, generator };
     // Camera faces were made by the old model: remake them, placed by the new model's canonical points.
     this.o.onModel(generator);
-    return { generator, backend };
+    return { generator, backend: backend.name, backendReason: backend.reason };
   }
 
   private nextLoad(): Promise<ModelLoad> {
