@@ -1,10 +1,16 @@
-// dist/blaze-face.js: the ES module a page imports (lit, tfjs core and backends), plus dist/chunks/ (camera
-// mode with MediaPipe, loaded only when `camera` is set), the tfjs wasm binaries in dist/wasm/ and MediaPipe's in
-// dist/mediapipe/wasm/. Models stay in models/ and are fetched relative to the module.
-import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+// Two builds of the same sources (src/index.ts: the element; src/core.ts: the generator without it):
+// - dist/blaze-face.js, dist/core.js and dist/chunks/: self-contained ES modules for a static host (`<script
+//   type="module">`, no bundler): Lit, tfjs core and tasks-vision inside; each tfjs backend and camera mode are
+//   chunks loaded only when used.
+// - dist/lib/: for bundlers (package.json "exports"): Lit and tfjs stay imports, so an app that has them already
+//   gets one copy. tasks-vision stays inside (patched, below).
+// Both minified, with sourcemaps beside them (kept out of the tarball). Also copies the wasm binaries that the
+// assets base serves: tfjs's to dist/wasm/, MediaPipe's to dist/mediapipe/wasm/.
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, relative, resolve as resolvePath } from 'node:path';
+import { transform } from 'esbuild';
 import commonjs from '@rollup/plugin-commonjs';
 import resolve from '@rollup/plugin-node-resolve';
-import typescript from '@rollup/plugin-typescript';
 
 const alias = (from, to) => ({
   name: 'alias',
@@ -13,28 +19,69 @@ const alias = (from, to) => ({
   },
 });
 
+/** TypeScript by esbuild (types are checked by `tsc` in `npm run build`); `./x.js` imports find `./x.ts`. */
+const tsconfig = JSON.parse(readFileSync('tsconfig.json', 'utf8'));
+const typescript = () => ({
+  name: 'typescript',
+  async resolveId(id, importer) {
+    if (!importer?.endsWith('.ts') || !id.startsWith('.') || !id.endsWith('.js')) return null;
+    return (await this.resolve(id.replace(/\.js$/, '.ts'), importer, { skipSelf: true })) ?? null;
+  },
+  async transform(code, id) {
+    if (!id.endsWith('.ts')) return null;
+    const out = await transform(code, {
+      loader: 'ts', target: 'es2022', sourcemap: true, sourcefile: id,
+      tsconfigRaw: { compilerOptions: tsconfig.compilerOptions },
+    });
+    return { code: out.code, map: out.map };
+  },
+});
+
+const minify = () => ({
+  name: 'minify',
+  async renderChunk(code, chunk) {
+    const out = await transform(code, { minify: true, format: 'esm', target: 'es2022', sourcemap: true, sourcefile: chunk.fileName });
+    return { code: out.code, map: out.map };
+  },
+});
+
+// src/assets.ts finds the package folder from its own URL: the build writes each output file's way up to it.
+const ROOT_MARK = '__BLAZE_FACE_PACKAGE_ROOT__';
+const packageRoot = (outDir) => ({
+  name: 'package-root',
+  transform(code, id) {
+    if (!id.endsWith('/src/assets.ts')) return null;
+    const out = code.replace("const ROOT_FROM_HERE = '../';", `const ROOT_FROM_HERE = '${ROOT_MARK}';`);
+    if (out === code) this.error('src/assets.ts: ROOT_FROM_HERE not found');
+    return { code: out, map: null };
+  },
+  renderChunk(code, chunk) {
+    if (!code.includes(ROOT_MARK)) return null;
+    const up = relative(dirname(resolvePath(outDir, chunk.fileName)), resolvePath('.')) || '.';
+    return { code: code.replaceAll(ROOT_MARK, `${up}/`), map: null };
+  },
+});
+
 const copyWasm = () => ({
   name: 'copy-wasm',
-  buildStart() {
-    rmSync('dist/chunks', { recursive: true, force: true }); // chunk names carry hashes: drop old ones
-  },
   writeBundle() {
     const tfjs = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
     mkdirSync('dist/wasm', { recursive: true });
-    for (const f of readdirSync(tfjs).filter((f) => f.endsWith('.wasm'))) copyFileSync(`${tfjs}/${f}`, `dist/wasm/${f}`);
-    // tasks-vision picks the SIMD build where the browser has it, else the plain one.
+    for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
+      copyFileSync(`${tfjs}/${f}`, `dist/wasm/${f}`);
+    }
+    // Only the SIMD build: every browser with WebGPU or a recent WebGL has wasm SIMD (src/camera/face-detector.ts
+    // says so when it is missing).
     const mp = 'node_modules/@mediapipe/tasks-vision/wasm';
     mkdirSync('dist/mediapipe/wasm', { recursive: true });
-    for (const f of ['vision_wasm_internal', 'vision_wasm_nosimd_internal']) {
-      for (const ext of ['.js', '.wasm']) copyFileSync(`${mp}/${f}${ext}`, `dist/mediapipe/wasm/${f}${ext}`);
-    }
+    for (const ext of ['.js', '.wasm']) copyFileSync(`${mp}/vision_wasm_internal${ext}`, `dist/mediapipe/wasm/vision_wasm_internal${ext}`);
   },
 });
 
 // tasks-vision posts usage logs (task name, timings) to a Google endpoint, on a timer and when a task closes.
 // A product that promises nothing leaves the device cannot allow that, and tasks-vision has no switch: the
 // build replaces the one call that sends them with a no-op, and fails if it cannot find exactly that call
-// (a new tasks-vision version must be looked at). test/camera.test.ts checks that no request leaves the page.
+// (a new tasks-vision version must be looked at). This is why tasks-vision is inside both builds.
 const LOG_SEND = /([\w$.]+)\.send\(\{url:"https:\/\/odml\.pa\.googleapis\.com\/v1\/log"/g;
 const noUsageLogs = () => ({
   name: 'no-mediapipe-usage-logs',
@@ -48,26 +95,48 @@ const noUsageLogs = () => ({
   },
 });
 
-// BLAZE_FACE_SIZE=1: our own code only (tfjs external), to report the bundle size without tfjs.
-const sizeOnly = !!process.env.BLAZE_FACE_SIZE;
+// tasks-vision imports its wasm loader by URL at run time (in a worker): an app's bundler must leave that import
+// alone, and say nothing about it. After minifying, which drops comments.
+const IMPORT_BY_URL = /await import\(([\w$]+)\.toString\(\)\)/g;
+const bundlersIgnoreImportByUrl = () => ({
+  name: 'bundlers-ignore-import-by-url',
+  renderChunk(code) {
+    const out = code.replace(IMPORT_BY_URL, 'await import(/* webpackIgnore: true */ /* @vite-ignore */ $1.toString())');
+    return out === code ? null : { code: out, map: null };
+  },
+});
 
-export default {
-  input: 'src/index.ts',
-  output: sizeOnly
-    ? { dir: 'dist/size', entryFileNames: 'blaze-face.no-tfjs.js', chunkFileNames: 'chunks/[name]-[hash].js', format: 'es' }
-    : { dir: 'dist', entryFileNames: 'blaze-face.js', chunkFileNames: 'chunks/[name]-[hash].js', format: 'es', sourcemap: true },
-  external: sizeOnly ? (id) => id.startsWith('@tensorflow/') : [],
+const onwarn = (w, warn) => {
+  if (w.code === 'THIS_IS_UNDEFINED' || w.code === 'CIRCULAR_DEPENDENCY') return; // inside tfjs
+  warn(w);
+};
+
+const build = ({ outDir, entryNames, external, extra = [] }) => ({
+  input: { [entryNames]: 'src/index.ts', core: 'src/core.ts' },
+  output: {
+    dir: outDir, entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', format: 'es', sourcemap: true,
+  },
+  external,
   plugins: [
+    {
+      name: 'clean-chunks', // chunk names carry hashes: drop old ones
+      buildStart: () => rmSync(`${outDir}/chunks`, { recursive: true, force: true }),
+    },
     // tfjs-backend-wasm's per-file ESM imports CommonJS emscripten glue; its flat ESM build does not.
     alias('@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.fesm.js'),
     noUsageLogs(),
+    packageRoot(outDir), // before TypeScript: it finds the line as written
+    typescript(),
     resolve({ browser: true }),
     commonjs(), // tfjs-core's dependencies (long, seedrandom) are CommonJS
-    typescript({ tsconfig: './tsconfig.json', declaration: false, declarationDir: undefined, outDir: sizeOnly ? 'dist/size' : 'dist', sourceMap: !sizeOnly }),
-    ...(sizeOnly ? [] : [copyWasm()]),
+    minify(),
+    bundlersIgnoreImportByUrl(),
+    ...extra,
   ],
-  onwarn(w, warn) {
-    if (w.code === 'THIS_IS_UNDEFINED' || w.code === 'CIRCULAR_DEPENDENCY') return; // inside tfjs
-    warn(w);
-  },
-};
+  onwarn,
+});
+
+export default [
+  build({ outDir: 'dist', entryNames: 'blaze-face', external: [], extra: [copyWasm()] }),
+  build({ outDir: 'dist/lib', entryNames: 'index', external: (id) => /^(lit|@lit\/|@tensorflow\/)/.test(id) }),
+];

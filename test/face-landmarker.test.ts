@@ -5,7 +5,7 @@
 import { foreignRequests, requested } from './request-log.js';
 import { expect } from '@esm-bundle/chai';
 import type * as Vision from '@mediapipe/tasks-vision';
-import { FACE_MODEL_URL, MEDIAPIPE_WASM_BASE } from '../src/assets.js';
+import { assets } from '../src/assets.js';
 
 const LANDMARKER_URL = new URL('../models/mediapipe/face_landmarker.task', import.meta.url).href;
 const PHOTOS = [1, 2, 3, 4, 5, 6].map((i) => new URL(`../node_modules/@vladmandic/face-api/demo/sample${i}.jpg`, import.meta.url).href);
@@ -81,14 +81,14 @@ describe('face_landmarker.task in tasks-vision (IMAGE mode, CPU)', () => {
     ...extra,
   });
   const detectorOptions = (extra: Partial<Vision.FaceDetectorOptions> = {}): Vision.FaceDetectorOptions => ({
-    baseOptions: { modelAssetPath: FACE_MODEL_URL, delegate: 'CPU' },
+    baseOptions: { modelAssetPath: assets.faceDetector(), delegate: 'CPU' },
     runningMode: 'IMAGE',
     ...extra,
   });
 
   before(async () => {
     vision = await visionWithoutUsageLogs();
-    fileset = await vision.FilesetResolver.forVisionTasks(MEDIAPIPE_WASM_BASE.replace(/\/$/, ''));
+    fileset = await vision.FilesetResolver.forVisionTasks(assets.mediapipeWasm().replace(/\/$/, ''));
     photos = await Promise.all(PHOTOS.map(loadImage));
     rightEye = pointsOf(vision.FaceLandmarker.FACE_LANDMARKS_RIGHT_EYE);
     leftEye = pointsOf(vision.FaceLandmarker.FACE_LANDMARKS_LEFT_EYE);

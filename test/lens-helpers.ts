@@ -1,7 +1,7 @@
 // Helpers for the lens tests: the camera pipeline wearing a marker face whose eyes can be found in pixels,
 // and what each processed frame showed.
 import { CameraPipeline, type CameraTrackDetail, type CameraPipelineOptions, type CameraSettings } from '../src/camera/camera-pipeline.js';
-import { FACE_MODEL_URL, FACE_LANDMARKER_URL, MEDIAPIPE_WASM_BASE } from '../src/assets.js';
+import { assets } from '../src/assets.js';
 import { DEFAULTS } from '../src/core/defaults.js';
 import { readFrameCode } from '../scripts/fake-camera-clips.mjs';
 
@@ -94,9 +94,9 @@ export async function startLensPipeline(o: Partial<CameraPipelineOptions> = {}, 
   const pipeline = new CameraPipeline({
     canvas,
     tracking: 'mesh',
-    faceModelUrl: FACE_MODEL_URL,
-    landmarkModelUrl: FACE_LANDMARKER_URL,
-    wasmBase: MEDIAPIPE_WASM_BASE,
+    faceModelUrl: assets.faceDetector(),
+    landmarkModelUrl: assets.faceLandmarker(),
+    wasmBase: assets.mediapipeWasm(),
     delegate: 'CPU',
     minScore: 0.5,
     capture: { width: 640, height: 480 },

@@ -2,7 +2,8 @@
  * MediaPipe's FaceDetector (tasks-vision) in VIDEO mode, behind a small interface: boxes and keypoints in
  * video pixels. The model and the wasm come from URLs the caller gives (by default the package's own files).
  */
-import { FaceDetector, FilesetResolver } from '@mediapipe/tasks-vision';
+import { FaceDetector } from '@mediapipe/tasks-vision';
+import { visionFileset } from './vision-wasm.js';
 import type { Point } from './similarity.js';
 
 export interface Box {
@@ -75,7 +76,7 @@ export class FaceFinder implements FaceSource {
     const model = await fetchModelBytes(o.modelUrl, 'face-model');
     let detector: FaceDetector;
     try {
-      const fileset = await FilesetResolver.forVisionTasks(o.wasmBase.replace(/\/$/, ''));
+      const fileset = await visionFileset(o.wasmBase);
       detector = await FaceDetector.createFromOptions(fileset, {
         baseOptions: { modelAssetBuffer: model, delegate: o.delegate },
         runningMode: 'VIDEO',

@@ -3,7 +3,8 @@
  * mode the landmarker tracks each face from its previous landmarks and runs its detector only when it has fewer
  * faces than it was asked for, so `numFaces` follows `max-faces` (a larger value would detect every frame).
  */
-import { FaceLandmarker, FilesetResolver } from '@mediapipe/tasks-vision';
+import { FaceLandmarker } from '@mediapipe/tasks-vision';
+import { visionFileset } from './vision-wasm.js';
 import { FaceModelError, RisingClock, type FaceDetection, type FaceSource } from './face-detector.js';
 import { readBundleEntry } from './task-bundle.js';
 import { FEATURE_POINTS, parseCanonicalMesh, type CanonicalMesh } from './canonical-mesh.js';
@@ -53,7 +54,7 @@ export class FaceMeshFinder implements FaceSource {
     }
     let landmarker: FaceLandmarker;
     try {
-      const fileset = await FilesetResolver.forVisionTasks(o.wasmBase.replace(/\/$/, ''));
+      const fileset = await visionFileset(o.wasmBase);
       landmarker = await FaceLandmarker.createFromOptions(fileset, {
         baseOptions: { modelAssetBuffer: o.bundle, delegate: o.delegate },
         runningMode: 'VIDEO',

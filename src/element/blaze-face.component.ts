@@ -6,6 +6,7 @@ import { CameraController } from './camera-controller.js';
 import { FACE_PROPS, FaceController } from './face-controller.js';
 import { VisibilityController } from './visibility-controller.js';
 import { styles } from './blaze-face.styles.js';
+import { assetBase, setAssetBase } from '../assets.js';
 
 /**
  * `<blaze-face>`: a stylised face generated on the device by a BlazeStyleGAN generator (TensorFlow.js:
@@ -46,6 +47,19 @@ import { styles } from './blaze-face.styles.js';
  */
 export class BlazeFaceElement extends LitElement {
   static override styles = styles;
+
+  /**
+   * Where the package's models and wasm files are served from, for every element: a URL ending in the folder
+   * that `npx blaze-face-assets <folder>` filled (absolute, or relative to the page). Default: the installed
+   * package's own folder, found from the module's URL; a bundled app must set it. Set it before the first
+   * element loads; `null` restores the default.
+   */
+  static get assetBase(): string {
+    return assetBase();
+  }
+  static set assetBase(url: string | null) {
+    setAssetBase(url);
+  }
 
   /** Integer in [0, 2^32 - 1]: which face. The same seed gives the same face as in Python. Default 0. */
   @property({ type: Number }) seed: number = DEFAULTS.seed;

@@ -7,7 +7,7 @@ import type { PropertyValues, ReactiveController, ReactiveControllerHost } from 
 import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULTS } from '../core/defaults.js';
 import type { Generator } from '../core/generator.js';
-import { FACE_LANDMARKER_URL, FACE_MODEL_URL, MEDIAPIPE_WASM_BASE } from '../assets.js';
+import { assets } from '../assets.js';
 import type { CameraPipeline, CameraSettings } from '../camera/camera-pipeline.js';
 import { cameraUnavailableReason } from '../camera/camera-stream.js';
 import { parseMaxFaces, parseTracking, parseUnit } from './attributes.js';
@@ -187,9 +187,9 @@ export class CameraController implements ReactiveController {
     return new mod.CameraPipeline({
       canvas,
       tracking,
-      faceModelUrl: h.faceModel ? new URL(h.faceModel, document.baseURI).href : FACE_MODEL_URL,
-      landmarkModelUrl: h.landmarkModel ? new URL(h.landmarkModel, document.baseURI).href : FACE_LANDMARKER_URL,
-      wasmBase: h.wasmBase ? new URL(h.wasmBase, document.baseURI).href : MEDIAPIPE_WASM_BASE,
+      faceModelUrl: h.faceModel ? new URL(h.faceModel, document.baseURI).href : assets.faceDetector(),
+      landmarkModelUrl: h.landmarkModel ? new URL(h.landmarkModel, document.baseURI).href : assets.faceLandmarker(),
+      wasmBase: h.wasmBase ? new URL(h.wasmBase, document.baseURI).href : assets.mediapipeWasm(),
       delegate: DEFAULTS.camera.delegate,
       minScore: DEFAULTS.camera.minScore,
       capture: { width: DEFAULTS.camera.width, height: DEFAULTS.camera.height },

@@ -10,14 +10,12 @@ import { configureWasm, ensureBackend, onDeviceLost, type BackendChoice } from '
 import { acquireModel, releaseModel } from '../core/model-registry.js';
 import { unpremultiply, type GenerateRequest, type Generator } from '../core/generator.js';
 import { seedToZ } from '../core/seed.js';
-import { looksLikeStyleName, resolveStyle, WASM_BASE } from '../assets.js';
+import { assets, looksLikeStyleName, resolveStyle, withAssetHint } from '../assets.js';
 import {
   AttributeError, parseBackend, parseLatent, parseLoading, parseMixLayer, parseSeed, parseTruncation,
 } from './attributes.js';
 import { emit, emitError, type BlazeFaceErrorType } from './events.js';
 import type { VisibilityController } from './visibility-controller.js';
-
-configureWasm(WASM_BASE);
 
 /** Host properties whose change asks for a new face. */
 export const FACE_PROPS = ['seed', 'latent', 'faceStyle', 'truncation', 'mixSeed', 'mixLayer', 'backend', 'loading'] as const;
@@ -306,6 +304,7 @@ export class FaceController implements ReactiveController {
   private async loadModel(load: ModelLoad): Promise<ReadyModel> {
     let backend: BackendChoice;
     try {
+      configureWasm(assets.tfjsWasm()); // the asset base may have been set after this module loaded
       backend = await ensureBackend(load.backend);
     } catch (e) {
       throw new ModelLoadFailure('backend-unavailable', (e as Error).message);
@@ -320,7 +319,7 @@ export class FaceController implements ReactiveController {
     try {
       generator = await acquireModel(load.url, (fraction) => this.progressed(load, fraction));
     } catch (e) {
-      throw new ModelLoadFailure('model-load', (e as Error).message);
+      throw new ModelLoadFailure('model-load', withAssetHint((e as Error).message, load.url));
     }
     if (this.load !== load) {
       releaseModel(load.url); // a newer load won: drop what this one got

@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// npx blaze-face-assets <folder>: writes into <folder> everything blaze-face loads at run time, in the layout
+// the asset base expects: the models, the tfjs wasm, MediaPipe's wasm (from the @mediapipe/tasks-vision that npm
+// installed with the package: too large to ship twice) and the self-contained module (dist/blaze-face.js).
+// The folder is then a complete static deployment (`<script type="module" src="<folder>/dist/blaze-face.js">`
+// finds everything beside it), and the asset folder of an app that bundles the package (set
+// `BlazeFaceElement.assetBase`, `setAssetBase` or `createGenerator({assetBase})` to its URL).
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dest = process.argv[2];
+if (!dest || process.argv.length > 3 || dest.startsWith('-')) {
+  console.error('usage: blaze-face-assets <folder>   (for example: public/blaze-face)');
+  process.exit(2);
+}
+const fail = (message) => {
+  console.error(`blaze-face-assets: ${message}`);
+  process.exit(1);
+};
+const require = createRequire(join(root, 'package.json'));
+const list = (dir, test = () => true) => readdirSync(dir).filter(test);
+
+/** [from (absolute), to (relative to dest)] */
+const files = [];
+for (const style of list(join(root, 'models'))) {
+  const dir = join('models', style);
+  if (style === 'mediapipe') files.push(...list(join(root, dir)).map((f) => [join(root, dir, f), join(dir, f)]));
+  else if (existsSync(join(root, dir, 'model.json'))) {
+    for (const f of ['model.json', 'weights.bin']) files.push([join(root, dir, f), join(dir, f)]);
+  }
+}
+if (!existsSync(join(root, 'dist/blaze-face.js'))) fail(`${root}/dist is missing: build the package first (npm run build)`);
+for (const dir of ['dist', 'dist/chunks']) {
+  files.push(...list(join(root, dir), (f) => f.endsWith('.js')).map((f) => [join(root, dir, f), join(dir, f)]));
+}
+files.push(...list(join(root, 'dist/wasm'), (f) => f.endsWith('.wasm')).map((f) => [join(root, 'dist/wasm', f), join('dist/wasm', f)]));
+
+// The MediaPipe wasm must be the build the bundled tasks-vision code was made with: package.json pins it.
+const pinned = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies['@mediapipe/tasks-vision'];
+let vision;
+try {
+  vision = dirname(require.resolve('@mediapipe/tasks-vision/vision_wasm_internal.wasm'));
+} catch {
+  fail('@mediapipe/tasks-vision is not installed beside blaze-face (npm installs it as a dependency): run npm install');
+}
+const installed = JSON.parse(readFileSync(join(vision, '..', 'package.json'), 'utf8')).version;
+if (installed !== pinned) fail(`expected @mediapipe/tasks-vision ${pinned} (the version blaze-face was built with), found ${installed} in ${vision}`);
+for (const ext of ['.js', '.wasm']) files.push([join(vision, `vision_wasm_internal${ext}`), `dist/mediapipe/wasm/vision_wasm_internal${ext}`]);
+
+let bytes = 0;
+for (const [from, to] of files) {
+  mkdirSync(join(dest, dirname(to)), { recursive: true });
+  copyFileSync(from, join(dest, to));
+  bytes += statSync(from).size;
+}
+console.log(`blaze-face-assets: ${files.length} files (${(bytes / 1e6).toFixed(1)} MB) -> ${relative(process.cwd(), dest) || '.'}`);
