@@ -1,0 +1,1 @@
+export default { base: './', publicDir: '../public', oxc: { jsx: { runtime: 'automatic' } } };
