@@ -12,9 +12,8 @@
 // on SwiftShader (the CPU): the ratios compare efficiency in one run; the absolute times are not a GPU's.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { startDevServer } from '@web/dev-server';
-import puppeteer from 'puppeteer-core';
-import { CHROMIUM_ARGS } from '../web-test-runner.config.mjs';
+import { dirname } from 'node:path';
+import { PRECISE_MEMORY_ARGS, withHarness } from './browser-harness.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -25,7 +24,6 @@ const RUNS = Number(arg('runs', 30));
 const ROUNDS = Number(arg('rounds', 3));
 const STYLES = (arg('styles', 'toon')).split(',');
 const BACKENDS = (arg('backends', 'webgpu,webgl,wasm')).split(',');
-const PORT = 8768;
 /** Which build of ours to load: `--dist bench/tmp/dist` measures an older build copied there (for before/after). */
 const DIST = arg('dist', 'dist');
 const OUT = arg('out', 'bench/results.json');
@@ -138,18 +136,19 @@ async function benchOrt({ ep, style, runs, zDim }) {
   };
 }
 
-async function inPage(browser, fn, args) {
-  const page = await browser.newPage();
+/** `fn(args)` in a fresh page (`open` from the browser harness); a failure becomes `{error}` with the page's first error. */
+async function inPage(open, fn, args) {
   const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
+  let page;
   try {
-    await page.goto(`http://localhost:${PORT}/demo/empty.html`);
+    page = await open('/demo/empty.html');
+    page.on('pageerror', (e) => errors.push(String(e)));
     await page.evaluate(installPageHelpers);
     return await page.evaluate(fn, args);
   } catch (e) {
     return { error: `${e.message.split('\n')[0]}${errors.length ? ` (${errors[0]})` : ''}` };
   } finally {
-    await page.close();
+    await page?.close();
   }
 }
 
@@ -170,15 +169,9 @@ function summarise(r, gflop) {
   };
 }
 
-const server = await startDevServer({ config: { rootDir: '.', port: PORT }, readCliArgs: false, readFileConfig: false, logStartMessage: false });
-const browser = await puppeteer.launch({
-  executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-  args: [...CHROMIUM_ARGS, '--enable-precise-memory-info'],
-  headless: true,
-  protocolTimeout: 1200000,
-});
-const results = { date: new Date().toISOString(), chromium: await browser.version(), dist: DIST, runs: RUNS, rounds: ROUNDS, styles: {} };
-try {
+// An evaluate covers a whole page's generations: on SwiftShader that can exceed puppeteer's default 180 s.
+const results = await withHarness({ args: PRECISE_MEMORY_ARGS, protocolTimeout: 1200000 }, async ({ browser, open }) => {
+  const results = { date: new Date().toISOString(), chromium: await browser.version(), dist: DIST, runs: RUNS, rounds: ROUNDS, styles: {} };
   for (const style of STYLES) {
     const facts = modelFacts(style);
     results.styles[style] = { ...facts, backends: {} };
@@ -186,8 +179,8 @@ try {
       const ep = WITH_ORT ? ORT_EP[backend] : undefined;
       const oursRuns = [], ortRuns = [];
       for (let round = 0; round < ROUNDS; round++) {
-        oursRuns.push(await inPage(browser, benchOurs, { backend, style, runs: RUNS, zDim: facts.zDim, dist: DIST }));
-        if (ep) ortRuns.push(await inPage(browser, benchOrt, { ep, style, runs: RUNS, zDim: facts.zDim }));
+        oursRuns.push(await inPage(open, benchOurs, { backend, style, runs: RUNS, zDim: facts.zDim, dist: DIST }));
+        if (ep) ortRuns.push(await inPage(open, benchOrt, { ep, style, runs: RUNS, zDim: facts.zDim }));
       }
       const ours = summarise(pool(oursRuns), facts.gflop);
       const ort = ep ? summarise(pool(ortRuns), facts.gflop) : null;
@@ -196,12 +189,10 @@ try {
       console.log(style, backend, JSON.stringify({ ours, ort, ratio }));
     }
   }
-} finally {
-  await browser.close();
-  await server.stop();
-}
+  return results;
+});
 
-mkdirSync('bench', { recursive: true });
+mkdirSync(dirname(OUT), { recursive: true });
 writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);
 if (!WRITE_DOC) {
   console.log(OUT);

@@ -5,26 +5,19 @@
 //   npm run build && node scripts/measure-camera.mjs [frames] [clip ...]
 // Without a GPU, WebGL (the compositor) and WebGPU (the generator) run on SwiftShader, on the CPU.
 import { writeFileSync } from 'node:fs';
-import { startDevServer } from '@web/dev-server';
-import puppeteer from 'puppeteer-core';
-import { CHROMIUM_ARGS, fakeCameraArgs } from '../web-test-runner.config.mjs';
+import { fakeCameraArgs, withBrowser, withServer } from './browser-harness.mjs';
 
 const frames = Number(process.argv[2] ?? 150);
 const runs = [['one-face', 1], ['three-faces', 3], ['open-mouth', 1]];
 const TRACKING = ['mesh', 'box'];
 const only = process.argv.slice(3);
-const server = await startDevServer({ config: { rootDir: '.', port: 8767 }, readCliArgs: false, readFileConfig: false, logStartMessage: false });
 const results = [];
-try {
+await withServer(async (origin) => {
+  // A fresh browser per run: Chromium's fake camera plays the clip it was started with.
   for (const [clip, maxFaces] of only.length ? only.map((c) => runs.find((r) => r[0] === c)) : runs) for (const tracking of TRACKING) {
-    const browser = await puppeteer.launch({
-      executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-      args: [...CHROMIUM_ARGS, ...fakeCameraArgs(clip)],
-      headless: true,
-    });
-    try {
+    await withBrowser({ args: fakeCameraArgs(clip) }, async (browser) => {
       const page = await browser.newPage();
-      await page.goto('http://localhost:8767/demo/empty.html');
+      await page.goto(`${origin}/demo/empty.html`);
       const r = await page.evaluate(async (maxFaces, frames, tracking) => {
         await import('/dist/blaze-face.js');
         const el = document.createElement('blaze-face');
@@ -74,10 +67,6 @@ try {
       writeFileSync(`docs/camera-${clip}-${tracking}.png`, Buffer.from(png, 'base64'));
       results.push({ clip, resolution: '640x480', maxFaces, ...numbers });
       console.log(JSON.stringify(results.at(-1)));
-    } finally {
-      await browser.close();
-    }
+    });
   }
-} finally {
-  await server.stop();
-}
+});

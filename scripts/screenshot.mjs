@@ -1,9 +1,7 @@
 // Screenshots of the demo in headless Chromium, for the docs: desktop and phone-sized viewports, and the phone
 // layout in camera mode with the fake camera playing a clip of a real photo (scripts/fake-camera.mjs).
 //   npm run build && node scripts/screenshot.mjs
-import { startDevServer } from '@web/dev-server';
-import puppeteer from 'puppeteer-core';
-import { CHROMIUM_ARGS, fakeCameraArgs } from '../web-test-runner.config.mjs';
+import { fakeCameraArgs, withHarness } from './browser-harness.mjs';
 
 /** Renders the shown seed again (via seed + 1): the first render compiles the shaders, and the caption should show a warm one. */
 async function warm(page) {
@@ -18,26 +16,18 @@ async function warm(page) {
   });
 }
 
-const server = await startDevServer({ config: { rootDir: '.', port: 8765 }, readCliArgs: false, readFileConfig: false, logStartMessage: false });
-const browser = await puppeteer.launch({
-  executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-  args: [...CHROMIUM_ARGS, ...fakeCameraArgs('one-face')],
-  headless: true,
-});
-try {
-  for (const [name, viewport] of [['demo', { width: 980, height: 760 }], ['demo-phone', { width: 390, height: 844, deviceScaleFactor: 2, isMobile: true }]]) {
-    const page = await browser.newPage();
-    await page.setViewport(viewport);
-    await page.goto('http://localhost:8765/demo/index.html');
+const PHONE = { width: 390, height: 844, deviceScaleFactor: 2, isMobile: true };
+
+await withHarness({ args: fakeCameraArgs('one-face') }, async ({ open }) => {
+  for (const [name, viewport] of [['demo', { width: 980, height: 760 }], ['demo-phone', PHONE]]) {
+    const page = await open('/demo/index.html', viewport);
     await page.waitForFunction(() => document.querySelector('#backend')?.textContent?.includes('px'), { timeout: 120000 });
     await warm(page);
     await page.screenshot({ path: `docs/${name}.png` });
     console.log(`docs/${name}.png`);
     await page.close();
   }
-  const page = await browser.newPage();
-  await page.setViewport({ width: 390, height: 844, deviceScaleFactor: 2, isMobile: true });
-  await page.goto('http://localhost:8765/demo/index.html');
+  const page = await open('/demo/index.html', PHONE);
   await page.waitForFunction(() => document.querySelector('#backend')?.textContent?.includes('px'), { timeout: 120000 });
   await page.click('#camera');
   await page.waitForFunction(() => document.querySelector('#faces')?.textContent === '1 face', { timeout: 120000 });
@@ -45,7 +35,4 @@ try {
   await page.screenshot({ path: 'docs/demo-camera-phone.png' });
   console.log('docs/demo-camera-phone.png');
   await page.close();
-} finally {
-  await browser.close();
-  await server.stop();
-}
+});

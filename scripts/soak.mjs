@@ -2,22 +2,13 @@
 // recording tfjs tensors and bytes, JS heap and the element's DOM canvases every 1000 frames. Not a test.
 //   npm run build && node scripts/soak.mjs [frames=10000] [backend=wasm]     -> bench/soak.json
 import { writeFileSync } from 'node:fs';
-import { startDevServer } from '@web/dev-server';
-import puppeteer from 'puppeteer-core';
-import { CHROMIUM_ARGS } from '../web-test-runner.config.mjs';
+import { EXPOSE_GC_ARGS, PRECISE_MEMORY_ARGS, withHarness } from './browser-harness.mjs';
 
 const frames = Number(process.argv[2] ?? 10000);
 const backend = process.argv[3] ?? 'wasm';
-const server = await startDevServer({ config: { rootDir: '.', port: 8769 }, readCliArgs: false, readFileConfig: false, logStartMessage: false });
-const browser = await puppeteer.launch({
-  executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-  args: [...CHROMIUM_ARGS, '--enable-precise-memory-info', '--js-flags=--expose-gc'],
-  headless: true,
-  protocolTimeout: 3600000,
-});
-try {
-  const page = await browser.newPage();
-  await page.goto('http://localhost:8769/demo/empty.html');
+// The whole soak is one evaluate: the protocol timeout must cover it.
+await withHarness({ args: [...PRECISE_MEMORY_ARGS, ...EXPOSE_GC_ARGS], protocolTimeout: 3600000 }, async ({ open }) => {
+  const page = await open('/demo/empty.html');
   const samples = await page.evaluate(async (frames, backend) => {
     const { tf, seedToZ } = await import('/dist/blaze-face.js');
     const el = document.createElement('blaze-face');
@@ -46,7 +37,4 @@ try {
   writeFileSync('bench/soak.json', `${JSON.stringify(result, null, 2)}\n`);
   const first = samples[0], last = samples.at(-1);
   console.log(`soak ${frames} frames on ${backend}: tensors ${first.numTensors} -> ${last.numTensors}, bytes ${first.numBytes} -> ${last.numBytes}, heap ${(first.heapBytes / 2 ** 20).toFixed(1)} -> ${(last.heapBytes / 2 ** 20).toFixed(1)} MB, ${((last.at - first.at) / frames).toFixed(1)} ms/frame`);
-} finally {
-  await browser.close();
-  await server.stop();
-}
+});

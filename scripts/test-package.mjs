@@ -10,8 +10,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import puppeteer from 'puppeteer-core';
-import { CHROMIUM_ARGS, fakeCameraArgs } from '../web-test-runner.config.mjs';
+import { fakeCameraArgs, launchChromium } from './browser-harness.mjs';
 
 const LIMITS = { tarballBytes: 8e6, firstFaceJsGzip: 250e3 };
 const SEED_PAGES = ['static', 'vite', 'webpack', 'worker']; // seed 7, truncation 1: the same face on each
@@ -68,11 +67,7 @@ const port = server.address().port;
 
 // The insecure origin: a name that is not localhost (how a phone on the LAN sees the page), mapped to this server.
 const INSECURE_HOST = 'lan-device.test';
-const browser = await puppeteer.launch({
-  executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-  headless: true,
-  args: [...CHROMIUM_ARGS, ...fakeCameraArgs('one-face'), `--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`],
-});
+const browser = await launchChromium({ args: [...fakeCameraArgs('one-face'), `--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`] });
 
 /** Loads `url`; returns the page, the requests it made, and the element events it saw. */
 async function open(url) {
