@@ -2,8 +2,9 @@
 
     /usr/bin/python3 -m training.evaluate --model models/toon --seeds 1000000:1000256 --out models/toon/eval.json
 
-Metrics (per image, then averaged): PSNR in dB and SSIM on RGB composited over mid grey, and the IoU of the
-alpha masks (alpha > 0.5). The student is run from the exported files, exactly as the browser gets them.
+Metrics (per image, then averaged): PSNR in dB and SSIM on RGB composited over mid grey, the IoU of the
+alpha masks (alpha > 0.5), and sharpness: the student's mean image-gradient magnitude over the teacher's, on grey
+(1.0 is as sharp as the teacher; a blurred student scores below 1). The student is run from the exported files, exactly as the browser gets them.
 Also writes a teacher | student grid to docs/ (or --grid).
 """
 from __future__ import annotations
@@ -56,6 +57,18 @@ def alpha_iou(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     return torch.where(union > 0, inter / union.clamp_min(1), torch.ones_like(union))
 
 
+def gradient_magnitude(rgb: torch.Tensor) -> torch.Tensor:
+    """Per image: the mean magnitude of the finite-difference gradient of the grey (luma) image."""
+    y = (0.299 * rgb[:, 0] + 0.587 * rgb[:, 1] + 0.114 * rgb[:, 2])
+    dx, dy = y[:, :-1, 1:] - y[:, :-1, :-1], y[:, 1:, :-1] - y[:, :-1, :-1]
+    return (dx * dx + dy * dy).sqrt().flatten(1).mean(1)
+
+
+def sharpness(student_rgb: torch.Tensor, teacher_rgb: torch.Tensor) -> float:
+    """Mean gradient magnitude of the students over the teachers' (a ratio of sums, so flat faces weigh less)."""
+    return float(gradient_magnitude(student_rgb).sum() / gradient_magnitude(teacher_rgb).sum().clamp_min(1e-12))
+
+
 def _scales(res: int) -> list[int]:
     out, r = [], res
     while r >= 16:
@@ -96,6 +109,7 @@ def evaluate(model_dir: Path, seeds: range, grid: Path | None = None, batch: int
         "psnr_median": round(float(p.median()), 3),
         "ssim": round(float(s.mean()), 4),
         "alpha_iou": round(float(iou.mean()), 4),
+        "sharpness": round(sharpness(cs, ct), 4),
         "background": "RGB composited on grey 0.5; alpha IoU at alpha > 0.5",
         "student_ms_per_face_cpu": round(1000 * t_student / len(z), 2),
         "teacher_ms_per_face": round(1000 * t_teacher / len(z), 2),

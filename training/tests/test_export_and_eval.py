@@ -97,6 +97,15 @@ def test_evaluate_scores_a_perfect_copy_as_perfect():
     assert torch.allclose(alpha_iou(x, x), torch.ones(2))
 
 
+def test_sharpness_is_one_for_a_copy_and_falls_with_blur():
+    from training.evaluate import sharpness
+    x = torch.rand(4, 3, 64, 64)
+    assert abs(sharpness(x, x) - 1.0) < 1e-6
+    blurred = torch.nn.functional.avg_pool2d(x, 3, stride=1, padding=1, count_include_pad=False)
+    assert sharpness(blurred, x) < 0.6
+    assert sharpness(x, blurred) > 1.5  # sharper than the teacher scores above 1
+
+
 SHIPPED = sorted(p.parent for p in (REPO / "models").glob("*/model.json"))
 
 
@@ -126,6 +135,7 @@ def test_shipped_eval_json_is_reproduced(model_dir, tmp_path):
     assert abs(again["psnr"] - committed["psnr"]) < 0.02
     assert abs(again["ssim"] - committed["ssim"]) < 0.001
     assert abs(again["alpha_iou"] - committed["alpha_iou"]) < 0.001
+    assert abs(again["sharpness"] - committed["sharpness"]) < 0.001
 
 
 def test_reparam_changes_the_mapping_lr_multiplier_but_not_the_output(tmp_path, tiny_generator):
