@@ -20,7 +20,7 @@ const arg = (name, dflt) => {
   return i > 0 ? process.argv[i + 1] : dflt;
 };
 const RUNS = Number(arg('runs', 30));
-/** Pages per runtime and backend, alternating ours and onnxruntime-web; times are pooled (this machine is noisy). */
+/** Pages per runtime and backend, alternating ours and onnxruntime-web; times are pooled (a shared machine is noisy). */
 const ROUNDS = Number(arg('rounds', 3));
 const STYLES = (arg('styles', 'toon')).split(',');
 const BACKENDS = (arg('backends', 'webgpu,webgl,wasm')).split(',');

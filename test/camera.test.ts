@@ -106,8 +106,8 @@ describe('<blaze-face camera>', () => {
     // The detector's box: eyes, brows, nose and mouth, all inside the overlay (which spans about twice the box).
     const face = (x: number, y: number) => x > box.x && x < box.x + box.width && y > box.y && y < box.y + box.height;
     type Pixels = { data: Uint8ClampedArray; width: number; height: number };
-    // Aligned on the face itself: the overlay follows a smoothed box that lags the clip's motion, so aligning
-    // on the background left two captures of the same face up to 18 apart.
+    // Aligned on the face itself: the overlay follows a smoothed box that lags the clip's motion, so two
+    // captures aligned on the background do not line up their faces.
     const faceDiff = (a: Pixels, b: Pixels) =>
       meanDiff(a.data, b.data, a.width, a.height, face, bestShift(a.data, b.data, a.width, a.height, face));
     const toon = (await bareAndBlended(el)).blended;

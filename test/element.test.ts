@@ -181,7 +181,7 @@ describe('<blaze-face> on the default backend', () => {
     el.setAttribute('face-style', 'sketch');
     expect((await loaded).detail.style).to.equal('sketch');
     const sketch = await shown(el);
-    const n = Math.min(toon.width, sketch.width); // a style may ship at another size (sketch was 128 px)
+    const n = Math.min(toon.width, sketch.width); // a style may ship at another size
     const d = diffStats(resampled(toon, n), resampled(sketch, n));
     console.log(`seed 3, toon vs sketch: mean |diff| ${d.mean.toFixed(1)}`);
     expect(d.mean).to.be.above(10);

@@ -92,9 +92,7 @@ def lrelu(x: torch.Tensor) -> torch.Tensor:
 
 def conv2d(x: torch.Tensor, weight: torch.Tensor, bias=None, padding: int = 0, groups: int = 1) -> torch.Tensor:
     """F.conv2d on a channels-last input. On a CPU, oneDNN's convolutions with this model's few channels are faster
-    that way: the generator's forward + backward at batch 16 took toon128 476 -> 237 ms and toon256 1997 -> 1197 ms
-    (a timing script, all heads), and a whole toon256 training step (training.profile) 9.8 -> 14.7 images/s
-    (toon128's: 53.3 -> 54.7). The result is the same convolution."""
+    that way (training/EXPERIMENTS.md, "toon256 and sketch256"). The result is the same convolution."""
     return F.conv2d(x.contiguous(memory_format=torch.channels_last), weight, bias, padding=padding, groups=groups)
 
 

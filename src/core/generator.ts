@@ -135,9 +135,9 @@ export class Generator {
   }
 
   /**
-   * Depth-to-space by 2, the heads' upsampling. tfjs's wasm kernel for it is slow: as a reshape, a 4-D transpose
-   * (moving rows of C/2 contiguous numbers) and a reshape it is 1.6-3.5x faster there, while on webgl, webgpu
-   * and cpu the kernel is the faster (docs/performance.md). Same numbers either way.
+   * Depth-to-space by 2, the heads' upsampling. tfjs's wasm kernel for it is slow: there a reshape, a 4-D
+   * transpose (moving rows of C/2 contiguous numbers) and a reshape are faster, while on webgl, webgpu and cpu
+   * the kernel is the faster (docs/performance.md has the timings). Same numbers either way.
    */
   private depthToSpace2(x: tf.Tensor4D): tf.Tensor4D {
     if (!this.shuffleByTranspose) return tf.depthToSpace(x, 2);
