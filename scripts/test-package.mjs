@@ -13,7 +13,7 @@ import { gzipSync } from 'node:zlib';
 import { fakeCameraArgs, launchChromium } from './browser-harness.mjs';
 
 const LIMITS = { tarballBytes: 8e6, firstFaceJsGzip: 250e3 };
-const SEED_PAGES = ['static', 'vite', 'webpack', 'worker']; // seed 7, truncation 1: the same face on each
+const SEED_PAGES = ['static', 'vite', 'webpack', 'worker', 'with-tfjs']; // seed 7, truncation 1: the same face on each
 const failures = [];
 const check = (ok, what) => {
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
@@ -47,6 +47,11 @@ const out = join(project, 'out');
 const workerJs = readdirSync(join(out, 'worker/assets')).filter((f) => f.endsWith('.js'))
   .map((f) => readFileSync(join(out, 'worker/assets', f), 'utf8')).join('\n');
 check(!/customElements\.define|lit-html|LitElement/.test(workerJs), 'the worker bundle (blaze-face/core) has no element, no Lit');
+// One string that only tfjs-core has: an app with tfjs of its own must bundle one copy of it, not two.
+const withTfjs = readdirSync(join(out, 'with-tfjs/assets')).filter((f) => f.endsWith('.js'))
+  .map((f) => readFileSync(join(out, 'with-tfjs/assets', f), 'utf8')).join('\n');
+const tfjsCopies = withTfjs.split('Cannot evaluate flag').length - 1;
+check(tfjsCopies === 1, `with-tfjs: the app bundle has one copy of tfjs-core, shared with blaze-face (found ${tfjsCopies})`);
 
 // 3. A static server for out/: one origin for every example.
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
@@ -132,8 +137,8 @@ function jsBefore(name, requests, t) {
   firstFaceJs[name] = [...new Set(files)].reduce((s, p) => s + gzipSync(readFileSync(join(out, p))).length, 0);
 }
 
-// 4. The element examples: a face, then camera mode (not React: its example has no camera button).
-for (const name of ['static', 'vite', 'webpack', 'react']) {
+// 4. The element examples: a face, then camera mode (where the example has a camera button).
+for (const name of ['static', 'vite', 'webpack', 'react', 'with-tfjs']) {
   const session = await open(`http://127.0.0.1:${port}/${name}/`);
   const { page } = session;
   const load = await waitEvent(page, 'blaze-face-load');
@@ -145,7 +150,12 @@ for (const name of ['static', 'vite', 'webpack', 'react']) {
     faces[name] = f;
     check(isFace(f), `${name}: a face is drawn (spread ${f.spread.toFixed(1)}, background ${(f.background * 100).toFixed(0)} %)`);
   }
-  if (name === 'react') {
+  if (name === 'with-tfjs') {
+    check(load?.detail.backend === 'cpu' && /already runs on cpu/.test(load.detail.backendReason),
+      `with-tfjs: auto keeps the app's backend (${load?.detail.backendReason})`);
+    const app = await page.$eval('#app', (e) => e.textContent).catch(() => '(no #app)');
+    check(app === "the app's own model: 12 on cpu", `with-tfjs: the app's own tfjs still works ("${app}")`);
+  } else if (name === 'react') {
     const status = () => page.$eval('#status', (e) => e.textContent).catch(() => '(no #status)');
     check(/^loaded toon on \w+|^seed 7 drawn/.test(await status()), `react: the onblaze-face-load / render props ran ("${await status()}")`);
     await page.click('button');

@@ -26,6 +26,8 @@ export interface BackendMachine {
   probeWebGL(): GpuProbe;
   /** Loads the backend's module and makes it tfjs's backend; false when it fails to initialise. */
   start(name: BackendName): Promise<boolean>;
+  /** The backend the page's own TensorFlow.js code already set, if any (the bundler build shares tfjs with the app). */
+  current(): BackendName | null;
 }
 
 let active: Promise<BackendChoice> | null = null;
@@ -61,11 +63,19 @@ async function startBackend(name: BackendName): Promise<boolean> {
   }
 }
 
-const browserMachine: BackendMachine = { probeWebGPU: () => probeWebGPU(), probeWebGL, start: startBackend };
+/** tfjs's active backend, read without starting one (tf.getBackend() would initialise the best registered). */
+function currentBackend(): BackendName | null {
+  const name = (tf.engine() as unknown as { backendName: string | null }).backendName;
+  return (BACKENDS as readonly string[]).includes(name ?? '') ? name as BackendName : null;
+}
+
+const browserMachine: BackendMachine = {
+  probeWebGPU: () => probeWebGPU(), probeWebGL, start: startBackend, current: currentBackend,
+};
 
 /**
- * Starts the backend asked for, or under `auto` the first that initialises of: hardware WebGPU, hardware WebGL,
- * wasm, software WebGPU, software WebGL, cpu. Each GPU API is probed only when it is next in line. Rejects with
+ * Starts the backend asked for, or under `auto` the one the page's TensorFlow.js already runs on, else the first
+ * that initialises of: hardware WebGPU, hardware WebGL, wasm, software WebGPU, software WebGL, cpu. Each GPU API is probed only when it is next in line. Rejects with
  * BackendUnavailableError when nothing (or the named backend) initialises.
  */
 export async function chooseBackend(pref: BackendPreference, machine: BackendMachine): Promise<BackendChoice> {
@@ -74,6 +84,9 @@ export async function chooseBackend(pref: BackendPreference, machine: BackendMac
     throw new BackendUnavailableError(
       `backend: expected "${pref}" to initialise, got a failure (is it supported by this browser?)`);
   }
+  // An app that runs TensorFlow.js itself has chosen already: switching would move its tensors to another backend.
+  const current = machine.current();
+  if (current !== null) return { name: current, reason: `auto: the page's TensorFlow.js already runs on ${current}` };
   const notes: string[] = [];
   const chose = (name: BackendName): BackendChoice => ({ name, reason: `auto: ${[...notes, `chose ${name}`].join('; ')}` });
   const tryStart = async (name: BackendName): Promise<boolean> => {

@@ -53,9 +53,10 @@ const GL_SW: GpuProbe = { kind: 'software', detail: `WebGL renderer is software 
 const NONE = (api: string): GpuProbe => ({ kind: 'unavailable', detail: `no ${api}` });
 
 /** A machine whose probes give these results and whose backends in `failing` fail to start; it records what was asked. */
-function machine(gpu: GpuProbe, gl: GpuProbe, failing: BackendName[] = []) {
+function machine(gpu: GpuProbe, gl: GpuProbe, failing: BackendName[] = [], current: BackendName | null = null) {
   const log: string[] = [];
   const m: BackendMachine = {
+    current: () => current,
     probeWebGPU: async () => (log.push('probe webgpu'), gpu),
     probeWebGL: () => (log.push('probe webgl'), gl),
     start: async (name) => (log.push(`start ${name}`), !failing.includes(name)),
@@ -114,6 +115,12 @@ test('auto with nothing that starts rejects, saying what it found', async () => 
     assert.match(e.message, /^backend: expected one of webgpu, webgl, wasm, cpu to initialise, got none \(WebGPU adapter is a software rasteriser/);
     return true;
   });
+});
+
+test("auto keeps the backend the page's own TensorFlow.js runs on, without probing or starting", async () => {
+  const { m, log } = machine(GPU_HW, GL_HW, [], 'webgl');
+  assert.deepEqual(await chooseBackend('auto', m), { name: 'webgl', reason: "auto: the page's TensorFlow.js already runs on webgl" });
+  assert.deepEqual(log, []);
 });
 
 test('an explicit backend is honoured even on a software GPU, without probing', async () => {

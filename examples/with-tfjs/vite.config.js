@@ -1,0 +1,1 @@
+export default { base: './', publicDir: '../public', build: { target: 'es2022' } };
