@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BACKENDS, type BackendName, type BackendPreference } from './defaults.js';
 import { probeWebGL, probeWebGPU, type GpuProbe } from './backend-probe.js';
+import { assets } from '../assets.js';
 
 export { isSoftwareAdapter, isSoftwareRenderer } from './backend-probe.js';
 
@@ -35,8 +36,8 @@ const lostListeners = new Set<(message: string) => void>();
 let wasmBase: string | null = null;
 
 /**
- * Where the tfjs wasm binaries are served from. Applied when the wasm backend's module is loaded, so it must be
- * set before the page's backend is chosen.
+ * Where the tfjs wasm binaries are served from (default: dist/wasm/ under the asset base). Applied when the wasm
+ * backend's module is loaded, so it must be set before the page's backend is chosen.
  */
 export function configureWasm(base: string): void {
   wasmBase = base.endsWith('/') ? base : `${base}/`;
@@ -48,7 +49,7 @@ const BACKEND_MODULES: Record<BackendName, () => Promise<unknown>> = {
   webgl: () => import('@tensorflow/tfjs-backend-webgl'),
   wasm: async () => {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    if (wasmBase !== null) wasm.setWasmPaths(wasmBase);
+    wasm.setWasmPaths(wasmBase ?? assets.tfjsWasm()); // not tfjs's default: beside its own module, which a bundle moves
   },
   cpu: () => import('@tensorflow/tfjs-backend-cpu'),
 };
