@@ -61,12 +61,13 @@ def export(ckpt: Path, style: str, out: Path, dtype: str = "float16", training_m
     cfg = G.cfg
     teacher = make_teacher(style, cfg.resolution, workers=1)
     meta = {
-        "name": style,
+        "name": teacher.label,
         "resolution": cfg.resolution,
         "config": ck["config"],
         "output": {"channels": "rgba", "range": [-1, 1], "alpha": "premultiplied"},
         "canonical": teacher.landmarks,
-        "data": {"teacher": teacher.name, "licence": teacher.licence, "provenance": teacher.provenance},
+        "data": {"teacher": teacher.name, "licence": teacher.licence, "provenance": teacher.provenance,
+                 **teacher.record},
         "training": {"steps": ck["step"], **(training_meta or {})},
     }
     manifest = write_model(out, folded_tensors(G), architecture(G), meta, dtype)
@@ -77,7 +78,7 @@ def export(ckpt: Path, style: str, out: Path, dtype: str = "float16", training_m
 def main():
     p = argparse.ArgumentParser(description="Export a checkpoint to models/<style>/.")
     p.add_argument("--ckpt", type=Path, required=True)
-    p.add_argument("--style", required=True)
+    p.add_argument("--style", required=True, help="the teacher: a procedural style, or a StyleGAN2 descriptor .json")
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--dtype", default="float16", choices=["float16", "float32"])
     p.add_argument("--meta", type=str, default="{}", help="JSON merged into model.json's training block")

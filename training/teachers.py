@@ -1,7 +1,7 @@
 """Teachers: deterministic maps from a latent z to an RGBA image (premultiplied uint8, [N, H, W, 4]).
 
-The student is distilled from a teacher on the same latents. The interface is small on purpose, so that a
-StyleGAN2 teacher (a torch module z -> image) can be added beside the procedural ones.
+The student is distilled from a teacher on the same latents. Two kinds: the procedural ones (Node renderers, named
+by style) and a StyleGAN2 checkpoint (training/stylegan2_teacher.py, named by the path of its .json descriptor).
 """
 from __future__ import annotations
 
@@ -27,6 +27,13 @@ class Teacher:
     provenance: str = ""
     # canonical landmark positions in output pixels
     landmarks: dict = {}
+    # more facts for model.json's data block (beside teacher, licence, provenance)
+    record: dict = {}
+
+    @property
+    def label(self) -> str:
+        """The style's name in model.json; `name` is what make_teacher takes to build the teacher again."""
+        return self.name
 
     def render(self, z: np.ndarray) -> np.ndarray:
         raise NotImplementedError
@@ -74,4 +81,9 @@ class ProceduralTeacher(Teacher):
 
 
 def make_teacher(style: str, resolution: int, **kw) -> Teacher:
+    """`style`: a procedural style name, or the path of a StyleGAN2 teacher descriptor (.json)."""
+    if str(style).endswith(".json"):
+        from .stylegan2_teacher import StyleGAN2Teacher
+        kw.pop("workers", None)  # the procedural renderer's process count: a torch teacher batches instead
+        return StyleGAN2Teacher(style, resolution, **kw)
     return ProceduralTeacher(style, resolution, **kw)
