@@ -38,10 +38,21 @@ def to_model_space(img_u8: np.ndarray) -> torch.Tensor:
 
 def setup_distributed():
     if "WORLD_SIZE" in os.environ and int(os.environ["WORLD_SIZE"]) > 1:
-        backend = "nccl" if torch.cuda.is_available() else "gloo"
-        dist.init_process_group(backend)
+        if torch.cuda.is_available():
+            # one GPU per process, by its rank on this node (torchrun sets LOCAL_RANK); NCCL wants it set first
+            torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", 0)) % torch.cuda.device_count())
+        dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
         return dist.get_rank(), dist.get_world_size()
     return 0, 1
+
+
+def amp_context(device: torch.device, enabled: bool):
+    """Mixed precision for the generator's forward pass: bfloat16 autocast (no loss scaling needed, so the R1
+    penalty's double backward stays as it is). On a GPU without bfloat16 it refuses rather than train in float16
+    without a scaler."""
+    if enabled and device.type == "cuda" and not torch.cuda.is_bf16_supported():
+        raise ValueError("--amp uses bfloat16, which this GPU does not support; train without --amp")
+    return torch.autocast(device.type, dtype=torch.bfloat16, enabled=enabled)
 
 
 def parse_args(argv=None):
@@ -80,6 +91,9 @@ def parse_args(argv=None):
     p.add_argument("--ckpt-every", type=int, default=500)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=0, help="torch threads (0: all cores / processes)")
+    p.add_argument("--amp", action="store_true",
+                   help="mixed precision: the generator's forward in bfloat16 autocast (GPUs with bfloat16; on a CPU "
+                        "it runs, slowly unless the CPU has bfloat16 instructions)")
     p.add_argument("--resume", action="store_true")
     p.add_argument("--init", type=Path, default=None,
                    help="start from another run's weights: the same architecture (e.g. a new style from a trained one) or "
@@ -107,7 +121,7 @@ def lr_factor(step: int, decay_from: int | None, end: int, end_frac: float) -> f
 def train(args) -> dict:
     rank, world = setup_distributed()
     torch.set_num_threads(args.threads or max(1, (os.cpu_count() or 1) // world))
-    device = torch.device(f"cuda:{rank % torch.cuda.device_count()}" if torch.cuda.is_available() else "cpu")
+    device = torch.device(f"cuda:{torch.cuda.current_device()}" if torch.cuda.is_available() else "cpu")
     torch.manual_seed(args.seed + rank)
     rng = np.random.default_rng(args.seed + 1000 * rank)
 
@@ -219,8 +233,8 @@ def train(args) -> dict:
 
         # --- discriminator: teacher renders are the real images ---
         if use_adv:
-            with torch.no_grad():
-                fake = G(z)[-1]
+            with torch.no_grad(), amp_context(device, args.amp):
+                fake = G(z)[-1].float()
             loss_d = discriminator_loss(D, fake, real, args.r1_gamma, args.r1_every, step % args.r1_every == 0)
             opt_d.zero_grad(set_to_none=True)
             loss_d.backward()
@@ -233,7 +247,9 @@ def train(args) -> dict:
             loss_d = torch.zeros(())
 
         # --- generator: multi-scale reconstruction on every head + adversarial on the last ---
-        outs = G_train(z, all_heads=not frozen)
+        with amp_context(device, args.amp):
+            outs = G_train(z, all_heads=not frozen)
+        outs = [o.float() for o in outs]  # the losses in float32
         loss_rec, per_head = pyramid_loss(outs, real, args.grad_weight)
         loss_g = loss_rec
         loss_mse = None
@@ -242,7 +258,8 @@ def train(args) -> dict:
             loss_g = loss_g + args.mse_weight * loss_mse
         loss_smooth, steps = None, None
         if args.smooth_weight:
-            nxt = G(arc_neighbour(z, args.smooth_angle))[-1]
+            with amp_context(device, args.amp):
+                nxt = G(arc_neighbour(z, args.smooth_angle))[-1].float()
             loss_smooth, steps = step_excess(outs[-1], nxt, args.smooth_ratio)
             loss_g = loss_g + args.smooth_weight * loss_smooth
         loss_adv = torch.zeros(())
