@@ -24,7 +24,7 @@ from .data import build_cache, parse_seeds
 from .evaluate import evaluate
 from .export import export
 from .model import CONFIGS
-from .stylegan2 import Arch, save_random_checkpoint
+from .stylegan2 import Arch, LayoutError, save_random_checkpoint
 from .stylegan2_teacher import canonical_arg, write_descriptor
 from .train import main as train_main
 
@@ -35,13 +35,14 @@ FIXTURE_ARCH = Arch(size=64, style_dim=512, n_mlp=2, channels=(32, 32, 16, 16, 8
 def make_style(ckpt: Path, name: str, licence: str, provenance: str, config: str, seeds: range, steps: int,
                work: Path, out: Path | None, truncation: float = 1.0, canonical: dict | None = None,
                trust_pickle: bool = False, batch: int = 16, eval_seeds: range = range(1_000_000, 1_000_256),
-               dtype: str = "float16", until: str | None = None, train_args: list[str] | None = None) -> dict:
+               dtype: str = "float16", until: str | None = None, train_args: list[str] | None = None,
+               teacher_amp: bool = False) -> dict:
     cfg = CONFIGS[config]
     work.mkdir(parents=True, exist_ok=True)
     desc = work / "teacher.json"
     cache, run = work / "cache", work / "run"
     old = desc.read_text() if desc.exists() else None
-    d = write_descriptor(desc, ckpt, name, licence, provenance, truncation, canonical, trust_pickle)
+    d = write_descriptor(desc, ckpt, name, licence, provenance, truncation, canonical, trust_pickle, teacher_amp)
     if old is not None and old != desc.read_text() and (cache.exists() or run.exists()):
         desc.write_text(old)
         raise ValueError(f"{desc}: the teacher differs from the one {cache} and {run} were made with (checkpoint, "
@@ -65,18 +66,23 @@ def make_style(ckpt: Path, name: str, licence: str, provenance: str, config: str
             "sha256": manifest["weightFiles"][0]["sha256"], "eval": result}
 
 
+def fixture_args(root: Path, steps: int = 12) -> dict:
+    """make_style's arguments for the test style in root (its checkpoint: root/random64.pt)."""
+    return dict(ckpt=root / "random64.pt", name="stylegan2-random64", licence="Apache-2.0",
+                provenance="random weights in rosinality's stylegan2-pytorch layout, made by training/stylegan2.py "
+                           "(a test fixture: no training data)",
+                config="tiny", seeds=range(0, 64), steps=steps, work=root / "work", out=root / "model", batch=8,
+                eval_seeds=range(1_000_000, 1_000_008),
+                train_args=["--adv-start", "6", "--log-every", "6", "--sample-every", "1000000",
+                            "--ckpt-every", "1000000"])
+
+
 def make_test_style(root: Path, steps: int = 12) -> dict:
     """A random StyleGAN2 checkpoint in the public layout -> the `tiny` student -> root/model (from scratch)."""
     if root.exists():
         shutil.rmtree(root)
-    ckpt = save_random_checkpoint(root / "random64.pt", FIXTURE_ARCH, seed=0)
-    return make_style(ckpt, "stylegan2-random64", "Apache-2.0",
-                      "random weights in rosinality's stylegan2-pytorch layout, made by training/stylegan2.py "
-                      "(a test fixture: no training data)",
-                      "tiny", range(0, 64), steps, root / "work", root / "model", batch=8,
-                      eval_seeds=range(1_000_000, 1_000_008),
-                      train_args=["--adv-start", "6", "--log-every", "6", "--sample-every", "1000000",
-                                  "--ckpt-every", "1000000"])
+    save_random_checkpoint(root / "random64.pt", FIXTURE_ARCH, seed=0)
+    return make_style(**fixture_args(root, steps))
 
 
 def main(argv=None):
@@ -93,6 +99,7 @@ def main(argv=None):
     p.add_argument("--truncation", type=float, default=1.0, help="psi in w for the teacher's renders (1: none)")
     p.add_argument("--canonical", default=None, help="lx,ly,rx,ry,mx,my as fractions (default: FFHQ alignment)")
     p.add_argument("--trust-pickle", action="store_true", help="load a checkpoint that pickles Python objects")
+    p.add_argument("--teacher-amp", action="store_true", help="the teacher renders in float16 autocast on CUDA")
     p.add_argument("--config", default="r256", choices=sorted(CONFIGS))
     p.add_argument("--seeds", default="0:100000", help="training seeds A:B (below 1000000)")
     p.add_argument("--steps", type=int, default=200_000)
@@ -112,9 +119,12 @@ def main(argv=None):
                     f"{['--' + k for k in missing] + ([] if a.out or a.until else ['--out'])}")
         r = make_style(a.ckpt, a.name, a.licence, a.provenance, a.config, parse_seeds(a.seeds), a.steps, a.work,
                        a.out, a.truncation, canonical_arg(a.canonical), a.trust_pickle, a.batch,
-                       parse_seeds(a.eval_seeds), a.dtype, a.until, train_args)
+                       parse_seeds(a.eval_seeds), a.dtype, a.until, train_args, a.teacher_amp)
     print(json.dumps({k: v for k, v in r.items() if k != "eval"}, indent=2))
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except LayoutError as e:  # the message names what differed; a traceback adds nothing
+        raise SystemExit(f"error: {e}")

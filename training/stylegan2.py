@@ -30,6 +30,7 @@ import argparse
 import hashlib
 import json
 import math
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -371,7 +372,7 @@ def save_random_checkpoint(out: Path, arch: Arch, seed: int = 0, with_latent_avg
 
 # --- command line -------------------------------------------------------------------------------------------------
 
-def _bench(size: int, n: int, batch: int, amp: bool) -> dict:
+def bench(size: int, n: int, batch: int, amp: bool) -> dict:
     """Renders/s of a random standard-size generator (config-f channels, 512-d, 8 mapping layers): the weights'
     values do not change the cost, so no real checkpoint is needed to measure it."""
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -416,6 +417,7 @@ def main(argv=None):
     b.add_argument("--batch", type=int, default=8)
     b.add_argument("--amp", action="store_true", help="float16 autocast on CUDA (bfloat16 on a CPU)")
     a = p.parse_args(argv)
+    torch.set_num_threads(os.cpu_count() or 1)  # Debian's torch starts with one thread whatever the machine
     if a.cmd == "inspect":
         _, avg, arch = load_checkpoint(a.ckpt, a.trust_pickle)
         print(json.dumps({**arch.summary(), "latentAvg": avg is not None, "sha256": sha256_file(a.ckpt)}))
@@ -424,8 +426,11 @@ def main(argv=None):
         save_random_checkpoint(a.out, Arch(a.size, a.style_dim, a.n_mlp, ch), a.seed)
         print(f"wrote {a.out}")
     else:
-        print(json.dumps(_bench(a.size, a.n, a.batch, a.amp)))
+        print(json.dumps(bench(a.size, a.n, a.batch, a.amp)))
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except LayoutError as e:  # the message names what differed; a traceback adds nothing
+        raise SystemExit(f"error: {e}")

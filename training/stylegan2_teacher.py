@@ -19,7 +19,7 @@ import torch
 import torch.nn.functional as F
 
 from .seeds import seeds_to_z
-from .stylegan2 import LAYOUT, load_generator, sha256_file
+from .stylegan2 import LAYOUT, LayoutError, load_generator, sha256_file
 from .teachers import Teacher
 
 DESCRIPTOR_FORMAT = "blaze-face/teacher"
@@ -69,7 +69,7 @@ def soft_matte(size: int, canonical: dict) -> torch.Tensor:
 
 
 def write_descriptor(out: Path, ckpt: Path, name: str, licence: str, provenance: str, truncation: float = 1.0,
-                     canonical: dict | None = None, trust_pickle: bool = False) -> dict:
+                     canonical: dict | None = None, trust_pickle: bool = False, amp: bool = False) -> dict:
     """Checks the checkpoint's layout, then writes the descriptor (the checkpoint's path relative to it)."""
     if not licence or not provenance:
         raise ValueError("expected a licence (SPDX id or LicenseRef-...) and a provenance for the teacher's weights: "
@@ -81,7 +81,7 @@ def write_descriptor(out: Path, ckpt: Path, name: str, licence: str, provenance:
     d = {"format": DESCRIPTOR_FORMAT, "kind": KIND, "name": name, "checkpoint": str(rel),
          "sha256": sha256_file(ckpt), "architecture": gen.arch.summary(), "truncation": truncation,
          "licence": licence, "provenance": provenance, "canonical": canonical or FFHQ_CANONICAL,
-         "trustPickle": trust_pickle}
+         "trustPickle": trust_pickle, "amp": amp}
     out.write_text(json.dumps(d, indent=2) + "\n")
     return d
 
@@ -91,8 +91,7 @@ class StyleGAN2Teacher(Teacher):
     noise), RGB clamped to [0, 1], times the matte, then area-averaged by S / R (premultiplied, so colour and
     alpha average together), rounded half up. Same z, same device, same bytes."""
 
-    def __init__(self, descriptor: str | Path, resolution: int, batch: int = 16, device: str | None = None,
-                 amp: bool = False):
+    def __init__(self, descriptor: str | Path, resolution: int, batch: int = 16, device: str | None = None):
         path = Path(descriptor)
         d = json.loads(path.read_text())
         if d.get("format") != DESCRIPTOR_FORMAT or d.get("kind") != KIND:
@@ -105,6 +104,8 @@ class StyleGAN2Teacher(Teacher):
             raise ValueError(f"{ckpt}: expected sha256 {d['sha256']} (the file the descriptor was written for), "
                              f"got {digest}")
         self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+        if self.device.type == "cpu" and torch.get_num_threads() == 1:
+            torch.set_num_threads(os.cpu_count() or 1)  # Debian's torch starts with one thread whatever the machine
         self.gen = load_generator(ckpt, d.get("trustPickle", False)).to(self.device)
         size = self.gen.arch.size
         if resolution > size or size % resolution or (size // resolution) & (size // resolution - 1):
@@ -117,7 +118,8 @@ class StyleGAN2Teacher(Teacher):
         self.licence, self.provenance = d["licence"], d["provenance"]
         self.canonical = d.get("canonical") or FFHQ_CANONICAL
         self.landmarks = {k: [v[0] * resolution, v[1] * resolution] for k, v in self.canonical.items()}
-        self.batch, self.amp = batch, amp
+        # float16 autocast on CUDA: a choice of the descriptor, since it changes the renders' last bits
+        self.batch, self.amp = batch, bool(d.get("amp", False))
         self.matte = soft_matte(size, self.canonical).to(self.device)
         self.record = {"layout": LAYOUT, "checkpointSha256": d["sha256"], "truncation": self.truncation,
                        "zMap": "z padded with zeros to the teacher's z size, times sqrt(teacher / ours)",
@@ -169,11 +171,12 @@ def main(argv=None):
     p.add_argument("--truncation", type=float, default=1.0, help="psi in w for every render (1: none)")
     p.add_argument("--canonical", default=None, help="lx,ly,rx,ry,mx,my as fractions (default: FFHQ alignment)")
     p.add_argument("--trust-pickle", action="store_true", help="load a checkpoint that pickles Python objects")
+    p.add_argument("--amp", action="store_true", help="render in float16 autocast on CUDA")
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--preview", type=Path, default=None, help="also write 8 renders (seeds 0-7) as a PNG strip")
     a = p.parse_args(argv)
     d = write_descriptor(a.out, a.ckpt, a.name, a.licence, a.provenance, a.truncation, canonical_arg(a.canonical),
-                         a.trust_pickle)
+                         a.trust_pickle, a.amp)
     print(json.dumps(d["architecture"]))
     if a.preview:
         from PIL import Image
@@ -183,4 +186,7 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except LayoutError as e:  # the message names what differed; a traceback adds nothing
+        raise SystemExit(f"error: {e}")

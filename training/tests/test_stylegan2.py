@@ -282,12 +282,17 @@ def test_a_random_checkpoint_becomes_a_style(style):
     assert ev["n"] == 8 and ev["weights_sha256"] == m["weightFiles"][0]["sha256"]
 
 
-def test_a_changed_teacher_does_not_reuse_the_cache(style):
-    from training.from_stylegan2 import make_style
+def test_a_rerun_reuses_the_cache_and_a_changed_teacher_is_refused(style):
+    from training.from_stylegan2 import fixture_args, make_style
     root, _ = style
+    img = root / "work/cache/img.npy"
+    before = img.stat().st_mtime_ns
+    assert make_style(**fixture_args(root), until="cache") == {"descriptor": str(root / "work/teacher.json"),
+                                                               "cache": str(root / "work/cache")}
+    assert img.stat().st_mtime_ns == before  # not rendered again
     with pytest.raises(ValueError, match="remove them or use another --work"):
-        make_style(root / "random64.pt", "stylegan2-random64", "Apache-2.0", "other", "tiny", range(0, 64), 12,
-                   root / "work", None)
+        make_style(**{**fixture_args(root), "truncation": 0.5})
+    assert json.loads((root / "work/teacher.json").read_text())["truncation"] == 1.0  # the old one is kept
 
 
 def test_amp_trains_in_bfloat16_on_a_cpu(tiny_cache, tmp_path):
