@@ -48,6 +48,12 @@ export class Generator {
   private readonly styleSizes: number[];
   /** The backend the weights live on decides how the heads upsample (see depthToSpace2). */
   private readonly shuffleByTranspose = tf.getBackend() === 'wasm';
+  /**
+   * The last latent and the last mix latent mapped, with their w (before truncation): a face whose latent did not
+   * change (a new truncation, mix layer or mix seed, the same face redrawn, a walk that keeps its mix seed) skips the
+   * mapping network. One entry per role, so the number of tensors held stays fixed once a face is made.
+   */
+  private readonly mapped: [MappedLatent | null, MappedLatent | null] = [null, null];
   private disposed = false;
 
   /** Uploads the weights to the active tfjs backend, rewritten as described above. */
@@ -96,6 +102,11 @@ export class Generator {
       m[3 * 4 + c] = -1;
     }
     this.w.set('premultiply.excess', tf.tensor4d(m, [1, 1, 4, 4]));
+    // Premultiplied -> straight x 255 (see straight255): [a, a, a, 1] / 255 as a 1x1 conv with a bias.
+    const d = new Float32Array(16);
+    for (let c = 0; c < 3; c++) d[3 * 4 + c] = 1 / 255;
+    this.w.set('straight.divisor', tf.tensor4d(d, [1, 1, 4, 4]));
+    this.w.set('straight.bias', tf.tensor1d([0, 0, 0, 1 / 255]));
   }
 
   private t(name: string): tf.Tensor {
@@ -114,6 +125,16 @@ export class Generator {
       }) as tf.Tensor2D;
     }
     return x;
+  }
+
+  /** w for z, from the cache when `role`'s last latent was the same z (0: the face's latent, 1: the mix latent). */
+  private mapOnce(z: Float32Array, role: 0 | 1): tf.Tensor2D {
+    const last = this.mapped[role];
+    if (last && sameLatent(last.z, z)) return last.w;
+    const w = tf.keep(this.mapping(tf.tensor2d(z, [1, z.length])));
+    last?.w.dispose();
+    this.mapped[role] = { z: Float32Array.from(z), w };
+    return w;
   }
 
   private truncate(w: tf.Tensor2D, psi: number): tf.Tensor2D {
@@ -161,18 +182,19 @@ export class Generator {
 
   /**
    * One face: [R, R, 4] float32 on the backend, premultiplied RGBA in [0, 1]. The caller owns (disposes) it.
-   * Every intermediate is freed: tf.memory().numTensors grows by exactly one.
+   * Every intermediate is freed: tf.memory().numTensors grows by exactly one, besides the generator's own cache of
+   * the last latents' w (one tensor for the latent, one for the mix latent, freed by dispose()).
    */
   generate(req: GenerateRequest): tf.Tensor3D {
     if (this.disposed) throw new Error('generator: used after dispose()');
     const a = this.manifest.architecture;
     if (req.z.length !== a.zDim) throw new RangeError(`latent: expected ${a.zDim} numbers, got ${req.z.length}`);
     return tf.tidy(() => {
-      const w = this.truncate(this.mapping(tf.tensor2d(req.z, [1, a.zDim])), req.truncation);
+      const w = this.truncate(this.mapOnce(req.z, 0), req.truncation);
       const mixLayer = req.mixZ && req.mixLayer !== undefined ? Math.max(0, Math.min(a.numWs, req.mixLayer)) : a.numWs;
       const mixing = req.mixZ !== undefined && mixLayer < a.numWs;
       // Row 0: the latent's w; row 1 (style mixing): the mix latent's.
-      const ws = mixing ? tf.concat([w, this.truncate(this.mapping(tf.tensor2d(req.mixZ!, [1, a.zDim])), req.truncation)], 0) : w;
+      const ws = mixing ? tf.concat([w, this.truncate(this.mapOnce(req.mixZ!, 1), req.truncation)], 0) : w;
       const all = tf.fused.matMul({ a: ws, b: this.t('affine.weight') as tf.Tensor2D, bias: this.t('affine.bias') });
       const perLayer = tf.split(all, this.styleSizes, 1) as tf.Tensor2D[];
       const style = (pos: number): tf.Tensor2D => {
@@ -198,12 +220,44 @@ export class Generator {
     });
   }
 
+  /**
+   * A face from generate() as straight-alpha RGBA x 255, float32 [R, R, 4], for ImageData: one 1x1 conv (the
+   * divisor [a, a, a, 1] / 255), one maximum and one divide on the backend. Read back, `new Uint8ClampedArray(values)`
+   * rounds and clamps natively, so no rounding or cast kernel and no per-value JS loop. Colour never exceeds alpha in
+   * a generated face, so colour / alpha needs no clip; under alpha 1/255 the colour is below it and maps to < 1.
+   * The caller owns (disposes) the result; `face` is left as it is.
+   */
+  straight255(face: tf.Tensor3D): tf.Tensor3D {
+    if (this.disposed) throw new Error('generator: used after dispose()');
+    return tf.tidy(() => {
+      const [h, w] = face.shape;
+      const x = tf.reshape(face, [1, h, w, 4]) as tf.Tensor4D;
+      const divisor = tf.fused.conv2d({
+        x, filter: this.t('straight.divisor') as tf.Tensor4D, bias: this.t('straight.bias'), strides: 1, pad: 'valid',
+      });
+      return tf.reshape(tf.div(x, tf.maximum(divisor, 1 / (255 * 255))), [h, w, 4]) as tf.Tensor3D;
+    });
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
     for (const t of this.w.values()) t.dispose();
     this.w.clear();
+    for (const m of this.mapped) m?.w.dispose();
+    this.mapped.fill(null);
   }
+}
+
+interface MappedLatent {
+  z: Float32Array;
+  w: tf.Tensor2D;
+}
+
+function sameLatent(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Premultiplied -> straight alpha (for canvases and PNG), on the backend. Caller owns the result. */
