@@ -34,6 +34,7 @@ export interface BackendMachine {
 let active: Promise<BackendChoice> | null = null;
 const lostListeners = new Set<(message: string) => void>();
 let wasmBase: string | null = null;
+let wasmThreads: number | null = null;
 
 /**
  * Where the tfjs wasm binaries are served from (default: dist/wasm/ under the asset base). Applied when the wasm
@@ -43,13 +44,59 @@ export function configureWasm(base: string): void {
   wasmBase = base.endsWith('/') ? base : `${base}/`;
 }
 
+/**
+ * How many threads the wasm backend runs on where the page is cross-origin isolated (where it is not, tfjs takes its
+ * single-threaded SIMD build and this does nothing). `null`, the default, leaves it to tfjs: one per logical core.
+ * Applied when the wasm backend starts, so it must be set before the page's backend is chosen.
+ */
+export function setWasmThreads(count: number | null): void {
+  if (count !== null && !(Number.isInteger(count) && count >= 1)) {
+    throw new RangeError(`wasm threads: expected an integer >= 1 or null, got ${String(count)}`);
+  }
+  wasmThreads = count;
+}
+
+/**
+ * tfjs's WebGL context, made here rather than by tfjs so that its drawing buffer has a premultiplied alpha channel:
+ * with it a face is drawn from the GPU to the element's canvas without a read-back (src/core/face-pixels.ts). The
+ * other attributes are tfjs's own; tfjs never draws to this buffer, it renders to textures. Where WebGL2 is missing,
+ * tfjs makes its context as usual.
+ */
+function provideWebGLContext(setWebGLContext: (version: number, gl: WebGLRenderingContext) => void): void {
+  const env = tf.env();
+  const flag = (name: string) => {
+    try {
+      return env.getBool(name);
+    } catch {
+      return false;
+    }
+  };
+  let canvas: OffscreenCanvas | HTMLCanvasElement;
+  // As tfjs does: Safari's OffscreenCanvas lacks the fences tfjs's WebGL backend uses.
+  if (typeof OffscreenCanvas !== 'undefined' && !flag('IS_SAFARI')) canvas = new OffscreenCanvas(300, 150);
+  else if (typeof document !== 'undefined') canvas = document.createElement('canvas');
+  else return;
+  const gl = canvas.getContext('webgl2', {
+    alpha: true, premultipliedAlpha: true, antialias: false, preserveDrawingBuffer: false, depth: false, stencil: false,
+    failIfMajorPerformanceCaveat: !flag('SOFTWARE_WEBGL_ENABLED'),
+  }) as WebGL2RenderingContext | null;
+  if (!gl) return;
+  canvas.addEventListener('webglcontextlost', (e) => e.preventDefault(), false);
+  setWebGLContext(2, gl);
+}
+
 /** Each backend's module, loaded on first use only: a page downloads the backend it runs on and no other. */
 const BACKEND_MODULES: Record<BackendName, () => Promise<unknown>> = {
   webgpu: () => import('@tensorflow/tfjs-backend-webgpu'),
-  webgl: () => import('@tensorflow/tfjs-backend-webgl'),
+  webgl: async () => {
+    const webgl = await import('@tensorflow/tfjs-backend-webgl');
+    // Only before tfjs has made its WebGL backend (tf.findBackend would make it).
+    if (!(tf.engine() as unknown as { registry: Record<string, unknown> }).registry.webgl) provideWebGLContext(webgl.setWebGLContext);
+  },
   wasm: async () => {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     wasm.setWasmPaths(wasmBase ?? assets.tfjsWasm()); // not tfjs's default: beside its own module, which a bundle moves
+    if (wasmThreads !== null) wasm.setThreadsCount(wasmThreads);
   },
   cpu: () => import('@tensorflow/tfjs-backend-cpu'),
 };

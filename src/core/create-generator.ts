@@ -2,10 +2,10 @@
  * `createGenerator()`: faces without the element. No DOM and no Lit, so it runs in a Web Worker and draws to an
  * OffscreenCanvas as well as on a page.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { configureWasm, ensureBackend } from './backend.js';
 import { DEFAULTS, type BackendName, type BackendPreference } from './defaults.js';
-import { Generator, unpremultiply, type GenerateRequest } from './generator.js';
+import { Generator, type GenerateRequest } from './generator.js';
+import { drawFace, faceImageData } from './face-pixels.js';
 import { loadModel, type ModelManifest } from './model-format.js';
 import { isValidSeed, seedToZ } from './seed.js';
 import { assets, baseOrDefault, looksLikeStyleName, resolveStyle, withAssetHint } from '../assets.js';
@@ -70,32 +70,27 @@ export async function createGenerator(options: CreateGeneratorOptions = {}): Pro
   const generator = new Generator(model);
   const { manifest, resolution } = generator;
 
-  async function imageData(face: FaceOptions = {}): Promise<ImageData> {
-    const req = requestFor(face, manifest);
-    const straight = tf.tidy(() => {
-      const rgba = generator.generate(req);
-      return tf.cast(tf.round(tf.mul(unpremultiply(rgba), 255)), 'int32');
-    });
-    try {
-      const bytes = Uint8ClampedArray.from(await straight.data());
-      return new ImageData(bytes, resolution, resolution);
-    } finally {
-      straight.dispose();
-    }
-  }
+  // The face at R x R (src/core/face-pixels.ts draws it there), then scaled into the caller's canvas.
+  let staging: OffscreenCanvas | HTMLCanvasElement | null = null;
+  const stagingCanvas = () => {
+    if (staging) return staging;
+    if (typeof OffscreenCanvas !== 'undefined') return (staging = new OffscreenCanvas(resolution, resolution));
+    staging = document.createElement('canvas');
+    staging.width = staging.height = resolution;
+    return staging;
+  };
 
   return {
-    backend, backendReason, resolution, manifest, imageData,
+    backend, backendReason, resolution, manifest,
+    imageData: async (face = {}) => faceImageData(generator, requestFor(face, manifest)),
     async draw(canvas, face) {
-      const image = await createImageBitmap(await imageData(face));
-      try {
-        const ctx = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D | null;
-        if (!ctx) throw new Error('draw: expected a canvas with a 2d context, got one already in another mode');
-        ctx.clearRect(0, 0, canvas.width, canvas.height);
-        ctx.drawImage(image, 0, 0, canvas.width, canvas.height);
-      } finally {
-        image.close();
-      }
+      const req = requestFor(face ?? {}, manifest);
+      const ctx = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D | null;
+      if (!ctx) throw new Error('draw: expected a canvas with a 2d context, got one already in another mode');
+      const drawn = stagingCanvas();
+      await drawFace(generator, req, drawn.getContext('2d') as OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D);
+      ctx.clearRect(0, 0, canvas.width, canvas.height);
+      ctx.drawImage(drawn, 0, 0, canvas.width, canvas.height);
     },
     dispose: () => generator.dispose(),
   };

@@ -19,7 +19,8 @@ import { assetBase, setAssetBase } from '../assets.js';
  * @event {CustomEvent<BlazeFaceLoadDetail>} blaze-face-load - The model is ready and its first face is drawn.
  *   detail: `{style, backend, backendReason, resolution, loadMs}`; `backendReason` says why that backend.
  * @event {CustomEvent<BlazeFaceRenderDetail>} blaze-face-render - A new face was drawn (never one that a newer
- *   request replaced). detail: `{ms, backend}`.
+ *   request replaced). detail: `{ms, backend, draw}`; `draw` says how it reached the canvas: `cpu` (read back once),
+ *   or without a read-back, `webgl` or `webgpu`.
  * @event {CustomEvent<BlazeFaceProgressDetail>} blaze-face-progress - Model bytes arrived. detail: `{fraction}` in
  *   [0, 1].
  * @event {CustomEvent<BlazeFaceErrorDetail>} blaze-face-error - Something was wrong; the last good face stays.

@@ -4,9 +4,9 @@
  * Errors turn camera mode off and the element shows its face; turning `camera` off and on again retries.
  */
 import type { PropertyValues, ReactiveController, ReactiveControllerHost } from 'lit';
-import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULTS } from '../core/defaults.js';
 import type { Generator } from '../core/generator.js';
+import { premultipliedBytes } from '../core/face-pixels.js';
 import { assets } from '../assets.js';
 import type { CameraPipeline, CameraSettings } from '../camera/camera-pipeline.js';
 import { cameraUnavailableReason } from '../camera/camera-stream.js';
@@ -235,12 +235,7 @@ export class CameraController implements ReactiveController {
       this.fail('invalid-attribute', (e as Error).message);
       throw e;
     }
-    const bytes = tf.tidy(() => tf.cast(tf.round(tf.mul(generator.generate(req), 255)), 'int32'));
-    try {
-      return Uint8Array.from(await bytes.data());
-    } finally {
-      bytes.dispose();
-    }
+    return premultipliedBytes(generator, req);
   }
 
   /** Releases camera mode: the tracks, the MediaPipe task, the frame loop and the GL canvas. */

@@ -1,5 +1,6 @@
 /** The element's events: typed, bubbling and composed. */
 import type { BackendName } from '../core/defaults.js';
+import type { DrawPath } from '../core/face-pixels.js';
 import type { CameraTrackDetail } from '../camera/camera-pipeline.js';
 
 export interface BlazeFaceLoadDetail {
@@ -13,6 +14,8 @@ export interface BlazeFaceLoadDetail {
 export interface BlazeFaceRenderDetail {
   ms: number;
   backend: BackendName;
+  /** How the face reached the canvas: `cpu` (read back once, then putImageData), or without a read-back, `webgl` or `webgpu`. */
+  draw: DrawPath;
 }
 export type BlazeFaceErrorType =
   | 'model-load' | 'invalid-attribute' | 'backend-unavailable' | 'device-lost'

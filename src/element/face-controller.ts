@@ -4,11 +4,11 @@
  * with its progress, load, render and error events. Also the device-lost watch, and the visible canvas kept sharp.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import * as tf from '@tensorflow/tfjs-core';
 import { BUNDLED_STYLES, DEFAULTS, type BackendName, type BackendPreference, type LoadingMode } from '../core/defaults.js';
 import { configureWasm, ensureBackend, onDeviceLost, type BackendChoice } from '../core/backend.js';
 import { acquireModel, releaseModel } from '../core/model-registry.js';
-import { unpremultiply, type GenerateRequest, type Generator } from '../core/generator.js';
+import type { GenerateRequest, Generator } from '../core/generator.js';
+import { drawFace, type DrawPath } from '../core/face-pixels.js';
 import { seedToZ } from '../core/seed.js';
 import { assets, looksLikeStyleName, resolveStyle, withAssetHint } from '../assets.js';
 import {
@@ -100,7 +100,9 @@ export class FaceController implements ReactiveController {
   backend: BackendName | null = null;
 
   /** The face shown now, at the model's resolution; the visible canvas is a scaled copy. */
-  private readonly faceCanvas = document.createElement('canvas');
+  private faceCanvas = document.createElement('canvas');
+  /** The visible canvas's size in device pixels, measured when it resized. */
+  private canvasSize: { w: number; h: number; dpr: number } | null = null;
   /** The latest request's attributes, once they parsed. */
   private spec: FaceSpec | null = null;
   /** Bumped by every request and by disconnection: a request that sees another value was replaced. */
@@ -238,18 +240,27 @@ export class FaceController implements ReactiveController {
       return;
     }
     const t1 = performance.now();
-    let face: ImageData;
+    const r = model.generator.resolution;
+    let target = this.faceCanvas;
+    if (target.width !== r || target.height !== r) {
+      // Another size (a style switch): a new canvas, so that the face shown stays until this one is drawn.
+      target = document.createElement('canvas');
+      target.width = r;
+      target.height = r;
+    }
+    let path: DrawPath | null;
     try {
-      face = await facePixels(model.generator, req);
+      path = await drawFace(model.generator, req, target.getContext('2d')!, stale);
     } catch (e) {
       if (!stale()) this.fail(model.backend === 'webgpu' ? 'device-lost' : 'backend-unavailable', (e as Error).message);
       return;
     }
-    if (stale()) return; // a newer request replaced this face: it is neither drawn nor announced
-    this.show(face);
+    if (path === null || stale()) return; // a newer request replaced this face: it is neither drawn nor announced
+    this.faceCanvas = target;
+    this.shown();
     const now = performance.now();
     this.backend = model.backend;
-    emit(this.host, 'blaze-face-render', { ms: now - t1, backend: model.backend });
+    emit(this.host, 'blaze-face-render', { ms: now - t1, backend: model.backend, draw: path });
     if (load.announce) {
       load.announce = false;
       emit(this.host, 'blaze-face-load', {
@@ -348,10 +359,7 @@ export class FaceController implements ReactiveController {
     emit(this.host, 'blaze-face-progress', { fraction });
   }
 
-  private show(face: ImageData): void {
-    this.faceCanvas.width = face.width;
-    this.faceCanvas.height = face.height;
-    this.faceCanvas.getContext('2d')!.putImageData(face, 0, 0);
+  private shown(): void {
     if (!this.hasFace) {
       this.hasFace = true;
       this.host.requestUpdate();
@@ -362,16 +370,28 @@ export class FaceController implements ReactiveController {
   private observeCanvas(): void {
     const canvas = this.o.canvas();
     if (this.resize || !canvas || !this.host.isConnected) return;
-    this.resize = new ResizeObserver(() => this.paint());
+    this.resize = new ResizeObserver(() => {
+      this.canvasSize = null; // measured again by the next paint
+      this.paint();
+    });
     this.resize.observe(canvas);
   }
 
-  /** Copies the face into the visible canvas at its CSS size x devicePixelRatio. */
+  /**
+   * Copies the face into the visible canvas at its CSS size x devicePixelRatio. The size is measured once per
+   * resize, not per face: reading clientWidth would force a layout in every animation frame.
+   */
   private paint(): void {
     const c = this.o.canvas();
     if (!c || !this.hasFace) return;
-    const w = Math.max(1, Math.round(c.clientWidth * devicePixelRatio));
-    const h = Math.max(1, Math.round(c.clientHeight * devicePixelRatio));
+    if (!this.canvasSize || this.canvasSize.dpr !== devicePixelRatio) {
+      this.canvasSize = {
+        w: Math.max(1, Math.round(c.clientWidth * devicePixelRatio)),
+        h: Math.max(1, Math.round(c.clientHeight * devicePixelRatio)),
+        dpr: devicePixelRatio,
+      };
+    }
+    const { w, h } = this.canvasSize;
     if (c.width !== w || c.height !== h) {
       c.width = w;
       c.height = h;
@@ -400,22 +420,4 @@ function generateRequest(spec: FaceSpec, generator: Generator, slot: number): Ge
   const mixZ = seedToZ(spec.mixSeed, arch.zDim);
   const mixLayer = spec.mixLayer === null ? Math.floor(arch.numWs / 2) : parseMixLayer(spec.mixLayer, arch.numWs);
   return { z, truncation, mixZ, mixLayer };
-}
-
-/**
- * Generates on the backend and reads the face back as straight-alpha RGBA8: one readback of R x R x 4 bytes per
- * new face. A WebGPU canvas would avoid it, but in Chromium 156 (SwiftShader, headless) using a WebGPU canvas
- * context breaks every later buffer map on the device, so the tested path is this one.
- */
-async function facePixels(generator: Generator, req: GenerateRequest): Promise<ImageData> {
-  const face = generator.generate(req);
-  const straight = unpremultiply(face);
-  face.dispose();
-  try {
-    const [height, width] = straight.shape;
-    const bytes = await tf.browser.toPixels(straight); // a fresh array of its own, never shared memory
-    return new ImageData(bytes as Uint8ClampedArray<ArrayBuffer>, width, height);
-  } finally {
-    straight.dispose();
-  }
 }
