@@ -1,7 +1,9 @@
 // The probes `auto` runs before it trusts a GPU backend, in this browser, whose WebGPU and WebGL both run on
-// SwiftShader (web-test-runner.config.mjs). No model is loaded: the tfjs backends are never started here.
+// SwiftShader whatever the machine's GPU: web-test-runner.config.mjs forces it (--use-webgpu-adapter=swiftshader,
+// --use-angle=swiftshader). No model is loaded: the tfjs backends are never started here.
 import { expect } from '@esm-bundle/chai';
 import { probeWebGL, probeWebGPU } from '../src/core/backend-probe.js';
+import { within } from './wait.js';
 
 const SWIFTSHADER_ADAPTER = 'WebGPU adapter is a software rasteriser (google swiftshader, fallback adapter)';
 const SWIFTSHADER_GL = /^WebGL renderer is software \(ANGLE \(Google, Vulkan [\d.]+ \(SwiftShader Device .*\), SwiftShader driver\)\)$/;
@@ -14,11 +16,11 @@ describe('backend probes', () => {
   });
 
   it('find the WebGL renderer to be software, and lose the context they made', async () => {
-    const made: (WebGLRenderingContext | WebGL2RenderingContext)[] = [];
+    const made: unknown[] = []; // every context made, of whatever kind
     const getContext = HTMLCanvasElement.prototype.getContext;
     HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement, ...args: Parameters<typeof getContext>) {
       const ctx = getContext.apply(this, args);
-      if (ctx) made.push(ctx as WebGL2RenderingContext);
+      if (ctx) made.push(ctx);
       return ctx;
     } as typeof getContext;
     let p;
@@ -31,17 +33,18 @@ describe('backend probes', () => {
     expect(p.kind).to.equal('software');
     expect(p.detail).to.match(SWIFTSHADER_GL);
     expect(made).to.have.length(1);
-    expect(made[0]!.isContextLost(), 'the probe context is released').to.equal(true);
+    expect((made[0] as WebGLRenderingContext).isContextLost(), 'the probe context is released').to.equal(true);
   });
 
   it('work in a worker, with no document', async () => {
     const worker = new Worker(new URL('./backend-probe-worker.ts', import.meta.url), { type: 'module' });
     try {
-      const got = await new Promise<{ hasDocument: boolean; webgpu: { kind: string; detail: string }; webgl: { kind: string; detail: string } }>(
+      const reply = new Promise<{ hasDocument: boolean; webgpu: { kind: string; detail: string }; webgl: { kind: string; detail: string } }>(
         (resolve, reject) => {
           worker.onmessage = (e) => resolve(e.data);
           worker.onerror = (e) => reject(new Error(`worker: ${e.message}`));
         });
+      const got = await within(reply, 30000, "the worker's probe results");
       expect(got.hasDocument).to.equal(false);
       expect(got.webgpu).to.deep.equal({ kind: 'software', detail: SWIFTSHADER_ADAPTER });
       expect(got.webgl.kind).to.equal('software');

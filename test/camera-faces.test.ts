@@ -5,12 +5,13 @@ import '../dist/blaze-face.js';
 import { cleanup, makeFace, next } from './helpers.js';
 import { bareAndBlended, bestShift, meanDiff, trackWhere, tracks } from './camera-helpers.js';
 
-describe('<blaze-face camera max-faces>', () => {
+describe('<blaze-face camera max-faces>', function () {
+  this.timeout(400000); // above the longest wait (a load, then three tracked faces): the wait reports a hang
   afterEach(cleanup);
 
   it('tracks three faces with their own ids and blends a face over each', async () => {
     const el = makeFace({ camera: '', 'max-faces': '3', mirror: 'false', seed: '20' });
-    await next(el, 'blaze-face-load', 120000);
+    await next(el, 'blaze-face-load', 120000, 'the face model, before the camera tracks');
     const t = await trackWhere(el, (t) => t.faces.length === 3 && t.faces.every((f) => f.overlaid), 180000);
     expect(new Set(t.faces.map((f) => f.id)).size).to.equal(3);
 

@@ -1,13 +1,23 @@
 // Helpers for the camera tests: waiting for track reports, and comparing captures of a moving clip.
 
 import { pngPixels } from './helpers.js';
+import { within } from './wait.js';
 
 export type Track = GlobalEventHandlersEventMap['blaze-face-track']['detail'];
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Resolves with the first track report that satisfies `ok`; rejects on an error event, with its detail. */
+/** A track report in a few words, for failure messages. */
+const summary = (t: Track | undefined) =>
+  t ? `${t.tracking}, ${t.faces.length} faces${t.faces.length ? `, overlaid ${t.faces.map((f) => f.overlaid)}` : ''}` : 'none';
+
+/**
+ * Resolves with the first track report that satisfies `ok`; rejects on an error event, with its detail, and after
+ * `ms`, with the condition (its source) and the last report seen.
+ */
 export function trackWhere(el: HTMLElement, ok: (t: Track) => boolean, ms = 90000): Promise<Track> {
+  let seen = 0;
+  let last: Track | undefined;
   return new Promise((resolve, reject) => {
     const done = () => {
       clearTimeout(timer);
@@ -16,10 +26,12 @@ export function trackWhere(el: HTMLElement, ok: (t: Track) => boolean, ms = 9000
     };
     const timer = setTimeout(() => {
       done();
-      reject(new Error(`no matching blaze-face-track within ${ms} ms`));
+      reject(new Error(`no blaze-face-track with ${ok} within ${ms} ms (${seen} reports; last: ${summary(last)})`));
     }, ms);
     const on = (e: Event) => {
       const d = (e as CustomEvent<Track>).detail;
+      seen++;
+      last = d;
       if (!ok(d)) return;
       done();
       resolve(d);
@@ -95,9 +107,10 @@ export async function playableClip(clip: Blob): Promise<HTMLVideoElement> {
   const video = document.createElement('video');
   video.muted = true;
   video.src = URL.createObjectURL(clip);
-  await new Promise((resolve, reject) => {
+  const loaded = new Promise((resolve, reject) => {
     video.onloadeddata = resolve;
     video.onerror = () => reject(new Error(`the clip does not play: ${video.error?.message}`));
   });
+  await within(loaded, 30000, 'the recorded clip to load its first frame');
   return video;
 }

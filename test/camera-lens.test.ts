@@ -7,6 +7,7 @@ import { expect } from '@esm-bundle/chai';
 import { CLIPS, rollAt } from '../scripts/fake-camera-clips.mjs';
 import { blobCentre, overlaid, startLensPipeline } from './lens-helpers.js';
 import { playableClip } from './camera-helpers.js';
+import { within } from './wait.js';
 
 const CLIP = CLIPS['turning-face'];
 const IOD_TOLERANCE = 0.1;
@@ -14,7 +15,8 @@ const IOD_TOLERANCE = 0.1;
 describe('the face lens on a turning face', () => {
   let run: Awaited<ReturnType<typeof startLensPipeline>>;
 
-  before(async () => {
+  before(async function () {
+    this.timeout(300000); // MediaPipe's start, then the first overlaid frame (a wait of up to 120 s)
     run = await startLensPipeline();
     await run.until(overlaid);
   });
@@ -50,7 +52,8 @@ describe('the face lens on a turning face', () => {
     expect(Math.hypot(blue![0] - right[0], blue![1] - right[1]) / iod).to.be.below(IOD_TOLERANCE);
   });
 
-  it('follows the roll within 5 degrees as the photo turns through +-30, and the overlay eye line turns with it', async () => {
+  it('follows the roll within 5 degrees as the photo turns through +-30, and the overlay eye line turns with it', async function () {
+    this.timeout(360000); // above the wait for the sweep (300 s)
     const start = run.samples.length;
     // Until the clip has turned through most of its sweep while tracked, in 30 frames or more.
     const seen = () => run.samples.slice(start).filter(overlaid);
@@ -94,7 +97,8 @@ describe('the face lens on a turning face', () => {
     const video = await playableClip(clip);
     expect(video.videoWidth).to.equal(640);
     await video.play();
-    await new Promise((r) => video.requestVideoFrameCallback(() => video.requestVideoFrameCallback(r)));
+    const twoFrames = new Promise((r) => video.requestVideoFrameCallback(() => video.requestVideoFrameCallback(r)));
+    await within(twoFrames, 30000, 'two frames of the recorded clip to play');
     video.pause();
     expect(video.videoHeight).to.equal(480);
     // A decoded frame of the clip shows the view: not a blank image.
@@ -111,7 +115,8 @@ describe('the face lens on a turning face', () => {
     await expectRejects(run.pipeline.stopRecording(), /expected a recording in progress/);
   });
 
-  it('holds GL textures and buffers flat over 300 frames', async () => {
+  it('holds GL textures and buffers flat over 300 frames', async function () {
+    this.timeout(900000); // above the wait for 300 frames (600 s)
     const gl = WebGL2RenderingContext.prototype;
     const live = { textures: 0, buffers: 0 };
     const wrap = <K extends 'createTexture' | 'deleteTexture' | 'createBuffer' | 'deleteBuffer'>(k: K, kind: keyof typeof live, d: number) => {
@@ -125,9 +130,9 @@ describe('the face lens on a turning face', () => {
     const restore = [wrap('createTexture', 'textures', 1), wrap('deleteTexture', 'textures', -1), wrap('createBuffer', 'buffers', 1), wrap('deleteBuffer', 'buffers', -1)];
     try {
       const n0 = run.samples.length;
-      await run.until(() => run.samples.length >= n0 + 20, 300000);
+      await run.until(() => run.samples.length >= n0 + 20);
       const mid = { ...live };
-      await run.until(() => run.samples.length >= n0 + 300, 900000);
+      await run.until(() => run.samples.length >= n0 + 300, 600000);
       expect(live).to.deep.equal(mid);
     } finally {
       restore.forEach((r) => r());

@@ -5,7 +5,8 @@ import { INNER_LIPS, FACE_OVAL } from '../src/camera/canonical-mesh.js';
 import { overlaid, shareInPolygon, startLensPipeline } from './lens-helpers.js';
 
 describe('the face lens on an open mouth', () => {
-  it('reads the mouth as open, and the overlay opens there: the real mouth shows, not a stretched texture', async () => {
+  it('reads the mouth as open, and the overlay opens there: the real mouth shows, not a stretched texture', async function () {
+    this.timeout(300000); // above the pipeline's start and one frame's wait (120 s): the wait reports a hang
     const run = await startLensPipeline();
     try {
       // Five frames as the clip slides: the median mouth opening, and the pixels of the last.

@@ -4,7 +4,7 @@ import { foreignRequests, requested } from './request-log.js';
 import { expect } from '@esm-bundle/chai';
 import { tf } from '../dist/blaze-face.js';
 import type { BlazeFaceElement } from '../dist/blaze-face.js';
-import { cleanup, makeFace, next, pngPixels } from './helpers.js';
+import { cleanup, makeFace, next, pngPixels, waitFor } from './helpers.js';
 import { bareAndBlended, bestShift, meanDiff, playableClip, sleep, trackWhere, tracks, type Track } from './camera-helpers.js';
 
 /** Every MediaStream the page opens, by wrapping (not replacing) getUserMedia. */
@@ -17,6 +17,9 @@ navigator.mediaDevices.getUserMedia = async (c) => {
 };
 
 
+const allEnded = () => streams.every((s) => s.getTracks().every((t) => t.readyState === 'ended'));
+const trackStates = () => streams.map((s) => s.getTracks().map((t) => t.readyState));
+
 /** Camera on and a face tracked whose generated face has had time to arrive. */
 async function tracking(attrs: Record<string, string> = {}): Promise<{ el: BlazeFaceElement; track: Track }> {
   const el = makeFace({ camera: '', seed: '5', ...attrs });
@@ -25,9 +28,14 @@ async function tracking(attrs: Record<string, string> = {}): Promise<{ el: Blaze
   return { el, track };
 }
 
-describe('<blaze-face camera>', () => {
+describe('<blaze-face camera>', function () {
+  // Every test first waits for a model load (up to 120 s) and a tracked face (up to 90 s): the test's own limit is
+  // above its longest wait, so that a hang is reported by the wait, saying what it waited for.
+  this.timeout(300000);
   afterEach(async () => {
     await cleanup();
+    // A camera still opening when its element went is stopped as it arrives: wait for that before forgetting it.
+    await waitFor(allEnded, 'every camera stream of the test to stop', { now: trackStates });
     streams.length = 0;
   });
 
@@ -190,7 +198,7 @@ describe('<blaze-face camera>', () => {
     const err = await next(el, 'blaze-face-error', 120000);
     expect(err.detail.type).to.equal('face-model-load');
     expect(err.detail.message).to.contain('missing.tflite');
-    await sleep(200);
+    await waitFor(allEnded, 'the camera to be released', { ms: 5000, now: trackStates });
     for (const s of streams) expect(s.getTracks()[0]!.readyState).to.equal('ended');
   });
 
@@ -260,6 +268,7 @@ describe('<blaze-face camera>', () => {
     const { el } = await tracking();
     el.removeAttribute('camera'); // closing a MediaPipe task is when it would send its usage logs
     await el.updateComplete;
+    // A fixed wait, as there is no event to wait on: this looks for requests that must never come.
     await sleep(500);
     const foreign = foreignRequests();
     expect(requested.length).to.be.above(3); // the observers do see the page's own requests
@@ -267,7 +276,7 @@ describe('<blaze-face camera>', () => {
   });
 
   it('holds tensors and tfjs memory flat over 300 frames', async function () {
-    this.timeout(900000); // 300 processed frames at a few a second on SwiftShader
+    this.timeout(900000); // 300 processed frames (a wait of up to 600 s) at a few a second on SwiftShader
     const { el } = await tracking();
     await tracks(el, 20);
     const before = tf.memory();

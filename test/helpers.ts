@@ -1,4 +1,7 @@
 import type { BlazeFaceElement } from '../dist/blaze-face.js';
+import { waitFor } from './wait.js';
+
+export { waitFor, within } from './wait.js';
 
 /** A fresh element in the document; removed by `cleanup()`. */
 export function makeFace(attrs: Record<string, string> = {}): BlazeFaceElement {
@@ -8,15 +11,25 @@ export function makeFace(attrs: Record<string, string> = {}): BlazeFaceElement {
   return el;
 }
 
-/** Removes every element and waits out the release delay, so the next test starts with no model loaded. */
+/**
+ * Removes every element and waits until each has freed its model (a removed element keeps it for
+ * DEFAULTS.releaseDelayMs, in case it is moved), so the next test starts with no model loaded.
+ */
 export async function cleanup(): Promise<void> {
+  // Imported here, so that pages which never make an element (the lens tests) do not load the bundle.
+  const { DEFAULTS, modelRefCounts } = await import('../dist/blaze-face.js');
   document.querySelectorAll('blaze-face').forEach((e) => e.remove());
-  await new Promise((r) => setTimeout(r, 1200)); // > DEFAULTS.releaseDelayMs
+  // A load still on its way to the registry gets one task to get there before the first look.
+  await new Promise((r) => setTimeout(r, 0));
+  await waitFor(() => Object.keys(modelRefCounts()).length === 0, 'the removed elements to free their models', {
+    ms: DEFAULTS.releaseDelayMs + 30000,
+    now: modelRefCounts,
+  });
 }
 
-/** Resolves with the next event of that name (rejects after `ms`, naming the event). */
+/** Resolves with the next event of that name (rejects after `ms`, naming the event and, if given, what it was for). */
 export function next<K extends keyof GlobalEventHandlersEventMap>(
-  target: EventTarget, name: K, ms = 60000,
+  target: EventTarget, name: K, ms = 60000, what?: string,
 ): Promise<GlobalEventHandlersEventMap[K]> {
   return new Promise((resolve, reject) => {
     const errors: string[] = [];
@@ -24,7 +37,8 @@ export function next<K extends keyof GlobalEventHandlersEventMap>(
     if (name !== 'blaze-face-error') target.addEventListener('blaze-face-error', onError);
     const timer = setTimeout(() => {
       target.removeEventListener('blaze-face-error', onError);
-      reject(new Error(`no ${name} within ${ms} ms; errors meanwhile: ${errors.join(' ') || 'none'}`));
+      const wanted = what ? ` (${what})` : '';
+      reject(new Error(`no ${name}${wanted} within ${ms} ms; errors meanwhile: ${errors.join(' ') || 'none'}`));
     }, ms);
     target.addEventListener(name, (e) => {
       clearTimeout(timer);

@@ -117,7 +117,8 @@ export async function startLensPipeline(o: Partial<CameraPipelineOptions> = {}, 
   }, { maxFaces: 1, mirror: false, opacity: 1, feather: 0, lighting: 0, ...settings });
   await pipeline.start();
   const until = (ok: (s: Sample) => boolean, ms = 120000) => new Promise<Sample>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no matching frame in ${ms} ms (${samples.length} frames; errors ${errors.join('; ')})`)), ms);
+    const t = setTimeout(() => reject(new Error(
+      `no frame with ${ok} in ${ms} ms (${samples.length} frames; errors ${errors.join('; ') || 'none'})`)), ms);
     onSample = (s) => {
       if (!ok(s)) return;
       clearTimeout(t);
