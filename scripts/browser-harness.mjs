@@ -13,12 +13,26 @@ export const PRECISE_MEMORY_ARGS = ['--enable-precise-memory-info'];
 export const EXPOSE_GC_ARGS = ['--js-flags=--expose-gc'];
 
 /**
- * Serves the repository root (so pages load `/dist/...`, `/models/...`, `/demo/...`) on a port the system picks,
- * which lets two scripts run at once. Returns the origin and `stop()`.
+ * The headers that make a page cross-origin isolated (`crossOriginIsolated`), which SharedArrayBuffer and so
+ * tfjs's threaded wasm build need. Every file here is same-origin, so require-corp blocks nothing.
  */
-export async function startServer() {
+export const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+/**
+ * Serves the repository root (so pages load `/dist/...`, `/models/...`, `/demo/...`) on a port the system picks,
+ * which lets two scripts run at once. `isolated`: every response carries ISOLATION_HEADERS. Returns the origin and
+ * `stop()`.
+ */
+export async function startServer({ isolated = false } = {}) {
+  const middleware = isolated ? [(ctx, next) => {
+    ctx.set(ISOLATION_HEADERS);
+    return next();
+  }] : [];
   const server = await startDevServer({
-    config: { rootDir: '.', port: 0, hostname: 'localhost' },
+    config: { rootDir: '.', port: 0, hostname: 'localhost', middleware },
     readCliArgs: false, readFileConfig: false, logStartMessage: false,
   });
   return { origin: `http://localhost:${server.server.address().port}`, stop: () => server.stop() };
@@ -37,9 +51,9 @@ export function launchChromium({ args = [], protocolTimeout } = {}) {
   });
 }
 
-/** Runs `fn(origin)` with the server up, and stops it however `fn` ends. */
-export async function withServer(fn) {
-  const server = await startServer();
+/** Runs `fn(origin)` with the server up (`options` as for startServer), and stops it however `fn` ends. */
+export async function withServer(fn, options) {
+  const server = await startServer(options);
   try {
     return await fn(server.origin);
   } finally {
@@ -58,18 +72,31 @@ export async function withBrowser(options, fn) {
 }
 
 /**
- * The common case: a server and one browser. `fn({browser, origin, open})`, where `open(path, viewport?)` opens a
- * new page at `origin + path`.
+ * The common case: a server and one browser. `fn({browser, origin, open, openIsolated})`, where
+ * `open(path, viewport?)` opens a new page at `origin + path`, and `openIsolated(path, viewport?)` the same from a
+ * second server that sends ISOLATION_HEADERS (started on first use), so one run can compare both kinds of page.
  */
 export function withHarness(options, fn) {
-  return withServer((origin) => withBrowser(options, (browser) => fn({
-    browser,
-    origin,
-    open: async (path, viewport) => {
+  return withServer((origin) => withBrowser(options, async (browser) => {
+    const openAt = async (at, path, viewport) => {
       const page = await browser.newPage();
       if (viewport) await page.setViewport(viewport);
-      await page.goto(`${origin}${path}`);
+      await page.goto(`${at}${path}`);
       return page;
-    },
-  })));
+    };
+    let isolated = null;
+    try {
+      return await fn({
+        browser,
+        origin,
+        open: (path, viewport) => openAt(origin, path, viewport),
+        openIsolated: async (path, viewport) => {
+          isolated ??= await startServer({ isolated: true });
+          return openAt(isolated.origin, path, viewport);
+        },
+      });
+    } finally {
+      await isolated?.stop();
+    }
+  }));
 }

@@ -7,7 +7,7 @@ export { Generator, unpremultiply, type GenerateRequest } from './core/generator
 export { loadModel, validateManifest, expectedShapes, ModelLoadError, MODEL_FORMAT, MODEL_FORMAT_VERSION } from './core/model-format.js';
 export type { ModelManifest, LoadedModel, Architecture, Landmarks } from './core/model-format.js';
 export { seedToZ, isValidSeed, MAX_SEED } from './core/seed.js';
-export { ensureBackend, setWasmThreads, BackendUnavailableError } from './core/backend.js';
+export { ensureBackend, setWasmThreads, wasmThreadsInUse, BackendUnavailableError } from './core/backend.js';
 export { drawFace, drawPath, faceImageData, type DrawPath } from './core/face-pixels.js';
 export { DEFAULTS, BACKENDS, BUNDLED_STYLES } from './core/defaults.js';
 export { setAssetBase, assetBase, resolveStyle } from './assets.js';

@@ -35,6 +35,7 @@ let active: Promise<BackendChoice> | null = null;
 const lostListeners = new Set<(message: string) => void>();
 let wasmBase: string | null = null;
 let wasmThreads: number | null = null;
+let readWasmThreads: (() => number) | null = null;
 
 /**
  * Where the tfjs wasm binaries are served from (default: dist/wasm/ under the asset base). Applied when the wasm
@@ -46,14 +47,27 @@ export function configureWasm(base: string): void {
 
 /**
  * How many threads the wasm backend runs on where the page is cross-origin isolated (where it is not, tfjs takes its
- * single-threaded SIMD build and this does nothing). `null`, the default, leaves it to tfjs: one per logical core.
- * Applied when the wasm backend starts, so it must be set before the page's backend is chosen.
+ * single-threaded SIMD build and this does nothing); at most 8, the workers tfjs starts. `null`, the default, leaves
+ * it to tfjs: half the logical cores. Applied when the wasm backend starts, so it must be set before the page's
+ * backend is chosen.
  */
 export function setWasmThreads(count: number | null): void {
   if (count !== null && !(Number.isInteger(count) && count >= 1)) {
     throw new RangeError(`wasm threads: expected an integer >= 1 or null, got ${String(count)}`);
   }
   wasmThreads = count;
+}
+
+/**
+ * The threads the wasm backend runs on: 1 where the page is not cross-origin isolated (tfjs's single-threaded SIMD
+ * build), else the count set or tfjs's default. Null while the wasm backend has not started.
+ */
+export function wasmThreadsInUse(): number | null {
+  try {
+    return readWasmThreads?.() ?? null;
+  } catch {
+    return null; // tfjs throws until its wasm backend is initialised
+  }
 }
 
 /**
@@ -97,6 +111,7 @@ const BACKEND_MODULES: Record<BackendName, () => Promise<unknown>> = {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     wasm.setWasmPaths(wasmBase ?? assets.tfjsWasm()); // not tfjs's default: beside its own module, which a bundle moves
     if (wasmThreads !== null) wasm.setThreadsCount(wasmThreads);
+    readWasmThreads = wasm.getThreadsCount;
   },
   cpu: () => import('@tensorflow/tfjs-backend-cpu'),
 };
@@ -105,9 +120,26 @@ async function startBackend(name: BackendName): Promise<boolean> {
   if (name === 'webgpu' && !(globalThis.navigator as Navigator & { gpu?: unknown })?.gpu) return false;
   try {
     await BACKEND_MODULES[name]();
+    if (name === 'wasm' && wasmThreads !== null) return await withLogicalCores(2 * wasmThreads, () => tf.setBackend(name));
     return await tf.setBackend(name);
   } catch {
     return false;
+  }
+}
+
+/**
+ * Runs `start` while navigator.hardwareConcurrency reads at least `cores`. tfjs's wasm build caps its threads at
+ * half the logical cores (it assumes two hardware threads per core), read once as its module starts: without this,
+ * setWasmThreads(2) on a 2-core machine, or a phone's cores, would still give fewer threads than asked for.
+ */
+async function withLogicalCores<T>(cores: number, start: () => Promise<T>): Promise<T> {
+  const nav = globalThis.navigator as Navigator | undefined;
+  if (!nav || nav.hardwareConcurrency >= cores) return start();
+  Object.defineProperty(nav, 'hardwareConcurrency', { value: cores, configurable: true });
+  try {
+    return await start();
+  } finally {
+    delete (nav as { hardwareConcurrency?: number }).hardwareConcurrency; // the prototype's getter again
   }
 }
 
