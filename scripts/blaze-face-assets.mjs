@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // npx blaze-face-assets <folder>: writes into <folder> everything blaze-face loads at run time, in the layout
 // the asset base expects: the models, the tfjs wasm, MediaPipe's wasm (from the @mediapipe/tasks-vision that npm
 // installed with the package: too large to ship twice) and the self-contained module (dist/blaze-face.js).
@@ -16,14 +17,16 @@ if (!dest || process.argv.length > 3 || dest.startsWith('-')) {
   console.error('usage: blaze-face-assets <folder>   (for example: public/blaze-face)');
   process.exit(2);
 }
+/** @type {(message: string) => never} */
 const fail = (message) => {
   console.error(`blaze-face-assets: ${message}`);
   process.exit(1);
 };
 const require = createRequire(join(root, 'package.json'));
+/** @type {(dir: string, test?: (name: string) => boolean) => string[]} */
 const list = (dir, test = () => true) => readdirSync(dir).filter(test);
 
-/** [from (absolute), to (relative to dest)] */
+/** @type {string[][]} [from (absolute), to (relative to dest)] */
 const files = [];
 for (const style of list(join(root, 'models'))) {
   const dir = join('models', style);

@@ -1,5 +1,11 @@
+// @ts-check
 // The fake camera's clips as data and pure functions of the frame number, shared by the clip writer
 // (scripts/fake-camera.mjs, Node) and the tests that read a clip's motion back (in the browser).
+
+/**
+ * @typedef {{ photo: string; x: number; y: number; width: number; height: number; slide: number; frames: number;
+ *   out: number[]; roll?: number; code?: boolean }} Clip
+ */
 
 /**
  * Each clip: which photo, the window (in photo pixels) at the start, how far it slides (photo pixels, over
@@ -8,6 +14,7 @@
  * Faces: sample3 has a face at (1070..1348, 235..513), centre about (1209, 374), with others at x < 845 and
  * x > 1500; sample1 has three faces across the photo, the right one laughing, mouth open, near (1560, 320).
  */
+/** @type {Record<'one-face' | 'three-faces' | 'turning-face' | 'open-mouth', Clip>} */
 export const CLIPS = {
   'one-face': { photo: 'sample3.jpg', x: 880, y: 150, width: 560, height: 420, slide: 60, frames: 48, out: [640, 480] },
   'three-faces': { photo: 'sample1.jpg', x: 160, y: 0, width: 1600, height: 1200, slide: 120, frames: 48, out: [640, 480] },
@@ -18,23 +25,40 @@ export const CLIPS = {
 /** The frame-number code: `bits` squares (white 1, black 0, least significant first) in a row. */
 export const FRAME_CODE = { bits: 8, x: 6, y: 6, size: 14, step: 18 };
 
-/** Where the clip is in its ping-pong at frame `f`: 0 at the start, 1 halfway. */
+/**
+ * Where the clip is in its ping-pong at frame `f`: 0 at the start, 1 halfway.
+ * @param {Clip} clip
+ * @param {number} f
+ */
 function phase(clip, f) {
   const half = clip.frames / 2;
   return f < half ? f / half : (clip.frames - f) / half;
 }
 
-/** Where the window starts in frame `f`: it slides right for half the clip and back. */
+/**
+ * Where the window starts in frame `f`: it slides right for half the clip and back.
+ * @param {Clip} clip
+ * @param {number} f
+ */
 export function windowAt(clip, f) {
   return { x: clip.x + phase(clip, f) * clip.slide, y: clip.y, width: clip.width, height: clip.height };
 }
 
-/** The clip's turn in frame `f`, degrees clockwise on screen. */
+/**
+ * The clip's turn in frame `f`, degrees clockwise on screen.
+ * @param {Clip} clip
+ * @param {number} f
+ */
 export function rollAt(clip, f) {
   return clip.roll ? -clip.roll + 2 * clip.roll * phase(clip, f) : 0;
 }
 
-/** The frame number in an RGBA image of the unmirrored frame (width `w`), or null if no code is there. */
+/**
+ * The frame number in an RGBA image of the unmirrored frame (width `w`), or null if no code is there.
+ * @param {ArrayLike<number>} rgba
+ * @param {number} w
+ * @returns {number | null}
+ */
 export function readFrameCode(rgba, w) {
   let f = 0;
   for (let k = 0; k < FRAME_CODE.bits; k++) {

@@ -1,3 +1,4 @@
+// @ts-check
 // Y4M clips for Chromium's fake camera (--use-file-for-fake-video-capture), made from the real photos that
 // @vladmandic/face-api ships (MIT): a window slides over the photo, so the faces move across the frame.
 // The clip ping-pongs, so looping it has no jump. Written to build/fake-camera/ (not committed).
@@ -15,6 +16,11 @@ export const CLIP_DIR = 'build/fake-camera';
 /**
  * Renders the window [x, x + w) x [y, y + h) of the photo to out[0] x out[1] RGBA, turned by `roll` degrees
  * (clockwise on screen) about the frame's centre, with frame `f`'s code in the corner when the clip has one.
+ * @param {Buffer} jpeg
+ * @param {{ x: number; y: number; width: number; photoWidth: number; photoHeight: number }} win
+ * @param {number[]} out
+ * @param {number} roll
+ * @param {number | null} code
  */
 function renderWindow(jpeg, win, out, roll, code) {
   const s = out[0] / win.width;
@@ -27,7 +33,10 @@ function renderWindow(jpeg, win, out, roll, code) {
   return new Resvg(svg, { background: 'black' }).render().pixels; // RGBA, straight, opaque here
 }
 
-/** JPEG size from its SOF marker, so the SVG can place the image at its own pixel size. */
+/**
+ * JPEG size from its SOF marker, so the SVG can place the image at its own pixel size.
+ * @param {Buffer} b
+ */
 function jpegSize(b) {
   for (let i = 2; i < b.length;) {
     if (b[i] !== 0xff) throw new Error('bad JPEG');
@@ -41,7 +50,12 @@ function jpegSize(b) {
   throw new Error('JPEG without SOF');
 }
 
-/** RGBA -> I420 (BT.601, limited range), what Chromium's Y4M reader expects. */
+/**
+ * RGBA -> I420 (BT.601, limited range), what Chromium's Y4M reader expects.
+ * @param {Uint8Array} rgba
+ * @param {number} w
+ * @param {number} h
+ */
 function toI420(rgba, w, h) {
   const y = Buffer.alloc(w * h);
   const u = Buffer.alloc((w / 2) * (h / 2));
@@ -67,6 +81,10 @@ function toI420(rgba, w, h) {
   return Buffer.concat([y, u, v]);
 }
 
+/**
+ * The clip's Y4M file, written unless it is there already.
+ * @param {keyof typeof CLIPS} name
+ */
 export function buildClip(name) {
   const clip = CLIPS[name];
   const file = `${CLIP_DIR}/${name}.y4m`;
@@ -86,5 +104,5 @@ export function buildClip(name) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const name of Object.keys(CLIPS)) console.log(buildClip(name));
+  for (const name of /** @type {(keyof typeof CLIPS)[]} */ (Object.keys(CLIPS))) console.log(buildClip(name));
 }
