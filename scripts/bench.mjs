@@ -10,6 +10,9 @@
 // the output read back to the CPU (the same sync point for both runtimes). Then one more generation counts the
 // GPU work it submits (WebGPU compute dispatches, WebGL draw calls) and tfjs's kernels. On a machine without a GPU, WebGPU and WebGL run
 // on SwiftShader (the CPU): the ratios compare efficiency in one run; the absolute times are not a GPU's.
+// Then, per backend, animate mode (benchAnimate): the element's frame beside the bare generation, in one page; and
+// once, tfjs's threaded wasm build with 1 and 2 threads in cross-origin-isolated pages (benchThreads).
+//   ... -- --animate false --threads ''   (skip those)   --blocks 5 --frames '{"wasm":10}'   (their sizes)
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -29,6 +32,13 @@ const DIST = arg('dist', 'dist');
 const OUT = arg('out', 'bench/results.json');
 const WRITE_DOC = OUT === 'bench/results.json';
 const WITH_ORT = arg('ort', 'true') !== 'false';
+/** Animate mode beside the bare generation (benchAnimate): `--animate false` skips it. */
+const ANIMATE = arg('animate', 'true') !== 'false';
+/** Blocks of frames per kind in animate mode; frames per block by backend (SwiftShader's GPUs take seconds a face). */
+const BLOCKS = Number(arg('blocks', 5));
+const FRAMES = { webgpu: 2, webgl: 3, wasm: 10, cpu: 2, ...JSON.parse(arg('frames', '{}')) };
+/** Thread counts of the threaded wasm build to compare in cross-origin-isolated pages; `--threads ''` skips them. */
+const THREADS = arg('threads', '1,2').split(',').filter(Boolean).map(Number);
 
 /** Per backend, what onnxruntime-web runs it with: its WebGPU and wasm execution providers (it has no WebGL EP in 1.2x). */
 const ORT_EP = { webgpu: 'webgpu', wasm: 'wasm' };
@@ -95,7 +105,8 @@ async function benchOurs({ backend, style, runs, zDim, dist }) {
     out.dispose();
   };
   const { firstFaceMs, times } = await globalThis.timeGenerations(one, t0, runs);
-  const prof = await tf.profile(() => gen.generate({ z: bf.seedToZ(7, zDim), truncation: 1 }));
+  // A latent not generated before: the profile includes the mapping, which a repeated latent skips.
+  const prof = await tf.profile(() => gen.generate({ z: bf.seedToZ(8, zDim), truncation: 1 }));
   // Where the time goes, by kernel name (tfjs's own per-kernel timing; where the backend cannot time, 0).
   const byKernel = {};
   for (const k of prof.kernels) {
@@ -136,6 +147,91 @@ async function benchOrt({ ep, style, runs, zDim }) {
   };
 }
 
+/**
+ * Runs in the page: animate mode, as demo/demo.js's Animate does it (a new `latent` on the element each frame), in
+ * the same page as the bare generation it is compared with. Blocks of `frames` alternate: bare generations (generate,
+ * read back), element frames (set the latent, wait for blaze-face-render) and display-paced element frames (then also
+ * wait for the next animation frame, as the demo does). A block is timed as a whole and ends with a read of the
+ * visible canvas, so that a draw path without a read-back is timed to its last pixel too.
+ */
+async function benchAnimate({ backend, style, frames, blocks, dist, zDim }) {
+  const bf = await import(`/${dist}/blaze-face.js`);
+  const { tf } = bf;
+  const el = document.createElement('blaze-face');
+  el.setAttribute('backend', backend);
+  el.setAttribute('face-style', style);
+  const rendered = () => new Promise((resolve, reject) => {
+    el.addEventListener('blaze-face-render', (e) => resolve(e.detail), { once: true });
+    el.addEventListener('blaze-face-error', (e) => reject(new Error(e.detail.message)), { once: true });
+  });
+  let next = rendered();
+  document.body.append(el);
+  await next;
+  const gen = new bf.Generator(await bf.loadModel(`/models/${style}/model.json`));
+  const canvas = el.shadowRoot.querySelector('canvas');
+  const sync = () => canvas.getContext('2d').getImageData(0, 0, 1, 1);
+  // The demo's walk: a great circle between two latents, 200 steps a quarter turn.
+  const a = bf.seedToZ(1, zDim), b = bf.seedToZ(2, zDim);
+  let step = 0;
+  const latent = () => {
+    const t = ((step++ % 200) / 200) * (Math.PI / 2);
+    return Array.from(a, (v, i) => (v * Math.cos(t) + b[i] * Math.sin(t)).toFixed(4)).join(',');
+  };
+  const frame = () => new Promise((r) => requestAnimationFrame(r));
+  let draw = null;
+  const kinds = {
+    bare: async () => {
+      const out = gen.generate({ z: bf.seedToZ(step++, zDim), truncation: 1 });
+      await out.data();
+      out.dispose();
+    },
+    element: async () => {
+      next = rendered();
+      el.setAttribute('latent', latent());
+      draw = (await next).draw;
+    },
+    paced: async () => {
+      await kinds.element();
+      await frame();
+    },
+  };
+  for (const one of Object.values(kinds)) await one(); // warm-up
+  const tensors = tf.memory().numTensors;
+  const perFrame = { bare: [], element: [], paced: [] };
+  for (let k = 0; k < blocks; k++) {
+    for (const [kind, one] of Object.entries(kinds)) {
+      const t = performance.now();
+      for (let i = 0; i < frames; i++) await one();
+      sync();
+      perFrame[kind].push((performance.now() - t) / frames);
+    }
+  }
+  const tensorGrowth = tf.memory().numTensors - tensors;
+  gen.dispose();
+  return { backend: tf.getBackend(), draw, perFrame, tensorGrowth };
+}
+
+/**
+ * Runs in a cross-origin-isolated page: bare generations (generate, read back) on tfjs's threaded wasm build with
+ * `threads` threads.
+ */
+async function benchThreads({ threads, style, runs, dist, zDim }) {
+  const bf = await import(`/${dist}/blaze-face.js`);
+  if (!crossOriginIsolated) throw new Error('the page is not cross-origin isolated');
+  bf.setWasmThreads(threads);
+  await bf.ensureBackend('wasm');
+  const gen = new bf.Generator(await bf.loadModel(`/models/${style}/model.json`));
+  const one = async (seed) => {
+    const out = gen.generate({ z: bf.seedToZ(seed, zDim), truncation: 1 });
+    await out.data();
+    out.dispose();
+  };
+  const { times } = await globalThis.timeGenerations(one, performance.now(), runs);
+  gen.dispose();
+  const binary = performance.getEntriesByType('resource').map((e) => e.name.split('/').pop()).find((n) => n.endsWith('.wasm'));
+  return { threads: bf.wasmThreadsInUse(), binary, times };
+}
+
 /** `fn(args)` in a fresh page (`open` from the browser harness); a failure becomes `{error}` with the page's first error. */
 async function inPage(open, fn, args) {
   const errors = [];
@@ -159,6 +255,23 @@ function pool(rounds) {
   return { ...rounds[0], times: rounds.flatMap((r) => r.times), firstFaceMs: median(rounds.map((r) => r.firstFaceMs)) };
 }
 
+function summariseAnimate(r) {
+  if (r.error) return { error: r.error };
+  const med = Object.fromEntries(Object.entries(r.perFrame).map(([k, v]) => [k, +median(v).toFixed(2)]));
+  return {
+    backend: r.backend, draw: r.draw, bareMs: med.bare, elementMs: med.element, pacedMs: med.paced,
+    elementOverBare: +(med.element / med.bare).toFixed(2), pacedOverBare: +(med.paced / med.bare).toFixed(2),
+    facesPerSecond: +(1000 / med.paced).toFixed(1), tensorGrowth: r.tensorGrowth, blocks: r.perFrame,
+  };
+}
+
+function summariseThreads(rounds) {
+  const bad = rounds.find((r) => r.error);
+  if (bad) return { error: bad.error };
+  const times = rounds.flatMap((r) => r.times);
+  return { threads: rounds[0].threads, binary: rounds[0].binary, medianMs: +median(times).toFixed(2), p90Ms: +p90(times).toFixed(2), runs: times.length };
+}
+
 function summarise(r, gflop) {
   if (r.error) return { error: r.error };
   const med = median(r.times);
@@ -170,8 +283,11 @@ function summarise(r, gflop) {
 }
 
 // An evaluate covers a whole page's generations: on SwiftShader that can exceed puppeteer's default 180 s.
-const results = await withHarness({ args: PRECISE_MEMORY_ARGS, protocolTimeout: 1200000 }, async ({ browser, open }) => {
-  const results = { date: new Date().toISOString(), chromium: await browser.version(), dist: DIST, runs: RUNS, rounds: ROUNDS, styles: {} };
+const results = await withHarness({ args: PRECISE_MEMORY_ARGS, protocolTimeout: 1200000 }, async ({ browser, open, openIsolated }) => {
+  const results = {
+    date: new Date().toISOString(), chromium: await browser.version(), dist: DIST, runs: RUNS, rounds: ROUNDS,
+    blocks: BLOCKS, styles: {}, threads: null,
+  };
   for (const style of STYLES) {
     const facts = modelFacts(style);
     results.styles[style] = { ...facts, backends: {} };
@@ -185,8 +301,20 @@ const results = await withHarness({ args: PRECISE_MEMORY_ARGS, protocolTimeout: 
       const ours = summarise(pool(oursRuns), facts.gflop);
       const ort = ep ? summarise(pool(ortRuns), facts.gflop) : null;
       const ratio = ort && !ort.error && !ours.error ? +(ours.medianMs / ort.medianMs).toFixed(2) : null;
-      results.styles[style].backends[backend] = { ours, ort, ratio };
-      console.log(style, backend, JSON.stringify({ ours, ort, ratio }));
+      const animate = ANIMATE ? summariseAnimate(await inPage(open, benchAnimate, {
+        backend, style, frames: FRAMES[backend] ?? 10, blocks: BLOCKS, dist: DIST, zDim: facts.zDim,
+      })) : null;
+      results.styles[style].backends[backend] = { ours, ort, ratio, animate };
+      console.log(style, backend, JSON.stringify({ ours, ort, ratio, animate }));
+    }
+    if (THREADS.length && BACKENDS.includes('wasm')) {
+      // Pages alternate between the thread counts, as ours and onnxruntime-web do above.
+      const runs = Object.fromEntries(THREADS.map((n) => [n, []]));
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const n of THREADS) runs[n].push(await inPage(openIsolated, benchThreads, { threads: n, style, runs: RUNS, dist: DIST, zDim: facts.zDim }));
+      }
+      results.threads = { style, byThreads: Object.fromEntries(THREADS.map((n) => [n, summariseThreads(runs[n])])) };
+      console.log(style, 'wasm threads', JSON.stringify(results.threads));
     }
   }
   return results;
@@ -220,6 +348,38 @@ for (const [style, s] of Object.entries(results.styles)) {
       + `${t ? `${t.medianMs}${t.p90Ms ? ` (${t.p90Ms})` : ''}` : '-'} | ${cell(ratio)} | ${cell(o.firstFaceMs)} / ${cell(t?.firstFaceMs)} | `
       + `${cell(o.dispatches)} / ${cell(t?.dispatches)} | ${cell(o.kernels)} | ${cell(o.gflops)} | ${cell(o.gpuBytes, mb)} | ${cell(o.heapBytes, mb)} / ${cell(t?.heapBytes, mb)} |`);
   }
+}
+lines.push(
+  '',
+  `Animate mode (demo/demo.js's Animate: a new \`latent\` on the element every frame), per backend in one page: ${BLOCKS} blocks`,
+  'of each kind in turn, each timed whole and ended by a read of the visible canvas; medians of the blocks, ms a frame.',
+  'Bare generation: generate and read back, no element. Element frame: set the latent, wait for `blaze-face-render`.',
+  'Display-paced: then also wait for the next animation frame, as the demo does; faces/s from it. Draw path: how the',
+  'face reached the canvas (src/core/face-pixels.ts). Tensor growth: tfjs tensors after the blocks minus before.',
+  '',
+  '| style | backend | draw path | bare generation | element frame (/ bare) | display-paced frame (/ bare) | faces/s | tensor growth |',
+  '|---|---|---|---|---|---|---|---|',
+);
+for (const [style, s] of Object.entries(results.styles)) {
+  for (const [backend, { animate: a }] of Object.entries(s.backends)) {
+    if (!a) continue;
+    if (a.error) lines.push(`| ${style} | ${backend} | error: ${a.error} | | | | | |`);
+    else lines.push(`| ${style} | ${backend} | ${a.draw} | ${a.bareMs} | ${a.elementMs} (${a.elementOverBare}) | ${a.pacedMs} (${a.pacedOverBare}) | ${a.facesPerSecond} | ${a.tensorGrowth} |`);
+  }
+}
+if (results.threads) {
+  const t = results.threads.byThreads;
+  const one = t[1]?.medianMs;
+  lines.push(
+    '',
+    `tfjs's threaded wasm build (\`${t[THREADS[0]]?.binary ?? '-'}\`) in cross-origin-isolated pages (COOP/COEP), ${results.threads.style},`,
+    `${ROUNDS} pages per thread count (alternating), bare generation with read-back; threads as tfjs reports them.`,
+    '',
+    '| threads asked | threads in use | median (p90) ms | speed-up over 1 thread |',
+    '|---|---|---|---|',
+    ...THREADS.map((n) => (t[n].error ? `| ${n} | error: ${t[n].error} | | |`
+      : `| ${n} | ${t[n].threads} | ${t[n].medianMs} (${t[n].p90Ms}) | ${one ? (one / t[n].medianMs).toFixed(2) : '-'} |`)),
+  );
 }
 const doc = readFileSync('docs/performance.md', 'utf8');
 const begin = '<!-- BENCH:BEGIN -->', end = '<!-- BENCH:END -->';
