@@ -1,6 +1,8 @@
 // Steady state: the element in animate mode (a new latent every frame, as the demo's Animate does) for N frames,
 // recording tfjs tensors and bytes, JS heap and the element's DOM canvases every 1000 frames. Not a test.
-//   npm run build && node scripts/soak.mjs [frames=10000] [backend=wasm]     -> bench/soak.json
+//   npm run build && node scripts/soak.mjs [frames=10000] [backend=wasm]     -> bench/soak-<backend>.json
+// The backend decides the draw path (src/core/face-pixels.ts): wasm and cpu draw through the CPU, webgl without a
+// read-back; each sample says which path drew the frame before it.
 import { writeFileSync } from 'node:fs';
 import { EXPOSE_GC_ARGS, PRECISE_MEMORY_ARGS, withHarness } from './browser-harness.mjs';
 
@@ -13,28 +15,28 @@ await withHarness({ args: [...PRECISE_MEMORY_ARGS, ...EXPOSE_GC_ARGS], protocolT
     const { tf, seedToZ } = await import('/dist/blaze-face.js');
     const el = document.createElement('blaze-face');
     el.setAttribute('backend', backend);
-    const rendered = () => new Promise((r) => el.addEventListener('blaze-face-render', r, { once: true }));
+    const rendered = () => new Promise((r) => el.addEventListener('blaze-face-render', (e) => r(e.detail), { once: true }));
     let next = rendered();
     document.body.append(el);
-    await next;
+    let draw = (await next).draw;
     const a = seedToZ(1, 64), b = seedToZ(2, 64);
     const out = [];
     for (let f = 0; f <= frames; f++) {
       if (f % 1000 === 0) {
         globalThis.gc?.();
         const m = tf.memory();
-        out.push({ frame: f, numTensors: m.numTensors, numBytes: m.numBytes, heapBytes: performance.memory.usedJSHeapSize, at: performance.now() });
+        out.push({ frame: f, draw, numTensors: m.numTensors, numBytes: m.numBytes, heapBytes: performance.memory.usedJSHeapSize, at: performance.now() });
       }
       const t = (f % 200) / 200 * Math.PI / 2;
       next = rendered();
       el.setAttribute('latent', Array.from(a, (v, i) => (v * Math.cos(t) + b[i] * Math.sin(t)).toFixed(4)).join(','));
-      await next;
+      draw = (await next).draw;
       await new Promise((r) => requestAnimationFrame(r));
     }
     return out;
   }, frames, backend);
   const result = { frames, backend, samples };
-  writeFileSync('bench/soak.json', `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(`bench/soak-${backend}.json`, `${JSON.stringify(result, null, 2)}\n`);
   const first = samples[0], last = samples.at(-1);
-  console.log(`soak ${frames} frames on ${backend}: tensors ${first.numTensors} -> ${last.numTensors}, bytes ${first.numBytes} -> ${last.numBytes}, heap ${(first.heapBytes / 2 ** 20).toFixed(1)} -> ${(last.heapBytes / 2 ** 20).toFixed(1)} MB, ${((last.at - first.at) / frames).toFixed(1)} ms/frame`);
+  console.log(`soak ${frames} frames on ${backend}, ${last.draw} draw path: tensors ${first.numTensors} -> ${last.numTensors}, bytes ${first.numBytes} -> ${last.numBytes}, heap ${(first.heapBytes / 2 ** 20).toFixed(1)} -> ${(last.heapBytes / 2 ** 20).toFixed(1)} MB, ${((last.at - first.at) / frames).toFixed(1)} ms/frame`);
 });
