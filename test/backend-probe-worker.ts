@@ -1,6 +1,6 @@
 // A worker has no document: the probes must work from an OffscreenCanvas and navigator.gpu alone.
 import { probeWebGL, probeWebGPU } from '../src/core/backend-probe.js';
 
-(async () => {
+void (async () => {
   postMessage({ hasDocument: 'document' in globalThis, webgpu: await probeWebGPU(), webgl: probeWebGL() });
 })();

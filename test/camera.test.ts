@@ -120,7 +120,7 @@ describe('<blaze-face camera>', function () {
       meanDiff(a.data, b.data, a.width, a.height, face, bestShift(a.data, b.data, a.width, a.height, face));
     const toon = (await bareAndBlended(el)).blended;
     await tracks(el, 5);
-    const same = faceDiff(toon, await (await bareAndBlended(el)).blended);
+    const same = faceDiff(toon, (await bareAndBlended(el)).blended);
     const loaded = next(el, 'blaze-face-load', 120000);
     el.setAttribute('face-style', 'sketch');
     expect((await loaded).detail.style).to.equal('sketch');

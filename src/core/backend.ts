@@ -191,7 +191,8 @@ export async function chooseBackend(pref: BackendPreference, machine: BackendMac
 function watchDeviceLoss(name: BackendName): void {
   if (name !== 'webgpu') return;
   const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
-  device?.lost.then((info) => {
+  // `lost` only ever resolves.
+  void device?.lost.then((info) => {
     if (info.reason === 'destroyed') return; // our own teardown
     const message = `the GPU device was lost (${info.reason}): ${info.message}`;
     for (const l of lostListeners) l(message);

@@ -97,10 +97,14 @@ export function expectedShapes(a: Architecture): Map<string, number[]> {
   return s;
 }
 
+/** model.json as parsed, before validateManifest has looked at it: any field may be missing or of any type. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each field is checked before anything relies on it
+type Unchecked = Record<string, any>;
+
 /** Checks everything in model.json that does not need the weight bytes. Throws ModelLoadError. */
 export function validateManifest(m: unknown): ModelManifest {
   if (typeof m !== 'object' || m === null) fail('model.json', 'a JSON object', m);
-  const o = m as Record<string, any>;
+  const o = m as Unchecked;
   if (o.format !== MODEL_FORMAT) fail('model.json format', JSON.stringify(MODEL_FORMAT), o.format);
   if (o.formatVersion !== MODEL_FORMAT_VERSION) fail('model.json formatVersion', String(MODEL_FORMAT_VERSION), o.formatVersion);
   if (o.dtype !== 'float16' && o.dtype !== 'float32') fail('model.json dtype', '"float16" or "float32"', o.dtype);
@@ -133,7 +137,7 @@ export function validateManifest(m: unknown): ModelManifest {
     }
   }
   const shapes = expectedShapes(a as Architecture);
-  const listed = new Map<string, any>((o.tensors ?? []).map((t: any) => [t?.name, t]));
+  const listed = new Map<string, Unchecked>((o.tensors ?? []).map((t: Unchecked) => [t?.name, t]));
   const missing = [...shapes.keys()].filter((k) => !listed.has(k));
   const extra = [...listed.keys()].filter((k) => !shapes.has(k));
   if (missing.length || extra.length) {
@@ -141,7 +145,7 @@ export function validateManifest(m: unknown): ModelManifest {
   }
   const bytesPer = BYTES_PER_ELEMENT[o.dtype as WeightDtype];
   for (const [name, shape] of shapes) {
-    const t = listed.get(name);
+    const t = listed.get(name)!; // every expected tensor is listed: a missing one failed above
     if (JSON.stringify(t.shape) !== JSON.stringify(shape)) fail(`tensor ${name} shape`, JSON.stringify(shape), t.shape);
     const file = o.weightFiles[t.file];
     if (!file) fail(`tensor ${name} file`, `an index below ${o.weightFiles.length}`, t.file);

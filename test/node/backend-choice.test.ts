@@ -97,7 +97,7 @@ test('auto: when wasm fails, a software WebGPU, then a software WebGL, then cpu'
   assert.equal((await chooseBackend('auto', m)).name, 'webgpu');
   assert.deepEqual(log.filter((l) => l.startsWith('start')), ['start wasm', 'start webgpu']);
 
-  ({ m, log } = machine(GPU_SW, GL_SW, ['wasm', 'webgpu']));
+  ({ m } = machine(GPU_SW, GL_SW, ['wasm', 'webgpu']));
   const gl = await chooseBackend('auto', m);
   assert.equal(gl.name, 'webgl');
   assert.match(gl.reason, /wasm failed to initialise; webgpu failed to initialise; chose webgl$/);
