@@ -287,7 +287,7 @@ class Generator(nn.Module):
 
     def inference_flops(self) -> dict:
         cfg = self.cfg
-        mapping = sum(2 * l.weight.numel() for l in self.mapping.layers)
+        mapping = sum(2 * layer.weight.numel() for layer in self.mapping.layers)
         synthesis = 0
         for i in range(cfg.num_blocks):
             r = cfg.block_resolution(i)
