@@ -30,7 +30,10 @@ const typescript = () => ({
   async transform(code, id) {
     if (!id.endsWith('.ts')) return null;
     const out = await transform(code, {
-      loader: 'ts', target: 'es2022', sourcemap: true, sourcefile: id,
+      loader: 'ts',
+      target: 'es2022',
+      sourcemap: true,
+      sourcefile: id,
       tsconfigRaw: { compilerOptions: tsconfig.compilerOptions },
     });
     return { code: out.code, map: out.map };
@@ -40,7 +43,13 @@ const typescript = () => ({
 const minify = () => ({
   name: 'minify',
   async renderChunk(code, chunk) {
-    const out = await transform(code, { minify: true, format: 'esm', target: 'es2022', sourcemap: true, sourcefile: chunk.fileName });
+    const out = await transform(code, {
+      minify: true,
+      format: 'esm',
+      target: 'es2022',
+      sourcemap: true,
+      sourcefile: chunk.fileName,
+    });
     return { code: out.code, map: out.map };
   },
 });
@@ -74,7 +83,8 @@ const copyWasm = () => ({
     // says so when it is missing).
     const mp = 'node_modules/@mediapipe/tasks-vision/wasm';
     mkdirSync('dist/mediapipe/wasm', { recursive: true });
-    for (const ext of ['.js', '.wasm']) copyFileSync(`${mp}/vision_wasm_internal${ext}`, `dist/mediapipe/wasm/vision_wasm_internal${ext}`);
+    for (const ext of ['.js', '.wasm'])
+      copyFileSync(`${mp}/vision_wasm_internal${ext}`, `dist/mediapipe/wasm/vision_wasm_internal${ext}`);
   },
 });
 
@@ -90,7 +100,8 @@ const noUsageLogs = () => ({
     const n = (code.match(LOG_SEND) || []).length;
     if (n !== 1) this.error(`tasks-vision: expected one usage-log send call to disable, found ${n}`);
     const out = code.replace(LOG_SEND, '(() => {})({url:"about:blank"');
-    if (/https?:\/\//.test(out)) this.error('tasks-vision: an http(s) URL is still referenced after disabling usage logs');
+    if (/https?:\/\//.test(out))
+      this.error('tasks-vision: an http(s) URL is still referenced after disabling usage logs');
     return { code: out, map: null };
   },
 });
@@ -114,7 +125,11 @@ const onwarn = (w, warn) => {
 const build = ({ outDir, entryNames, external, extra = [] }) => ({
   input: { [entryNames]: 'src/index.ts', core: 'src/core.ts' },
   output: {
-    dir: outDir, entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', format: 'es', sourcemap: true,
+    dir: outDir,
+    entryFileNames: '[name].js',
+    chunkFileNames: 'chunks/[name]-[hash].js',
+    format: 'es',
+    sourcemap: true,
   },
   external,
   plugins: [

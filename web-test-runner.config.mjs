@@ -25,13 +25,14 @@ export const fakeCameraArgs = (clip) => [
   `--use-file-for-fake-video-capture=${buildClip(clip)}`,
 ];
 
-const chromium = (extraArgs = []) => chromeLauncher({
-  launchOptions: {
-    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-    headless: true,
-    args: [...CHROMIUM_ARGS, ...extraArgs],
-  },
-});
+const chromium = (extraArgs = []) =>
+  chromeLauncher({
+    launchOptions: {
+      executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+      headless: true,
+      args: [...CHROMIUM_ARGS, ...extraArgs],
+    },
+  });
 
 /** Camera test files, each in its own group (named for the file) whose fake camera plays its clip. */
 const CAMERA_GROUPS = {
@@ -45,7 +46,9 @@ export default {
   // Camera tests need a browser whose fake camera plays their clip: they run in their own group.
   files: ['test/*.test.ts', ...Object.keys(CAMERA_GROUPS).map((f) => `!${f}`)],
   groups: Object.entries(CAMERA_GROUPS).map(([files, clip]) => ({
-    name: files.replace(/^test\/|\.test\.ts$/g, ''), files, browsers: [chromium(fakeCameraArgs(clip))],
+    name: files.replace(/^test\/|\.test\.ts$/g, ''),
+    files,
+    browsers: [chromium(fakeCameraArgs(clip))],
   })),
   nodeResolve: true,
   concurrency: 1,

@@ -20,7 +20,20 @@ face.addEventListener('blaze-face-render', (e) => {
 face.addEventListener('blaze-face-error', (e) => log(`error (${e.detail.type}): ${e.detail.message}`));
 
 function snippet() {
-  const attrs = ['seed', 'truncation', 'face-style', 'mix-seed', 'mix-layer', 'camera', 'tracking', 'max-faces', 'mirror', 'blend-opacity', 'blend-feather', 'blend-lighting']
+  const attrs = [
+    'seed',
+    'truncation',
+    'face-style',
+    'mix-seed',
+    'mix-layer',
+    'camera',
+    'tracking',
+    'max-faces',
+    'mirror',
+    'blend-opacity',
+    'blend-feather',
+    'blend-lighting',
+  ]
     .filter((a) => face.hasAttribute(a))
     .map((a) => (face.getAttribute(a) === '' ? a : `${a}="${face.getAttribute(a)}"`));
   $('snippet').textContent =
@@ -52,8 +65,14 @@ $('camera').addEventListener('change', () => {
   $('record').textContent = 'Record'; // turning the camera off ends a recording
   snippet();
 });
-$('max-faces').addEventListener('change', () => { face.setAttribute('max-faces', $('max-faces').value); snippet(); });
-$('tracking').addEventListener('change', () => { face.setAttribute('tracking', $('tracking').value); snippet(); });
+$('max-faces').addEventListener('change', () => {
+  face.setAttribute('max-faces', $('max-faces').value);
+  snippet();
+});
+$('tracking').addEventListener('change', () => {
+  face.setAttribute('tracking', $('tracking').value);
+  snippet();
+});
 $('record').addEventListener('click', async () => {
   if ($('record').textContent === 'Record') {
     try {
@@ -85,12 +104,14 @@ face.addEventListener('blaze-face-track', (e) => {
   const n = e.detail.faces.length;
   $('faces').textContent = `${n} face${n === 1 ? '' : 's'}`;
   $('camera-fps').textContent = `${e.detail.fps.toFixed(1)} fps`;
-  $('camera-ms').textContent = `${e.detail.tracking}: detect ${e.detail.detectMs.toFixed(1)} ms, composite ${e.detail.compositeMs.toFixed(1)} ms`;
+  $('camera-ms').textContent =
+    `${e.detail.tracking}: detect ${e.detail.detectMs.toFixed(1)} ms, composite ${e.detail.compositeMs.toFixed(1)} ms`;
   const f = e.detail.faces[0];
   $('expression').hidden = !f?.pose;
   if (f?.pose) {
     const { yaw, pitch, roll } = f.pose;
-    $('expression').textContent = `yaw ${yaw.toFixed(0)}°, pitch ${pitch.toFixed(0)}°, roll ${roll.toFixed(0)}° · mouth ${(100 * f.mouthOpen).toFixed(0)} % · eyes ${f.eyesOpen.map((v) => `${(100 * v).toFixed(0)} %`).join(' / ')}`;
+    $('expression').textContent =
+      `yaw ${yaw.toFixed(0)}°, pitch ${pitch.toFixed(0)}°, roll ${roll.toFixed(0)}° · mouth ${(100 * f.mouthOpen).toFixed(0)} % · eyes ${f.eyesOpen.map((v) => `${(100 * v).toFixed(0)} %`).join(' / ')}`;
   }
 });
 face.addEventListener('blaze-face-error', (e) => {
@@ -119,7 +140,10 @@ $('mix').addEventListener('change', () => {
   }
   snippet();
 });
-$('style').addEventListener('change', () => { face.setAttribute('face-style', $('style').value); snippet(); });
+$('style').addEventListener('change', () => {
+  face.setAttribute('face-style', $('style').value);
+  snippet();
+});
 $('randomize').addEventListener('click', () => {
   face.randomize();
   $('seed').value = String(face.seed % 10000);

@@ -35,11 +35,17 @@ for (const style of list(join(root, 'models'))) {
     for (const f of ['model.json', 'weights.bin']) files.push([join(root, dir, f), join(dir, f)]);
   }
 }
-if (!existsSync(join(root, 'dist/blaze-face.js'))) fail(`${root}/dist is missing: build the package first (npm run build)`);
+if (!existsSync(join(root, 'dist/blaze-face.js')))
+  fail(`${root}/dist is missing: build the package first (npm run build)`);
 for (const dir of ['dist', 'dist/chunks']) {
   files.push(...list(join(root, dir), (f) => f.endsWith('.js')).map((f) => [join(root, dir, f), join(dir, f)]));
 }
-files.push(...list(join(root, 'dist/wasm'), (f) => f.endsWith('.wasm')).map((f) => [join(root, 'dist/wasm', f), join('dist/wasm', f)]));
+files.push(
+  ...list(join(root, 'dist/wasm'), (f) => f.endsWith('.wasm')).map((f) => [
+    join(root, 'dist/wasm', f),
+    join('dist/wasm', f),
+  ]),
+);
 
 // The MediaPipe wasm must be the build the bundled tasks-vision code was made with: package.json pins it.
 const pinned = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies['@mediapipe/tasks-vision'];
@@ -50,8 +56,12 @@ try {
   fail('@mediapipe/tasks-vision is not installed beside blaze-face (npm installs it as a dependency): run npm install');
 }
 const installed = JSON.parse(readFileSync(join(vision, '..', 'package.json'), 'utf8')).version;
-if (installed !== pinned) fail(`expected @mediapipe/tasks-vision ${pinned} (the version blaze-face was built with), found ${installed} in ${vision}`);
-for (const ext of ['.js', '.wasm']) files.push([join(vision, `vision_wasm_internal${ext}`), `dist/mediapipe/wasm/vision_wasm_internal${ext}`]);
+if (installed !== pinned)
+  fail(
+    `expected @mediapipe/tasks-vision ${pinned} (the version blaze-face was built with), found ${installed} in ${vision}`,
+  );
+for (const ext of ['.js', '.wasm'])
+  files.push([join(vision, `vision_wasm_internal${ext}`), `dist/mediapipe/wasm/vision_wasm_internal${ext}`]);
 
 let bytes = 0;
 for (const [from, to] of files) {
@@ -59,4 +69,6 @@ for (const [from, to] of files) {
   copyFileSync(from, join(dest, to));
   bytes += statSync(from).size;
 }
-console.log(`blaze-face-assets: ${files.length} files (${(bytes / 1e6).toFixed(1)} MB) -> ${relative(process.cwd(), dest) || '.'}`);
+console.log(
+  `blaze-face-assets: ${files.length} files (${(bytes / 1e6).toFixed(1)} MB) -> ${relative(process.cwd(), dest) || '.'}`,
+);

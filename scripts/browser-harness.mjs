@@ -27,13 +27,19 @@ export const ISOLATION_HEADERS = {
  * `stop()`.
  */
 export async function startServer({ isolated = false } = {}) {
-  const middleware = isolated ? [(ctx, next) => {
-    ctx.set(ISOLATION_HEADERS);
-    return next();
-  }] : [];
+  const middleware = isolated
+    ? [
+        (ctx, next) => {
+          ctx.set(ISOLATION_HEADERS);
+          return next();
+        },
+      ]
+    : [];
   const server = await startDevServer({
     config: { rootDir: '.', port: 0, hostname: 'localhost', middleware },
-    readCliArgs: false, readFileConfig: false, logStartMessage: false,
+    readCliArgs: false,
+    readFileConfig: false,
+    logStartMessage: false,
   });
   return { origin: `http://localhost:${server.server.address().port}`, stop: () => server.stop() };
 }
@@ -77,26 +83,28 @@ export async function withBrowser(options, fn) {
  * second server that sends ISOLATION_HEADERS (started on first use), so one run can compare both kinds of page.
  */
 export function withHarness(options, fn) {
-  return withServer((origin) => withBrowser(options, async (browser) => {
-    const openAt = async (at, path, viewport) => {
-      const page = await browser.newPage();
-      if (viewport) await page.setViewport(viewport);
-      await page.goto(`${at}${path}`);
-      return page;
-    };
-    let isolated = null;
-    try {
-      return await fn({
-        browser,
-        origin,
-        open: (path, viewport) => openAt(origin, path, viewport),
-        openIsolated: async (path, viewport) => {
-          isolated ??= await startServer({ isolated: true });
-          return openAt(isolated.origin, path, viewport);
-        },
-      });
-    } finally {
-      await isolated?.stop();
-    }
-  }));
+  return withServer((origin) =>
+    withBrowser(options, async (browser) => {
+      const openAt = async (at, path, viewport) => {
+        const page = await browser.newPage();
+        if (viewport) await page.setViewport(viewport);
+        await page.goto(`${at}${path}`);
+        return page;
+      };
+      let isolated = null;
+      try {
+        return await fn({
+          browser,
+          origin,
+          open: (path, viewport) => openAt(origin, path, viewport),
+          openIsolated: async (path, viewport) => {
+            isolated ??= await startServer({ isolated: true });
+            return openAt(isolated.origin, path, viewport);
+          },
+        });
+      } finally {
+        await isolated?.stop();
+      }
+    }),
+  );
 }

@@ -17,9 +17,39 @@
 /** @type {Record<'one-face' | 'three-faces' | 'turning-face' | 'open-mouth', Clip>} */
 export const CLIPS = {
   'one-face': { photo: 'sample3.jpg', x: 880, y: 150, width: 560, height: 420, slide: 60, frames: 48, out: [640, 480] },
-  'three-faces': { photo: 'sample1.jpg', x: 160, y: 0, width: 1600, height: 1200, slide: 120, frames: 48, out: [640, 480] },
-  'turning-face': { photo: 'sample3.jpg', x: 929, y: 164, width: 560, height: 420, slide: 0, roll: 30, code: true, frames: 180, out: [640, 480] },
-  'open-mouth': { photo: 'sample1.jpg', x: 1290, y: 110, width: 560, height: 420, slide: 30, code: true, frames: 48, out: [640, 480] },
+  'three-faces': {
+    photo: 'sample1.jpg',
+    x: 160,
+    y: 0,
+    width: 1600,
+    height: 1200,
+    slide: 120,
+    frames: 48,
+    out: [640, 480],
+  },
+  'turning-face': {
+    photo: 'sample3.jpg',
+    x: 929,
+    y: 164,
+    width: 560,
+    height: 420,
+    slide: 0,
+    roll: 30,
+    code: true,
+    frames: 180,
+    out: [640, 480],
+  },
+  'open-mouth': {
+    photo: 'sample1.jpg',
+    x: 1290,
+    y: 110,
+    width: 560,
+    height: 420,
+    slide: 30,
+    code: true,
+    frames: 48,
+    out: [640, 480],
+  },
 };
 
 /** The frame-number code: `bits` squares (white 1, black 0, least significant first) in a row. */
@@ -62,7 +92,8 @@ export function rollAt(clip, f) {
 export function readFrameCode(rgba, w) {
   let f = 0;
   for (let k = 0; k < FRAME_CODE.bits; k++) {
-    const x = Math.round(FRAME_CODE.x + k * FRAME_CODE.step + FRAME_CODE.size / 2), y = Math.round(FRAME_CODE.y + FRAME_CODE.size / 2);
+    const x = Math.round(FRAME_CODE.x + k * FRAME_CODE.step + FRAME_CODE.size / 2),
+      y = Math.round(FRAME_CODE.y + FRAME_CODE.size / 2);
     const i = 4 * (y * w + x);
     const l = (rgba[i] + rgba[i + 1] + rgba[i + 2]) / 3;
     const chroma = Math.max(rgba[i], rgba[i + 1], rgba[i + 2]) - Math.min(rgba[i], rgba[i + 1], rgba[i + 2]);

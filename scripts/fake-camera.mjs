@@ -24,12 +24,19 @@ export const CLIP_DIR = 'build/fake-camera';
  */
 function renderWindow(jpeg, win, out, roll, code) {
   const s = out[0] / win.width;
-  const blocks = code === null ? '' : Array.from({ length: FRAME_CODE.bits }, (_, k) =>
-    `<rect x="${FRAME_CODE.x + k * FRAME_CODE.step}" y="${FRAME_CODE.y}" width="${FRAME_CODE.size}" height="${FRAME_CODE.size}" fill="${(code >> k) & 1 ? 'white' : 'black'}"/>`).join('');
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${out[0]}" height="${out[1]}">`
-    + `<g transform="rotate(${roll} ${out[0] / 2} ${out[1] / 2})">`
-    + `<image x="${-win.x * s}" y="${-win.y * s}" width="${win.photoWidth * s}" height="${win.photoHeight * s}" `
-    + `preserveAspectRatio="none" xlink:href="data:image/jpeg;base64,${jpeg.toString('base64')}"/></g>${blocks}</svg>`;
+  const blocks =
+    code === null
+      ? ''
+      : Array.from(
+          { length: FRAME_CODE.bits },
+          (_, k) =>
+            `<rect x="${FRAME_CODE.x + k * FRAME_CODE.step}" y="${FRAME_CODE.y}" width="${FRAME_CODE.size}" height="${FRAME_CODE.size}" fill="${(code >> k) & 1 ? 'white' : 'black'}"/>`,
+        ).join('');
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${out[0]}" height="${out[1]}">` +
+    `<g transform="rotate(${roll} ${out[0] / 2} ${out[1] / 2})">` +
+    `<image x="${-win.x * s}" y="${-win.y * s}" width="${win.photoWidth * s}" height="${win.photoHeight * s}" ` +
+    `preserveAspectRatio="none" xlink:href="data:image/jpeg;base64,${jpeg.toString('base64')}"/></g>${blocks}</svg>`;
   return new Resvg(svg, { background: 'black' }).render().pixels; // RGBA, straight, opaque here
 }
 
@@ -68,12 +75,23 @@ function toI420(rgba, w, h) {
   }
   for (let j = 0; j < h / 2; j++) {
     for (let i = 0; i < w / 2; i++) {
-      let r = 0, g = 0, b = 0;
-      for (const [dx, dy] of [[0, 0], [1, 0], [0, 1], [1, 1]]) {
+      let r = 0,
+        g = 0,
+        b = 0;
+      for (const [dx, dy] of [
+        [0, 0],
+        [1, 0],
+        [0, 1],
+        [1, 1],
+      ]) {
         const p = 4 * ((2 * j + dy) * w + 2 * i + dx);
-        r += rgba[p]; g += rgba[p + 1]; b += rgba[p + 2];
+        r += rgba[p];
+        g += rgba[p + 1];
+        b += rgba[p + 2];
       }
-      r /= 4 * 255; g /= 4 * 255; b /= 4 * 255;
+      r /= 4 * 255;
+      g /= 4 * 255;
+      b /= 4 * 255;
       u[j * (w / 2) + i] = Math.round(128 + (-37.797 * r - 74.203 * g + 112 * b));
       v[j * (w / 2) + i] = Math.round(128 + (112 * r - 93.786 * g - 18.214 * b));
     }

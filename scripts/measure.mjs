@@ -10,25 +10,34 @@ const results = {};
 await withHarness({}, async ({ open }) => {
   for (const backend of backends) {
     const page = await open('/demo/empty.html');
-    results[backend] = await page.evaluate(async (backend, renders) => {
-      await import('/dist/blaze-face.js');
-      const el = document.createElement('blaze-face');
-      el.setAttribute('backend', backend);
-      const once = (name) => new Promise((r) => el.addEventListener(name, (e) => r(e.detail), { once: true }));
-      const loaded = once('blaze-face-load');
-      document.body.append(el);
-      const load = await loaded;
-      const times = [];
-      for (let i = 1; i <= 3 + renders; i++) {
-        const r = once('blaze-face-render');
-        el.seed = i;
-        const d = await r;
-        if (i > 3) times.push(d.ms);
-      }
-      times.sort((a, b) => a - b);
-      const p90 = times[Math.ceil(times.length * 0.9) - 1];
-      return { backend: load.backend, loadMs: Math.round(load.loadMs), medianMs: +times[Math.floor(times.length / 2)].toFixed(1), p90Ms: +p90.toFixed(1) };
-    }, backend, renders);
+    results[backend] = await page.evaluate(
+      async (backend, renders) => {
+        await import('/dist/blaze-face.js');
+        const el = document.createElement('blaze-face');
+        el.setAttribute('backend', backend);
+        const once = (name) => new Promise((r) => el.addEventListener(name, (e) => r(e.detail), { once: true }));
+        const loaded = once('blaze-face-load');
+        document.body.append(el);
+        const load = await loaded;
+        const times = [];
+        for (let i = 1; i <= 3 + renders; i++) {
+          const r = once('blaze-face-render');
+          el.seed = i;
+          const d = await r;
+          if (i > 3) times.push(d.ms);
+        }
+        times.sort((a, b) => a - b);
+        const p90 = times[Math.ceil(times.length * 0.9) - 1];
+        return {
+          backend: load.backend,
+          loadMs: Math.round(load.loadMs),
+          medianMs: +times[Math.floor(times.length / 2)].toFixed(1),
+          p90Ms: +p90.toFixed(1),
+        };
+      },
+      backend,
+      renders,
+    );
     console.log(JSON.stringify(results[backend]));
     await page.close();
   }

@@ -19,16 +19,23 @@ async function warm(page) {
 const PHONE = { width: 390, height: 844, deviceScaleFactor: 2, isMobile: true };
 
 await withHarness({ args: fakeCameraArgs('one-face') }, async ({ open }) => {
-  for (const [name, viewport] of [['demo', { width: 980, height: 760 }], ['demo-phone', PHONE]]) {
+  for (const [name, viewport] of [
+    ['demo', { width: 980, height: 760 }],
+    ['demo-phone', PHONE],
+  ]) {
     const page = await open('/demo/index.html', viewport);
-    await page.waitForFunction(() => document.querySelector('#backend')?.textContent?.includes('px'), { timeout: 120000 });
+    await page.waitForFunction(() => document.querySelector('#backend')?.textContent?.includes('px'), {
+      timeout: 120000,
+    });
     await warm(page);
     await page.screenshot({ path: `docs/${name}.png` });
     console.log(`docs/${name}.png`);
     await page.close();
   }
   const page = await open('/demo/index.html', PHONE);
-  await page.waitForFunction(() => document.querySelector('#backend')?.textContent?.includes('px'), { timeout: 120000 });
+  await page.waitForFunction(() => document.querySelector('#backend')?.textContent?.includes('px'), {
+    timeout: 120000,
+  });
   await page.click('#camera');
   await page.waitForFunction(() => document.querySelector('#faces')?.textContent === '1 face', { timeout: 120000 });
   await new Promise((r) => setTimeout(r, 3000)); // the generated face lands

@@ -11,32 +11,48 @@ const backend = process.argv[3] ?? 'wasm';
 // The whole soak is one evaluate: the protocol timeout must cover it.
 await withHarness({ args: [...PRECISE_MEMORY_ARGS, ...EXPOSE_GC_ARGS], protocolTimeout: 3600000 }, async ({ open }) => {
   const page = await open('/demo/empty.html');
-  const samples = await page.evaluate(async (frames, backend) => {
-    const { tf, seedToZ } = await import('/dist/blaze-face.js');
-    const el = document.createElement('blaze-face');
-    el.setAttribute('backend', backend);
-    const rendered = () => new Promise((r) => el.addEventListener('blaze-face-render', (e) => r(e.detail), { once: true }));
-    let next = rendered();
-    document.body.append(el);
-    let draw = (await next).draw;
-    const a = seedToZ(1, 64), b = seedToZ(2, 64);
-    const out = [];
-    for (let f = 0; f <= frames; f++) {
-      if (f % 1000 === 0) {
-        globalThis.gc?.();
-        const m = tf.memory();
-        out.push({ frame: f, draw, numTensors: m.numTensors, numBytes: m.numBytes, heapBytes: performance.memory.usedJSHeapSize, at: performance.now() });
+  const samples = await page.evaluate(
+    async (frames, backend) => {
+      const { tf, seedToZ } = await import('/dist/blaze-face.js');
+      const el = document.createElement('blaze-face');
+      el.setAttribute('backend', backend);
+      const rendered = () =>
+        new Promise((r) => el.addEventListener('blaze-face-render', (e) => r(e.detail), { once: true }));
+      let next = rendered();
+      document.body.append(el);
+      let draw = (await next).draw;
+      const a = seedToZ(1, 64),
+        b = seedToZ(2, 64);
+      const out = [];
+      for (let f = 0; f <= frames; f++) {
+        if (f % 1000 === 0) {
+          globalThis.gc?.();
+          const m = tf.memory();
+          out.push({
+            frame: f,
+            draw,
+            numTensors: m.numTensors,
+            numBytes: m.numBytes,
+            heapBytes: performance.memory.usedJSHeapSize,
+            at: performance.now(),
+          });
+        }
+        const t = (((f % 200) / 200) * Math.PI) / 2;
+        next = rendered();
+        el.setAttribute('latent', Array.from(a, (v, i) => (v * Math.cos(t) + b[i] * Math.sin(t)).toFixed(4)).join(','));
+        draw = (await next).draw;
+        await new Promise((r) => requestAnimationFrame(r));
       }
-      const t = (f % 200) / 200 * Math.PI / 2;
-      next = rendered();
-      el.setAttribute('latent', Array.from(a, (v, i) => (v * Math.cos(t) + b[i] * Math.sin(t)).toFixed(4)).join(','));
-      draw = (await next).draw;
-      await new Promise((r) => requestAnimationFrame(r));
-    }
-    return out;
-  }, frames, backend);
+      return out;
+    },
+    frames,
+    backend,
+  );
   const result = { frames, backend, samples };
   writeFileSync(`bench/soak-${backend}.json`, `${JSON.stringify(result, null, 2)}\n`);
-  const first = samples[0], last = samples.at(-1);
-  console.log(`soak ${frames} frames on ${backend}, ${last.draw} draw path: tensors ${first.numTensors} -> ${last.numTensors}, bytes ${first.numBytes} -> ${last.numBytes}, heap ${(first.heapBytes / 2 ** 20).toFixed(1)} -> ${(last.heapBytes / 2 ** 20).toFixed(1)} MB, ${((last.at - first.at) / frames).toFixed(1)} ms/frame`);
+  const first = samples[0],
+    last = samples.at(-1);
+  console.log(
+    `soak ${frames} frames on ${backend}, ${last.draw} draw path: tensors ${first.numTensors} -> ${last.numTensors}, bytes ${first.numBytes} -> ${last.numBytes}, heap ${(first.heapBytes / 2 ** 20).toFixed(1)} -> ${(last.heapBytes / 2 ** 20).toFixed(1)} MB, ${((last.at - first.at) / frames).toFixed(1)} ms/frame`,
+  );
 });

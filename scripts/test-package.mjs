@@ -19,7 +19,8 @@ const check = (ok, what) => {
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
   if (!ok) failures.push(what);
 };
-const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 26 });
+const run = (cmd, args, cwd) =>
+  execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 26 });
 
 const repo = resolve(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'blaze-face-package-'));
@@ -29,12 +30,28 @@ const keep = !!process.env.KEEP_PACKAGE_TEST;
 const [packed] = JSON.parse(run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], repo));
 const tarball = join(work, packed.filename);
 const names = packed.files.map((f) => f.path);
-check(packed.size < LIMITS.tarballBytes, `tarball ${(packed.size / 1e6).toFixed(2)} MB (unpacked ${(packed.unpackedSize / 1e6).toFixed(2)} MB, ${names.length} files) < ${LIMITS.tarballBytes / 1e6} MB`);
+check(
+  packed.size < LIMITS.tarballBytes,
+  `tarball ${(packed.size / 1e6).toFixed(2)} MB (unpacked ${(packed.unpackedSize / 1e6).toFixed(2)} MB, ${names.length} files) < ${LIMITS.tarballBytes / 1e6} MB`,
+);
 check(!names.some((n) => n.endsWith('.map')), 'no sourcemaps in the tarball');
 check(!names.some((n) => n.includes('/goldens/')), 'no goldens in the tarball');
-for (const n of ['LICENSE', 'dist/blaze-face.js', 'dist/core.js', 'dist/lib/index.js', 'dist/lib/core.js', 'dist/types/index.d.ts',
-  'dist/types/core.d.ts', 'dist/types/react.d.ts', 'custom-elements.json', 'models/toon/weights.bin', 'models/sketch/weights.bin',
-  'models/mediapipe/face_landmarker.task', 'dist/wasm/tfjs-backend-wasm-simd.wasm', 'scripts/blaze-face-assets.mjs']) {
+for (const n of [
+  'LICENSE',
+  'dist/blaze-face.js',
+  'dist/core.js',
+  'dist/lib/index.js',
+  'dist/lib/core.js',
+  'dist/types/index.d.ts',
+  'dist/types/core.d.ts',
+  'dist/types/react.d.ts',
+  'custom-elements.json',
+  'models/toon/weights.bin',
+  'models/sketch/weights.bin',
+  'models/mediapipe/face_landmarker.task',
+  'dist/wasm/tfjs-backend-wasm-simd.wasm',
+  'scripts/blaze-face-assets.mjs',
+]) {
   check(names.includes(n), `tarball has ${n}`);
 }
 
@@ -44,17 +61,33 @@ cpSync(join(repo, 'examples'), project, { recursive: true, filter: (p) => !/\/(n
 run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball], project);
 run('npm', ['run', 'build', '--silent'], project);
 const out = join(project, 'out');
-const workerJs = readdirSync(join(out, 'worker/assets')).filter((f) => f.endsWith('.js'))
-  .map((f) => readFileSync(join(out, 'worker/assets', f), 'utf8')).join('\n');
-check(!/customElements\.define|lit-html|LitElement/.test(workerJs), 'the worker bundle (blaze-face/core) has no element, no Lit');
+const workerJs = readdirSync(join(out, 'worker/assets'))
+  .filter((f) => f.endsWith('.js'))
+  .map((f) => readFileSync(join(out, 'worker/assets', f), 'utf8'))
+  .join('\n');
+check(
+  !/customElements\.define|lit-html|LitElement/.test(workerJs),
+  'the worker bundle (blaze-face/core) has no element, no Lit',
+);
 // One string that only tfjs-core has: an app with tfjs of its own must bundle one copy of it, not two.
-const withTfjs = readdirSync(join(out, 'with-tfjs/assets')).filter((f) => f.endsWith('.js'))
-  .map((f) => readFileSync(join(out, 'with-tfjs/assets', f), 'utf8')).join('\n');
+const withTfjs = readdirSync(join(out, 'with-tfjs/assets'))
+  .filter((f) => f.endsWith('.js'))
+  .map((f) => readFileSync(join(out, 'with-tfjs/assets', f), 'utf8'))
+  .join('\n');
 const tfjsCopies = withTfjs.split('Cannot evaluate flag').length - 1;
-check(tfjsCopies === 1, `with-tfjs: the app bundle has one copy of tfjs-core, shared with blaze-face (found ${tfjsCopies})`);
+check(
+  tfjsCopies === 1,
+  `with-tfjs: the app bundle has one copy of tfjs-core, shared with blaze-face (found ${tfjsCopies})`,
+);
 
 // 3. A static server for out/: one origin for every example.
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
+const TYPES = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+};
 const server = createServer((req, res) => {
   let path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
   if (path.endsWith('/')) path += 'index.html';
@@ -72,7 +105,9 @@ const port = server.address().port;
 
 // The insecure origin: a name that is not localhost (how a phone on the LAN sees the page), mapped to this server.
 const INSECURE_HOST = 'lan-device.test';
-const browser = await launchChromium({ args: [...fakeCameraArgs('one-face'), `--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`] });
+const browser = await launchChromium({
+  args: [...fakeCameraArgs('one-face'), `--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`],
+});
 
 /** Loads `url`; returns the page, the requests it made, and the element events it saw. */
 async function open(url) {
@@ -81,12 +116,16 @@ async function open(url) {
   const requests = [];
   page.on('request', (r) => requests.push({ url: r.url(), at: Date.now() }));
   const bad = [];
-  page.on('response', (r) => { if (r.status() >= 400) bad.push(`${r.status()} ${r.url()}`); });
+  page.on('response', (r) => {
+    if (r.status() >= 400) bad.push(`${r.status()} ${r.url()}`);
+  });
   page.on('requestfailed', (r) => bad.push(`failed ${r.url()} (${r.failure()?.errorText})`));
   await page.evaluateOnNewDocument(() => {
     window.__events = [];
     for (const type of ['blaze-face-load', 'blaze-face-error', 'blaze-face-track', 'blaze-face-render']) {
-      document.addEventListener(type, (e) => window.__events.push({ type, at: Date.now(), detail: JSON.parse(JSON.stringify(e.detail ?? null)) }));
+      document.addEventListener(type, (e) =>
+        window.__events.push({ type, at: Date.now(), detail: JSON.parse(JSON.stringify(e.detail ?? null)) }),
+      );
     }
   });
   await page.goto(url);
@@ -110,11 +149,14 @@ async function face(page, selector) {
     ctx.drawImage(img, 0, 0, 32, 32);
     const d = ctx.getImageData(0, 0, 32, 32).data;
     const cells = [];
-    let sum = 0, sum2 = 0, background = 0;
+    let sum = 0,
+      sum2 = 0,
+      background = 0;
     for (let i = 0; i < d.length; i += 4) {
       const y = 0.299 * d[i] + 0.587 * d[i + 1] + 0.114 * d[i + 2];
       cells.push(d[i], d[i + 1], d[i + 2]);
-      sum += y; sum2 += y * y;
+      sum += y;
+      sum2 += y * y;
       if (d[i] > 250 && d[i + 1] > 250 && d[i + 2] > 250) background++;
     }
     const n = d.length / 4;
@@ -129,11 +171,16 @@ const firstFaceJs = {};
 function network(name, { requests, bad, origin }) {
   check(bad.length === 0, `${name}: no failed requests${bad.length ? `: ${bad.slice(0, 3).join(', ')}` : ''}`);
   const away = requests.map((r) => r.url).filter((u) => !/^(data|blob):/.test(u) && new URL(u).origin !== origin);
-  check(away.length === 0, `${name}: no request leaves ${origin}${away.length ? `: ${away.slice(0, 3).join(', ')}` : ''}`);
+  check(
+    away.length === 0,
+    `${name}: no request leaves ${origin}${away.length ? `: ${away.slice(0, 3).join(', ')}` : ''}`,
+  );
 }
 
 function jsBefore(name, requests, t) {
-  const files = requests.filter((r) => r.at <= t && /\.m?js$/.test(new URL(r.url).pathname)).map((r) => new URL(r.url).pathname);
+  const files = requests
+    .filter((r) => r.at <= t && /\.m?js$/.test(new URL(r.url).pathname))
+    .map((r) => new URL(r.url).pathname);
   firstFaceJs[name] = [...new Set(files)].reduce((s, p) => s + gzipSync(readFileSync(join(out, p))).length, 0);
 }
 
@@ -143,30 +190,45 @@ for (const name of ['static', 'vite', 'webpack', 'react', 'with-tfjs']) {
   const { page } = session;
   const load = await waitEvent(page, 'blaze-face-load');
   const errors = await events(page, 'blaze-face-error');
-  check(!!load, `${name}: blaze-face-load${load ? ` on ${load.detail.backend}` : ''}${errors.length ? ` (errors: ${errors.map((e) => e.detail.message).join('; ')})` : ''}`);
+  check(
+    !!load,
+    `${name}: blaze-face-load${load ? ` on ${load.detail.backend}` : ''}${errors.length ? ` (errors: ${errors.map((e) => e.detail.message).join('; ')})` : ''}`,
+  );
   if (load) {
     jsBefore(name, session.requests, load.at);
     const f = await face(page, 'blaze-face');
     faces[name] = f;
-    check(isFace(f), `${name}: a face is drawn (spread ${f.spread.toFixed(1)}, background ${(f.background * 100).toFixed(0)} %)`);
+    check(
+      isFace(f),
+      `${name}: a face is drawn (spread ${f.spread.toFixed(1)}, background ${(f.background * 100).toFixed(0)} %)`,
+    );
   }
   if (name === 'with-tfjs') {
-    check(load?.detail.backend === 'cpu' && /already runs on cpu/.test(load.detail.backendReason),
-      `with-tfjs: auto keeps the app's backend (${load?.detail.backendReason})`);
+    check(
+      load?.detail.backend === 'cpu' && /already runs on cpu/.test(load.detail.backendReason),
+      `with-tfjs: auto keeps the app's backend (${load?.detail.backendReason})`,
+    );
     const app = await page.$eval('#app', (e) => e.textContent).catch(() => '(no #app)');
     check(app === "the app's own model: 12 on cpu", `with-tfjs: the app's own tfjs still works ("${app}")`);
   } else if (name === 'react') {
     const status = () => page.$eval('#status', (e) => e.textContent).catch(() => '(no #status)');
-    check(/^loaded toon on \w+|^seed 7 drawn/.test(await status()), `react: the onblaze-face-load / render props ran ("${await status()}")`);
+    check(
+      /^loaded toon on \w+|^seed 7 drawn/.test(await status()),
+      `react: the onblaze-face-load / render props ran ("${await status()}")`,
+    );
     await page.click('button');
-    await page.waitForFunction(() => /^seed 8 drawn/.test(document.querySelector('#status').textContent), { timeout: 60000 }).catch(() => {});
+    await page
+      .waitForFunction(() => /^seed 8 drawn/.test(document.querySelector('#status').textContent), { timeout: 60000 })
+      .catch(() => {});
     check(/^seed 8 drawn/.test(await status()), `react: a new seed prop draws a new face ("${await status()}")`);
   } else {
     await page.click('#camera');
     const track = await waitEvent(page, 'blaze-face-track', 'e.detail.faces.some((f) => f.overlaid)');
     const camErrors = (await events(page, 'blaze-face-error')).map((e) => `${e.detail.type}: ${e.detail.message}`);
-    check(!!track && track.detail.tracking === 'mesh',
-      `${name}: camera mode finds the fake camera's face and draws the lens (${track ? track.detail.tracking : 'no track event'}${camErrors.length ? `; ${camErrors.join('; ')}` : ''})`);
+    check(
+      !!track && track.detail.tracking === 'mesh',
+      `${name}: camera mode finds the fake camera's face and draws the lens (${track ? track.detail.tracking : 'no track event'}${camErrors.length ? `; ${camErrors.join('; ')}` : ''})`,
+    );
   }
   network(name, session);
   await page.close();
@@ -192,7 +254,8 @@ for (const name of ['static', 'vite', 'webpack', 'react', 'with-tfjs']) {
 // 6. The same seed is the same face, whatever loaded the package.
 const drawn = SEED_PAGES.filter((n) => faces[n]);
 for (const n of drawn.slice(1)) {
-  const a = faces[drawn[0]].cells, b = faces[n].cells;
+  const a = faces[drawn[0]].cells,
+    b = faces[n].cells;
   const mad = a.reduce((s, v, i) => s + Math.abs(v - b[i]), 0) / a.length;
   check(mad < 4, `${n}: the same face as ${drawn[0]} for seed 7 (mean difference ${mad.toFixed(2)} / 255)`);
 }
@@ -203,10 +266,16 @@ for (const n of drawn.slice(1)) {
   const { page } = session;
   check(await page.evaluate(() => window.isSecureContext === false), 'insecure: the page is not a secure context');
   const load = await waitEvent(page, 'blaze-face-load');
-  check(!!load && isFace(await face(page, 'blaze-face')), `insecure: a face is drawn${load ? '' : ` (${JSON.stringify(await events(page, 'blaze-face-error'))})`}`);
+  check(
+    !!load && isFace(await face(page, 'blaze-face')),
+    `insecure: a face is drawn${load ? '' : ` (${JSON.stringify(await events(page, 'blaze-face-error'))})`}`,
+  );
   await page.click('#camera');
   const err = await waitEvent(page, 'blaze-face-error', "e.detail.type === 'camera-unavailable'", 30000);
-  check(!!err && /secure context/.test(err.detail.message), `insecure: camera mode fails with a clear error (${err ? err.detail.message : 'none'})`);
+  check(
+    !!err && /secure context/.test(err.detail.message),
+    `insecure: camera mode fails with a clear error (${err ? err.detail.message : 'none'})`,
+  );
   network('insecure', session);
   await page.close();
 }
@@ -218,7 +287,8 @@ console.log('\nJS a page downloads before its first face (gzip):');
 for (const [n, b] of Object.entries(firstFaceJs)) {
   const ok = b <= LIMITS.firstFaceJsGzip;
   console.log(`  ${n.padEnd(8)} ${(b / 1e3).toFixed(1)} kB`);
-  if (!ok) failures.push(`${n}: ${(b / 1e3).toFixed(1)} kB of JS before the first face > ${LIMITS.firstFaceJsGzip / 1e3} kB`);
+  if (!ok)
+    failures.push(`${n}: ${(b / 1e3).toFixed(1)} kB of JS before the first face > ${LIMITS.firstFaceJsGzip / 1e3} kB`);
 }
 if (!keep) rmSync(work, { recursive: true, force: true });
 else console.log(`kept ${work}`);

@@ -20,8 +20,11 @@ let base: string | null = null;
 
 /** The page's or worker's URL, for resolving a relative base. */
 function here(): string {
-  return (globalThis as { document?: { baseURI: string } }).document?.baseURI
-    ?? (globalThis as { location?: { href: string } }).location?.href ?? PACKAGE_ROOT;
+  return (
+    (globalThis as { document?: { baseURI: string } }).document?.baseURI ??
+    (globalThis as { location?: { href: string } }).location?.href ??
+    PACKAGE_ROOT
+  );
 }
 
 /**
@@ -44,7 +47,8 @@ export function assetBase(): string {
 /** Resolves a base given as an option (absolute, or relative to the page), or the one set, or the default. */
 export function baseOrDefault(url?: string): string {
   if (url === undefined) return assetBase();
-  if (typeof url !== 'string' || url === '') throw new TypeError(`assetBase: expected a URL, got ${JSON.stringify(url)}`);
+  if (typeof url !== 'string' || url === '')
+    throw new TypeError(`assetBase: expected a URL, got ${JSON.stringify(url)}`);
   return new URL(url.endsWith('/') ? url : `${url}/`, here()).href;
 }
 
@@ -59,7 +63,8 @@ export const assets = {
 
 /** A bundled style name -> its model.json URL; anything else is taken as a URL (relative to the page). */
 export function resolveStyle(style: string, base = assetBase()): string {
-  if ((BUNDLED_STYLES as readonly string[]).includes(style)) return new URL(`${style}/model.json`, assets.models(base)).href;
+  if ((BUNDLED_STYLES as readonly string[]).includes(style))
+    return new URL(`${style}/model.json`, assets.models(base)).href;
   return new URL(style, here()).href;
 }
 
@@ -69,8 +74,10 @@ export function resolveStyle(style: string, base = assetBase()): string {
  */
 export function withAssetHint(message: string, url: string, base = assetBase()): string {
   if (!url.startsWith(base) || !/expected HTTP 200|network error/.test(message)) return message;
-  return `${message} (the package's models and wasm are looked for under ${base}: an app that bundles blaze-face `
-    + "copies them with `npx blaze-face-assets <folder>` and sets assetBase to that folder's URL)";
+  return (
+    `${message} (the package's models and wasm are looked for under ${base}: an app that bundles blaze-face ` +
+    "copies them with `npx blaze-face-assets <folder>` and sets assetBase to that folder's URL)"
+  );
 }
 
 /** A bare word that is not a bundled style is almost certainly a typo, not a relative URL. */

@@ -6,17 +6,36 @@
  */
 import type { DetailedHTMLProps, HTMLAttributes } from 'react';
 import type {
-  BlazeFaceElement, BlazeFaceErrorEvent, BlazeFaceLoadEvent, BlazeFaceProgressEvent, BlazeFaceRenderEvent,
+  BlazeFaceElement,
+  BlazeFaceErrorEvent,
+  BlazeFaceLoadEvent,
+  BlazeFaceProgressEvent,
+  BlazeFaceRenderEvent,
   BlazeFaceTrackEvent,
 } from './index.js';
 
-type Settable = 'seed' | 'latent' | 'faceStyle' | 'truncation' | 'mixSeed' | 'mixLayer' | 'backend' | 'loading'
-  | 'camera' | 'maxFaces' | 'mirror' | 'blendOpacity' | 'blendFeather' | 'blendLighting' | 'tracking' | 'faceModel'
-  | 'landmarkModel' | 'wasmBase';
+type Settable =
+  | 'seed'
+  | 'latent'
+  | 'faceStyle'
+  | 'truncation'
+  | 'mixSeed'
+  | 'mixLayer'
+  | 'backend'
+  | 'loading'
+  | 'camera'
+  | 'maxFaces'
+  | 'mirror'
+  | 'blendOpacity'
+  | 'blendFeather'
+  | 'blendLighting'
+  | 'tracking'
+  | 'faceModel'
+  | 'landmarkModel'
+  | 'wasmBase';
 
-export type BlazeFaceProps = DetailedHTMLProps<HTMLAttributes<BlazeFaceElement>, BlazeFaceElement>
-  & Partial<Pick<BlazeFaceElement, Settable>>
-  & {
+export type BlazeFaceProps = DetailedHTMLProps<HTMLAttributes<BlazeFaceElement>, BlazeFaceElement> &
+  Partial<Pick<BlazeFaceElement, Settable>> & {
     'onblaze-face-load'?: (event: BlazeFaceLoadEvent) => void;
     'onblaze-face-render'?: (event: BlazeFaceRenderEvent) => void;
     'onblaze-face-progress'?: (event: BlazeFaceProgressEvent) => void;

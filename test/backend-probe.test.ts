@@ -6,7 +6,8 @@ import { probeWebGL, probeWebGPU } from '../src/core/backend-probe.js';
 import { within } from './wait.js';
 
 const SWIFTSHADER_ADAPTER = 'WebGPU adapter is a software rasteriser (google swiftshader, fallback adapter)';
-const SWIFTSHADER_GL = /^WebGL renderer is software \(ANGLE \(Google, Vulkan [\d.]+ \(SwiftShader Device .*\), SwiftShader driver\)\)$/;
+const SWIFTSHADER_GL =
+  /^WebGL renderer is software \(ANGLE \(Google, Vulkan [\d.]+ \(SwiftShader Device .*\), SwiftShader driver\)\)$/;
 
 describe('backend probes', () => {
   it('find the WebGPU adapter to be software', async () => {
@@ -18,7 +19,10 @@ describe('backend probes', () => {
   it('find the WebGL renderer to be software, and lose the context they made', async () => {
     const made: unknown[] = []; // every context made, of whatever kind
     const getContext = HTMLCanvasElement.prototype.getContext;
-    HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement, ...args: Parameters<typeof getContext>) {
+    HTMLCanvasElement.prototype.getContext = function (
+      this: HTMLCanvasElement,
+      ...args: Parameters<typeof getContext>
+    ) {
       const ctx = getContext.apply(this, args);
       if (ctx) made.push(ctx);
       return ctx;
@@ -39,11 +43,14 @@ describe('backend probes', () => {
   it('work in a worker, with no document', async () => {
     const worker = new Worker(new URL('./backend-probe-worker.ts', import.meta.url), { type: 'module' });
     try {
-      const reply = new Promise<{ hasDocument: boolean; webgpu: { kind: string; detail: string }; webgl: { kind: string; detail: string } }>(
-        (resolve, reject) => {
-          worker.onmessage = (e) => resolve(e.data);
-          worker.onerror = (e) => reject(new Error(`worker: ${e.message}`));
-        });
+      const reply = new Promise<{
+        hasDocument: boolean;
+        webgpu: { kind: string; detail: string };
+        webgl: { kind: string; detail: string };
+      }>((resolve, reject) => {
+        worker.onmessage = (e) => resolve(e.data);
+        worker.onerror = (e) => reject(new Error(`worker: ${e.message}`));
+      });
       const got = await within(reply, 30000, "the worker's probe results");
       expect(got.hasDocument).to.equal(false);
       expect(got.webgpu).to.deep.equal({ kind: 'software', detail: SWIFTSHADER_ADAPTER });

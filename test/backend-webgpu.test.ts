@@ -22,19 +22,20 @@ describe('<blaze-face backend="webgpu">', () => {
     expect(load.detail.backendReason).to.equal('requested webgpu');
   });
 
-  for (const style of BUNDLED_STYLES) it(`matches the Python goldens of "${style}" (mean <= 2/255, max <= 16/255)`, async function () {
-    this.timeout(600000); // several faces on software WebGPU, each compiling shaders for its shapes
-    for (const c of await goldens(style)) {
-      const attrs: Record<string, string> = { seed: String(c.seed), 'face-style': style, backend: 'webgpu' };
-      if (c.truncation !== undefined) attrs.truncation = String(c.truncation);
-      if (c.mixSeed !== undefined) attrs['mix-seed'] = String(c.mixSeed);
-      if (c.mixLayer !== undefined) attrs['mix-layer'] = String(c.mixLayer);
-      const el = makeFace(attrs);
-      expect((await next(el, 'blaze-face-render', 120000, `${style} ${c.file}`)).detail.backend).to.equal('webgpu');
-      const d = await diffFromGolden(el, c.file, style);
-      expect(d.mean, `${c.file} mean`).to.be.at.most(2);
-      expect(d.max, `${c.file} max`).to.be.at.most(16);
-      el.remove();
-    }
-  });
+  for (const style of BUNDLED_STYLES)
+    it(`matches the Python goldens of "${style}" (mean <= 2/255, max <= 16/255)`, async function () {
+      this.timeout(600000); // several faces on software WebGPU, each compiling shaders for its shapes
+      for (const c of await goldens(style)) {
+        const attrs: Record<string, string> = { seed: String(c.seed), 'face-style': style, backend: 'webgpu' };
+        if (c.truncation !== undefined) attrs.truncation = String(c.truncation);
+        if (c.mixSeed !== undefined) attrs['mix-seed'] = String(c.mixSeed);
+        if (c.mixLayer !== undefined) attrs['mix-layer'] = String(c.mixLayer);
+        const el = makeFace(attrs);
+        expect((await next(el, 'blaze-face-render', 120000, `${style} ${c.file}`)).detail.backend).to.equal('webgpu');
+        const d = await diffFromGolden(el, c.file, style);
+        expect(d.mean, `${c.file} mean`).to.be.at.most(2);
+        expect(d.max, `${c.file} max`).to.be.at.most(16);
+        el.remove();
+      }
+    });
 });

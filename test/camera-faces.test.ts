@@ -23,7 +23,9 @@ describe('<blaze-face camera max-faces>', function () {
     const dx = bestShift(bare.data, blended.data, w, h, far);
     const outside = meanDiff(bare.data, blended.data, w, h, far, dx);
     const inside = t.faces.map((f) => meanDiff(bare.data, blended.data, w, h, inBox(f.box, 0.25), dx));
-    console.log(`three faces: mean |diff| inside ${inside.map((d) => d.toFixed(1)).join(', ')}; far outside ${outside.toFixed(1)}`);
+    console.log(
+      `three faces: mean |diff| inside ${inside.map((d) => d.toFixed(1)).join(', ')}; far outside ${outside.toFixed(1)}`,
+    );
     // Every face is overlaid, and the overlay changes nothing far from the faces (docs/test-margins.md).
     for (const d of inside) expect(d).to.be.above(Math.max(8, 4 * outside));
   });

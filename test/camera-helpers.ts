@@ -9,7 +9,9 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A track report in a few words, for failure messages. */
 const summary = (t: Track | undefined) =>
-  t ? `${t.tracking}, ${t.faces.length} faces${t.faces.length ? `, overlaid ${t.faces.map((f) => f.overlaid)}` : ''}` : 'none';
+  t
+    ? `${t.tracking}, ${t.faces.length} faces${t.faces.length ? `, overlaid ${t.faces.map((f) => f.overlaid)}` : ''}`
+    : 'none';
 
 /**
  * Resolves with the first track report that satisfies `ok`; rejects on an error event, with its detail, and after
@@ -65,12 +67,21 @@ export function tracks(el: HTMLElement, n: number, ms = 120000): Promise<Track[]
  * Mean absolute RGB difference of two same-size RGBA images over the pixels where `inside(x, y)`, with `b`
  * shifted right by `dx` (the clip moves only sideways, so one shift undoes the motion between two captures).
  */
-export function meanDiff(a: Uint8ClampedArray, b: Uint8ClampedArray, w: number, h: number, inside: (x: number, y: number) => boolean, dx = 0) {
-  let sum = 0, n = 0;
+export function meanDiff(
+  a: Uint8ClampedArray,
+  b: Uint8ClampedArray,
+  w: number,
+  h: number,
+  inside: (x: number, y: number) => boolean,
+  dx = 0,
+) {
+  let sum = 0,
+    n = 0;
   for (let y = 0; y < h; y++) {
     for (let x = Math.max(0, -dx); x < Math.min(w, w - dx); x++) {
       if (!inside(x, y)) continue;
-      const i = 4 * (y * w + x), j = 4 * (y * w + x + dx);
+      const i = 4 * (y * w + x),
+        j = 4 * (y * w + x + dx);
       sum += Math.abs(a[i]! - b[j]!) + Math.abs(a[i + 1]! - b[j + 1]!) + Math.abs(a[i + 2]! - b[j + 2]!);
       n += 3;
     }
@@ -79,8 +90,16 @@ export function meanDiff(a: Uint8ClampedArray, b: Uint8ClampedArray, w: number, 
 }
 
 /** The sideways shift of `b` against `a` (within +-maxShift) that best matches them where `inside`. */
-export function bestShift(a: Uint8ClampedArray, b: Uint8ClampedArray, w: number, h: number, inside: (x: number, y: number) => boolean, maxShift = 80) {
-  let best = 0, bestDiff = Infinity;
+export function bestShift(
+  a: Uint8ClampedArray,
+  b: Uint8ClampedArray,
+  w: number,
+  h: number,
+  inside: (x: number, y: number) => boolean,
+  maxShift = 80,
+) {
+  let best = 0,
+    bestDiff = Infinity;
   for (let dx = -maxShift; dx <= maxShift; dx++) {
     const d = meanDiff(a, b, w, h, inside, dx);
     if (d < bestDiff) [best, bestDiff] = [dx, d];

@@ -41,11 +41,15 @@ describe('the face lens on a turning face', () => {
 
   it('puts the generated eyes on the landmark eyes (within 10 % of the eye distance)', async () => {
     const s = await run.until(overlaid);
-    const f = s.detail.faces[0]!, l = f.landmarks!;
-    const mean = (ids: number[]) => [0, 1].map((d) => ids.reduce((a, i) => a + l[3 * i + d]!, 0) / ids.length) as [number, number];
-    const left = mean([33, 133]), right = mean([263, 362]);
+    const f = s.detail.faces[0]!,
+      l = f.landmarks!;
+    const mean = (ids: number[]) =>
+      [0, 1].map((d) => ids.reduce((a, i) => a + l[3 * i + d]!, 0) / ids.length) as [number, number];
+    const left = mean([33, 133]),
+      right = mean([263, 362]);
     const iod = Math.hypot(right[0] - left[0], right[1] - left[1]);
-    const red = blobCentre(s.shot, 'red'), blue = blobCentre(s.shot, 'blue');
+    const red = blobCentre(s.shot, 'red'),
+      blue = blobCentre(s.shot, 'blue');
     expect(red, 'the red (image-left) eye marker is visible').to.not.equal(null);
     expect(blue, 'the blue (image-right) eye marker is visible').to.not.equal(null);
     expect(Math.hypot(red![0] - left[0], red![1] - left[1]) / iod).to.be.below(IOD_TOLERANCE);
@@ -62,7 +66,8 @@ describe('the face lens on a turning face', () => {
       return turns.length >= 30 && Math.min(...turns) < -22 && Math.max(...turns) > 22;
     }, 300000);
     const got = seen().map((s) => {
-      const red = blobCentre(s.shot, 'red'), blue = blobCentre(s.shot, 'blue');
+      const red = blobCentre(s.shot, 'red'),
+        blue = blobCentre(s.shot, 'blue');
       return {
         turn: rollAt(CLIP, s.frame),
         roll: s.detail.faces[0]!.pose!.roll,
@@ -79,7 +84,9 @@ describe('the face lens on a turning face', () => {
     expect(withEyes.length).to.be.above(got.length * 0.8);
     const eyeTilt = median(withEyes.map((g) => g.eyes - g.turn));
     const worstEyes = Math.max(...withEyes.map((g) => Math.abs(g.eyes - g.turn - eyeTilt)));
-    console.log(`roll: ${got.length} frames over turns ${Math.min(...turns).toFixed(1)}..${Math.max(...turns).toFixed(1)}; photo tilt ${tilt.toFixed(1)} (pose) / ${eyeTilt.toFixed(1)} (overlay eyes); worst error ${worst.toFixed(2)} / ${worstEyes.toFixed(2)} deg`);
+    console.log(
+      `roll: ${got.length} frames over turns ${Math.min(...turns).toFixed(1)}..${Math.max(...turns).toFixed(1)}; photo tilt ${tilt.toFixed(1)} (pose) / ${eyeTilt.toFixed(1)} (overlay eyes); worst error ${worst.toFixed(2)} / ${worstEyes.toFixed(2)} deg`,
+    );
     expect(worst).to.be.below(5);
     expect(worstEyes).to.be.below(5);
     expect(Math.abs(tilt - eyeTilt)).to.be.below(5);
@@ -103,12 +110,17 @@ describe('the face lens on a turning face', () => {
     expect(video.videoHeight).to.equal(480);
     // A decoded frame of the clip shows the view: not a blank image.
     const c = document.createElement('canvas');
-    c.width = 64; c.height = 48;
+    c.width = 64;
+    c.height = 48;
     const ctx = c.getContext('2d')!;
     ctx.drawImage(video, 0, 0, 64, 48);
     const px = ctx.getImageData(0, 0, 64, 48).data;
-    let sum = 0, sq = 0;
-    for (let i = 0; i < px.length; i += 4) { sum += px[i]!; sq += px[i]! ** 2; }
+    let sum = 0,
+      sq = 0;
+    for (let i = 0; i < px.length; i += 4) {
+      sum += px[i]!;
+      sq += px[i]! ** 2;
+    }
     const n = px.length / 4;
     expect(Math.sqrt(sq / n - (sum / n) ** 2), 'the decoded frame has contrast').to.be.above(10);
     URL.revokeObjectURL(video.src);
@@ -119,15 +131,26 @@ describe('the face lens on a turning face', () => {
     this.timeout(900000); // above the wait for 300 frames (600 s)
     const gl = WebGL2RenderingContext.prototype;
     const live = { textures: 0, buffers: 0 };
-    const wrap = <K extends 'createTexture' | 'deleteTexture' | 'createBuffer' | 'deleteBuffer'>(k: K, kind: keyof typeof live, d: number) => {
+    const wrap = <K extends 'createTexture' | 'deleteTexture' | 'createBuffer' | 'deleteBuffer'>(
+      k: K,
+      kind: keyof typeof live,
+      d: number,
+    ) => {
       const real = gl[k] as (...a: unknown[]) => unknown;
       (gl as unknown as Record<string, unknown>)[k] = function (this: WebGL2RenderingContext, ...a: unknown[]) {
         live[kind] += d;
         return real.apply(this, a);
       };
-      return () => { (gl as unknown as Record<string, unknown>)[k] = real; };
+      return () => {
+        (gl as unknown as Record<string, unknown>)[k] = real;
+      };
     };
-    const restore = [wrap('createTexture', 'textures', 1), wrap('deleteTexture', 'textures', -1), wrap('createBuffer', 'buffers', 1), wrap('deleteBuffer', 'buffers', -1)];
+    const restore = [
+      wrap('createTexture', 'textures', 1),
+      wrap('deleteTexture', 'textures', -1),
+      wrap('createBuffer', 'buffers', 1),
+      wrap('deleteBuffer', 'buffers', -1),
+    ];
     try {
       const n0 = run.samples.length;
       await run.until(() => run.samples.length >= n0 + 20);

@@ -8,23 +8,48 @@ import type { FaceDetection } from '../src/camera/face-detector.js';
 describe('fitSimilarity', () => {
   it('recovers a known rotation, scale and shift exactly', () => {
     const t = { a: 1.5 * Math.cos(0.3), b: 1.5 * Math.sin(0.3), tx: 40, ty: -12 };
-    const src: Point[] = [[46.5, 61], [81.5, 61], [64, 99]];
+    const src: Point[] = [
+      [46.5, 61],
+      [81.5, 61],
+      [64, 99],
+    ];
     const dst = src.map((p) => applySimilarity(t, p));
     const got = fitSimilarity(src, dst);
     for (const k of ['a', 'b', 'tx', 'ty'] as const) expect(got[k]).to.be.closeTo(t[k], 1e-9);
   });
 
   it('puts the eyes where they were detected, least squares when they disagree', () => {
-    const src: Point[] = [[46.5, 61], [81.5, 61], [64, 99]];
-    const dst: Point[] = [[300, 200], [370, 200], [336, 281]]; // mouth a little off the similarity
+    const src: Point[] = [
+      [46.5, 61],
+      [81.5, 61],
+      [64, 99],
+    ];
+    const dst: Point[] = [
+      [300, 200],
+      [370, 200],
+      [336, 281],
+    ]; // mouth a little off the similarity
     const t = fitSimilarity(src, dst);
-    const err = src.map((p, i) => Math.hypot(applySimilarity(t, p)[0] - dst[i]![0], applySimilarity(t, p)[1] - dst[i]![1]));
+    const err = src.map((p, i) =>
+      Math.hypot(applySimilarity(t, p)[0] - dst[i]![0], applySimilarity(t, p)[1] - dst[i]![1]),
+    );
     expect(Math.max(...err)).to.be.below(3);
     expect(Math.hypot(t.a, t.b)).to.be.closeTo(2, 0.1);
   });
 
   it('refuses coincident points', () => {
-    expect(() => fitSimilarity([[1, 1], [1, 1]], [[0, 0], [1, 1]])).to.throw(/coincide/);
+    expect(() =>
+      fitSimilarity(
+        [
+          [1, 1],
+          [1, 1],
+        ],
+        [
+          [0, 0],
+          [1, 1],
+        ],
+      ),
+    ).to.throw(/coincide/);
   });
 });
 
@@ -35,7 +60,8 @@ describe('OneEuroFilter', () => {
     const f = new OneEuroFilter(params);
     let rng = 1;
     const noise = () => ((rng = (rng * 16807) % 2147483647) / 2147483647 - 0.5) * 8; // uniform +-4 px
-    const raw: number[] = [], out: number[] = [];
+    const raw: number[] = [],
+      out: number[] = [];
     for (let i = 0; i < 200; i++) {
       raw.push(100 + noise());
       out.push(f.filter([raw[i]!], i * 33)[0]!);
@@ -57,21 +83,33 @@ describe('OneEuroFilter', () => {
 
 describe('FaceTracker', () => {
   const det = (x: number, score = 0.9): FaceDetection => ({
-    box: { x, y: 100, width: 100, height: 100 }, score,
-    leftEye: [x + 30, 140], rightEye: [x + 70, 140], mouth: [x + 50, 175],
+    box: { x, y: 100, width: 100, height: 100 },
+    score,
+    leftEye: [x + 30, 140],
+    rightEye: [x + 70, 140],
+    mouth: [x + 50, 175],
   });
   const opts = { smoothing: { minCutoff: 1, beta: 0.05, dCutoff: 1 }, minIou: 0.2, maxMissed: 2 };
 
   it('keeps ids and slots while faces move, and reuses a freed slot', () => {
     const tr = new FaceTracker(opts);
     let faces = tr.update([det(0), det(300)], 0, 3);
-    expect(faces.map((f) => [f.id, f.slot])).to.deep.equal([[1, 0], [2, 1]]);
+    expect(faces.map((f) => [f.id, f.slot])).to.deep.equal([
+      [1, 0],
+      [2, 1],
+    ]);
     faces = tr.update([det(310), det(10)], 33, 3); // both moved; the detector's order changed
-    expect(faces.map((f) => [f.id, f.slot])).to.deep.equal([[1, 0], [2, 1]]);
+    expect(faces.map((f) => [f.id, f.slot])).to.deep.equal([
+      [1, 0],
+      [2, 1],
+    ]);
     for (let i = 0; i < 3; i++) faces = tr.update([det(310)], 66 + 33 * i, 3); // face 1 gone past maxMissed
     expect(faces.map((f) => f.id)).to.deep.equal([2]);
     faces = tr.update([det(310), det(600)], 200, 3);
-    expect(faces.map((f) => [f.id, f.slot])).to.deep.equal([[3, 0], [2, 1]]);
+    expect(faces.map((f) => [f.id, f.slot])).to.deep.equal([
+      [3, 0],
+      [2, 1],
+    ]);
   });
 
   it('coasts through a missed frame and caps the number of faces', () => {
@@ -82,7 +120,10 @@ describe('FaceTracker', () => {
   });
 
   it('iou', () => {
-    expect(iou({ x: 0, y: 0, width: 10, height: 10 }, { x: 5, y: 0, width: 10, height: 10 })).to.be.closeTo(50 / 150, 1e-12);
+    expect(iou({ x: 0, y: 0, width: 10, height: 10 }, { x: 5, y: 0, width: 10, height: 10 })).to.be.closeTo(
+      50 / 150,
+      1e-12,
+    );
     expect(iou({ x: 0, y: 0, width: 10, height: 10 }, { x: 20, y: 0, width: 10, height: 10 })).to.equal(0);
   });
 });

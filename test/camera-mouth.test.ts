@@ -14,11 +14,14 @@ describe('the face lens on an open mouth', () => {
       while (frames.length < 5) frames.push(await run.until(overlaid));
       const open = frames.map((x) => x.detail.faces[0]!.mouthOpen!).sort((a, b) => a - b)[2]!;
       const s = frames.at(-1)!;
-      const f = s.detail.faces[0]!, l = f.landmarks!;
+      const f = s.detail.faces[0]!,
+        l = f.landmarks!;
       const polygon = (ids: readonly number[]) => ids.map((i) => [l[3 * i]!, l[3 * i + 1]!] as const);
       const mouth = shareInPolygon(s.shot, polygon(INNER_LIPS), 'green');
       const face = shareInPolygon(s.shot, polygon(FACE_OVAL), 'green');
-      console.log(`open mouth: mouthOpen median ${open.toFixed(2)}; overlay share inside the lips ${mouth.share.toFixed(2)} of ${mouth.pixels} px, over the face ${face.share.toFixed(2)}`);
+      console.log(
+        `open mouth: mouthOpen median ${open.toFixed(2)}; overlay share inside the lips ${mouth.share.toFixed(2)} of ${mouth.pixels} px, over the face ${face.share.toFixed(2)}`,
+      );
       // The closed smile of test/camera-lens.test.ts reads under 0.2.
       expect(open).to.be.above(0.3);
       expect(mouth.pixels, 'the lips are apart in the frame').to.be.above(150);

@@ -5,7 +5,16 @@ import { expect } from '@esm-bundle/chai';
 import { tf } from '../dist/blaze-face.js';
 import type { BlazeFaceElement } from '../dist/blaze-face.js';
 import { cleanup, makeFace, next, pngPixels, waitFor } from './helpers.js';
-import { bareAndBlended, bestShift, meanDiff, playableClip, sleep, trackWhere, tracks, type Track } from './camera-helpers.js';
+import {
+  bareAndBlended,
+  bestShift,
+  meanDiff,
+  playableClip,
+  sleep,
+  trackWhere,
+  tracks,
+  type Track,
+} from './camera-helpers.js';
 
 /** Every MediaStream the page opens, by wrapping (not replacing) getUserMedia. */
 const streams: MediaStream[] = [];
@@ -15,7 +24,6 @@ navigator.mediaDevices.getUserMedia = async (c) => {
   streams.push(s);
   return s;
 };
-
 
 const allEnded = () => streams.every((s) => s.getTracks().every((t) => t.readyState === 'ended'));
 const trackStates = () => streams.map((s) => s.getTracks().map((t) => t.readyState));
@@ -48,13 +56,18 @@ describe('<blaze-face camera>', function () {
     expect([blended.width, blended.height]).to.deep.equal([640, 480]);
     const { width: w, height: h } = blended;
     const core = (x: number, y: number) =>
-      x > box.x + 0.25 * box.width && x < box.x + 0.75 * box.width && y > box.y + 0.25 * box.height && y < box.y + 0.75 * box.height;
+      x > box.x + 0.25 * box.width &&
+      x < box.x + 0.75 * box.width &&
+      y > box.y + 0.25 * box.height &&
+      y < box.y + 0.75 * box.height;
     const far = (x: number, y: number) =>
       x < box.x - 0.6 * box.width || x > box.x + 1.6 * box.width || y > box.y + 1.8 * box.height;
     const dx = bestShift(bare.data, blended.data, w, h, far);
     const inside = meanDiff(bare.data, blended.data, w, h, core, dx);
     const outside = meanDiff(bare.data, blended.data, w, h, far, dx);
-    console.log(`camera overlay: mean |diff| inside the face ${inside.toFixed(1)}, far outside ${outside.toFixed(1)} (clip moved ${dx} px between captures)`);
+    console.log(
+      `camera overlay: mean |diff| inside the face ${inside.toFixed(1)}, far outside ${outside.toFixed(1)} (clip moved ${dx} px between captures)`,
+    );
     expect(inside).to.be.above(20);
     expect(outside).to.be.below(inside / 4);
     // The bare frame is the camera picture, not an empty canvas.
@@ -71,10 +84,14 @@ describe('<blaze-face camera>', function () {
     const { width: w, height: h } = plain;
     // Flip the mirrored capture back: it matches the plain one (up to the clip's motion between captures).
     const flipped = new Uint8ClampedArray(mirrored.data.length);
-    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) flipped.set(mirrored.data.subarray(4 * (y * w + x), 4 * (y * w + x) + 4), 4 * (y * w + (w - 1 - x)));
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++)
+        flipped.set(mirrored.data.subarray(4 * (y * w + x), 4 * (y * w + x) + 4), 4 * (y * w + (w - 1 - x)));
     const all = () => true;
     const dx = bestShift(flipped, plain.data, w, h, all);
-    expect(meanDiff(flipped, plain.data, w, h, all, dx)).to.be.below(meanDiff(mirrored.data, plain.data, w, h, all) / 2);
+    expect(meanDiff(flipped, plain.data, w, h, all, dx)).to.be.below(
+      meanDiff(mirrored.data, plain.data, w, h, all) / 2,
+    );
   });
 
   it('follows the face as it moves, keeping its identity', async () => {
@@ -84,7 +101,9 @@ describe('<blaze-face camera>', function () {
     expect(withFace.length).to.be.above(50);
     const xs = withFace.map((t) => t.faces[0]!.box.x);
     const span = Math.max(...xs) - Math.min(...xs);
-    console.log(`camera tracking: box x spans ${span.toFixed(0)} px over ${withFace.length} frames; ids ${[...new Set(withFace.map((t) => t.faces[0]!.id))]}`);
+    console.log(
+      `camera tracking: box x spans ${span.toFixed(0)} px over ${withFace.length} frames; ids ${[...new Set(withFace.map((t) => t.faces[0]!.id))]}`,
+    );
     expect(span).to.be.above(25); // the clip moves the face ~68 px and back
     expect(new Set(withFace.map((t) => t.faces[0]!.id)).size).to.equal(1);
     const last = seen[seen.length - 1]!;
@@ -132,7 +151,9 @@ describe('<blaze-face camera>', function () {
       switched = faceDiff(toon, (await bareAndBlended(el)).blended);
     }
     const after = await trackWhere(el, (t) => t.faces.length === 1 && t.faces[0]!.overlaid);
-    console.log(`style switch in camera mode: face region |diff| toon vs toon ${same.toFixed(1)}, toon vs sketch ${switched.toFixed(1)}`);
+    console.log(
+      `style switch in camera mode: face region |diff| toon vs toon ${same.toFixed(1)}, toon vs sketch ${switched.toFixed(1)}`,
+    );
     expect(switched, 'the face drawn after the switch differs from the toon face').to.be.above(threshold);
     expect(after.faces[0]!.id).to.equal(id);
     expect(streams.length).to.equal(1);
@@ -171,7 +192,8 @@ describe('<blaze-face camera>', function () {
 
   it('a denied camera gives camera-denied and the face; camera off and on retries', async () => {
     const wrapped = navigator.mediaDevices.getUserMedia;
-    navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+    navigator.mediaDevices.getUserMedia = () =>
+      Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
     let el: BlazeFaceElement;
     try {
       el = makeFace({ camera: '', seed: '5' });
@@ -231,7 +253,12 @@ describe('<blaze-face camera>', function () {
     await cleanup();
     const box = (await tracking({ tracking: 'box' })).track;
     expect(box.tracking).to.equal('box');
-    expect([box.faces[0]!.pose, box.faces[0]!.mouthOpen, box.faces[0]!.eyesOpen, box.faces[0]!.landmarks]).to.deep.equal([null, null, null, null]);
+    expect([
+      box.faces[0]!.pose,
+      box.faces[0]!.mouthOpen,
+      box.faces[0]!.eyesOpen,
+      box.faces[0]!.landmarks,
+    ]).to.deep.equal([null, null, null, null]);
   });
 
   it('falls back to box tracking when the landmark model cannot load, says so, and keeps the camera', async () => {
@@ -260,7 +287,9 @@ describe('<blaze-face camera>', function () {
     expect([video.videoWidth, video.videoHeight]).to.deep.equal([640, 480]);
     URL.revokeObjectURL(video.src);
     let rejected = '';
-    await el.stopRecording().catch((e: Error) => { rejected = e.message; });
+    await el.stopRecording().catch((e: Error) => {
+      rejected = e.message;
+    });
     expect(rejected).to.match(/expected a recording in progress/);
   });
 

@@ -42,7 +42,8 @@ describe('createGenerator (blaze-face/core)', () => {
     expect(mad(a.data, b.data)).to.equal(0);
     expect(mad(a.data, c.data)).to.be.greaterThan(10);
     // A face on a transparent background: some pixels opaque, some clear, colours that vary.
-    let opaque = 0, clear = 0;
+    let opaque = 0,
+      clear = 0;
     for (let i = 3; i < a.data.length; i += 4) {
       if (a.data[i]! > 250) opaque++;
       else if (a.data[i]! < 5) clear++;
@@ -78,7 +79,11 @@ describe('createGenerator (blaze-face/core)', () => {
     ['a latent of the wrong length', { latent: [1, 2] }, /latent: expected 64 numbers, got 2/],
     ['a latent with NaN', { latent: Array(64).fill(NaN) }, /latent: expected finite numbers/],
     ['a truncation above 1', { truncation: 2 }, /truncation: expected a number in \[0, 1\], got 2/],
-    ['a mix layer out of range', { seed: 1, mixSeed: 2, mixLayer: 99 }, /mixLayer: expected an integer in \[0, \d+\], got 99/],
+    [
+      'a mix layer out of range',
+      { seed: 1, mixSeed: 2, mixLayer: 99 },
+      /mixLayer: expected an integer in \[0, \d+\], got 99/,
+    ],
   ];
   for (const [what, face, message] of bad) {
     it(`rejects ${what} with a clear message`, async () => {
@@ -87,7 +92,9 @@ describe('createGenerator (blaze-face/core)', () => {
   }
 
   it('rejects an unknown style name and a wrong asset base, saying what it expected', async () => {
-    expect(await rejection(createGenerator({ style: 'tooon' }))).to.match(/style: expected one of toon, sketch or a model.json URL, got "tooon"/);
+    expect(await rejection(createGenerator({ style: 'tooon' }))).to.match(
+      /style: expected one of toon, sketch or a model.json URL, got "tooon"/,
+    );
     const message = await rejection(createGenerator({ style: 'toon', assetBase: '/no-such-folder/' }));
     expect(message).to.match(/no-such-folder\/models\/toon\/model.json: expected HTTP 200, got 404/);
     expect(message).to.match(/looked for under http:\/\/[^ ]+\/no-such-folder\/: .*npx blaze-face-assets/);
@@ -108,7 +115,9 @@ describe('BlazeFaceElement.assetBase', () => {
     const el = makeFace({ seed: '3' });
     const e = await next(el, 'blaze-face-error');
     expect(e.detail.type).to.equal('model-load');
-    expect(e.detail.message).to.match(/\/elsewhere\/models\/toon\/model.json: expected HTTP 200, got 404 .*blaze-face-assets/);
+    expect(e.detail.message).to.match(
+      /\/elsewhere\/models\/toon\/model.json: expected HTTP 200, got 404 .*blaze-face-assets/,
+    );
     BlazeFaceElement.assetBase = initial;
     el.seed = 4;
     expect((await next(el, 'blaze-face-load')).detail.style).to.equal('toon');

@@ -9,7 +9,8 @@ const MODEL = new URL('../models/toon/model.json', import.meta.url).href;
 
 /** The demo's animate walk: a great circle between two latents, as the attribute string. */
 function walk(step: number): string {
-  const a = seedToZ(1, 64), b = seedToZ(2, 64);
+  const a = seedToZ(1, 64),
+    b = seedToZ(2, 64);
   const t = ((step % 200) / 200) * (Math.PI / 2);
   return Array.from(a, (v, i) => (v * Math.cos(t) + b[i]! * Math.sin(t)).toFixed(4)).join(',');
 }
@@ -62,7 +63,10 @@ describe('draw paths and the mapping cache', () => {
     const start = tf.memory().numTensors;
     const g = new Generator(await loadModel(MODEL));
     const one = async (seed: number, mix: number | null, truncation: number) => {
-      const req = mix === null ? { z: seedToZ(seed, 64), truncation } : { z: seedToZ(seed, 64), truncation, mixZ: seedToZ(mix, 64), mixLayer: 4 };
+      const req =
+        mix === null
+          ? { z: seedToZ(seed, 64), truncation }
+          : { z: seedToZ(seed, 64), truncation, mixZ: seedToZ(mix, 64), mixLayer: 4 };
       await faceImageData(g, req);
     };
     await one(1, 2, 1);

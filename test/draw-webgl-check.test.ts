@@ -8,7 +8,7 @@ import { cleanup, makeFace, next, pngPixels, premultiply } from './helpers.js';
 describe('<blaze-face backend="webgl"> whose GPU draw path draws wrong pixels', () => {
   afterEach(cleanup);
 
-  it('turns that path off at its first face and shows the CPU path\'s', async function () {
+  it("turns that path off at its first face and shows the CPU path's", async function () {
     this.timeout(300000);
     const proto = WebGL2RenderingContext.prototype;
     const drawArrays = proto.drawArrays;

@@ -42,7 +42,7 @@ describe('<blaze-face backend="webgl">: the GPU draw path', () => {
   after(() => cpu?.dispose());
   afterEach(cleanup);
 
-  it('draws without a read-back, the CPU path\'s pixels within 1/255', async function () {
+  it("draws without a read-back, the CPU path's pixels within 1/255", async function () {
     this.timeout(300000);
     const el = makeFace({ seed: '42', backend: 'webgl' });
     const first = await next(el, 'blaze-face-render');
@@ -59,7 +59,10 @@ describe('<blaze-face backend="webgl">: the GPU draw path', () => {
     });
     expect(detail.draw).to.equal('webgl');
     expect(n, 'read-backs for a face').to.equal(0);
-    expect(await readBacks(() => cpu.imageData({ seed: 7 })), 'read-backs of the CPU path (the count sees them)').to.be.above(0);
+    expect(
+      await readBacks(() => cpu.imageData({ seed: 7 })),
+      'read-backs of the CPU path (the count sees them)',
+    ).to.be.above(0);
     const seven = await cpu.imageData({ seed: 7 });
     expect(maxPremultipliedDiff((await pngPixels(await el.capture())).data, seven.data)).to.be.at.most(1);
   });
@@ -77,7 +80,7 @@ describe('<blaze-face backend="webgl">: the GPU draw path', () => {
     expect(tf.memory().numTensors).to.equal(start);
   });
 
-  it('goes through the CPU path when tfjs\'s WebGL canvas has no alpha channel (a page that started tfjs first)', async function () {
+  it("goes through the CPU path when tfjs's WebGL canvas has no alpha channel (a page that started tfjs first)", async function () {
     this.timeout(300000);
     const proto = WebGL2RenderingContext.prototype;
     const getContextAttributes = proto.getContextAttributes;

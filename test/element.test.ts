@@ -1,7 +1,18 @@
 import { expect } from '@esm-bundle/chai';
 import { tf, modelRefCounts, BUNDLED_STYLES } from '../dist/blaze-face.js';
 import { probeWebGL, probeWebGPU } from '../src/core/backend-probe.js';
-import { cleanup, diffFromGolden, diffStats, goldens, makeFace, resampled, next, pngPixels, waitFor, within } from './helpers.js';
+import {
+  cleanup,
+  diffFromGolden,
+  diffStats,
+  goldens,
+  makeFace,
+  resampled,
+  next,
+  pngPixels,
+  waitFor,
+  within,
+} from './helpers.js';
 
 async function shown(el: HTMLElement & { capture(): Promise<Blob> }) {
   return pngPixels(await el.capture());
@@ -9,8 +20,10 @@ async function shown(el: HTMLElement & { capture(): Promise<Blob> }) {
 
 /** Waits until no element holds a model (a removed one lets go after DEFAULTS.releaseDelayMs). */
 function released() {
-  return waitFor(() => Object.keys(modelRefCounts()).length === 0, 'the removed element to free its model',
-    { ms: 30000, now: modelRefCounts });
+  return waitFor(() => Object.keys(modelRefCounts()).length === 0, 'the removed element to free its model', {
+    ms: 30000,
+    now: modelRefCounts,
+  });
 }
 
 /**
@@ -64,20 +77,21 @@ describe('<blaze-face> on the default backend', () => {
     expect(mid[3]).to.be.greaterThan(200);
   });
 
-  for (const style of BUNDLED_STYLES) it(`matches the Python goldens of "${style}" (mean <= 2/255, max <= 16/255)`, async () => {
-    for (const c of await goldens(style)) {
-      const attrs: Record<string, string> = { seed: String(c.seed), 'face-style': style };
-      if (c.truncation !== undefined) attrs.truncation = String(c.truncation);
-      if (c.mixSeed !== undefined) attrs['mix-seed'] = String(c.mixSeed);
-      if (c.mixLayer !== undefined) attrs['mix-layer'] = String(c.mixLayer);
-      const el = makeFace(attrs);
-      await next(el, 'blaze-face-render');
-      const d = await diffFromGolden(el, c.file, style);
-      expect(d.mean, `${c.file} mean`).to.be.at.most(2);
-      expect(d.max, `${c.file} max`).to.be.at.most(16);
-      el.remove();
-    }
-  });
+  for (const style of BUNDLED_STYLES)
+    it(`matches the Python goldens of "${style}" (mean <= 2/255, max <= 16/255)`, async () => {
+      for (const c of await goldens(style)) {
+        const attrs: Record<string, string> = { seed: String(c.seed), 'face-style': style };
+        if (c.truncation !== undefined) attrs.truncation = String(c.truncation);
+        if (c.mixSeed !== undefined) attrs['mix-seed'] = String(c.mixSeed);
+        if (c.mixLayer !== undefined) attrs['mix-layer'] = String(c.mixLayer);
+        const el = makeFace(attrs);
+        await next(el, 'blaze-face-render');
+        const d = await diffFromGolden(el, c.file, style);
+        expect(d.mean, `${c.file} mean`).to.be.at.most(2);
+        expect(d.max, `${c.file} max`).to.be.at.most(16);
+        el.remove();
+      }
+    });
 
   it('gives identical pixels for the same seed and different ones for another', async () => {
     const a = makeFace({ seed: '5' });
@@ -107,12 +121,23 @@ describe('<blaze-face> on the default backend', () => {
 
   const bad: [string, string, RegExp][] = [
     ['latent', '1,2,3', /latent: expected 64 comma-separated numbers, got 3/],
-    ['latent', Array(64).fill('0').map((v, i) => (i === 10 ? 'NaN' : v)).join(','), /index 10, got "NaN"/],
+    [
+      'latent',
+      Array(64)
+        .fill('0')
+        .map((v, i) => (i === 10 ? 'NaN' : v))
+        .join(','),
+      /index 10, got "NaN"/,
+    ],
     ['truncation', '-0.5', /truncation: expected a number in \[0, 1\], got -0.5/],
     ['truncation', 'abc', /truncation: expected a number in \[0, 1\], got NaN/],
     ['seed', '-3', /seed: expected an integer/],
     ['mix-layer', '99', /mix-layer: expected an integer in \[0, 11\], got 99/],
-    ['face-style', 'no-such-style', /face-style: expected one of toon, sketch or a model.json URL, got "no-such-style"/],
+    [
+      'face-style',
+      'no-such-style',
+      /face-style: expected one of toon, sketch or a model.json URL, got "no-such-style"/,
+    ],
     ['backend', 'metal', /backend: expected one of auto, webgpu, webgl, wasm, cpu, got "metal"/],
     ['loading', 'soon', /loading: expected "eager" or "lazy", got "soon"/],
   ];
@@ -158,10 +183,12 @@ describe('<blaze-face> on the default backend', () => {
       const el = makeFace({ camera: '', 'face-style': '/no/such/model.json' });
       const errors: { type: string; message: string }[] = [];
       // The face reports the failed load, and so does the camera, which waited on the same load.
-      const cameraError = new Promise<void>((resolve) => el.addEventListener('blaze-face-error', (e) => {
-        errors.push(e.detail);
-        if (e.detail.message.startsWith('camera:')) resolve();
-      }));
+      const cameraError = new Promise<void>((resolve) =>
+        el.addEventListener('blaze-face-error', (e) => {
+          errors.push(e.detail);
+          if (e.detail.message.startsWith('camera:')) resolve();
+        }),
+      );
       await within(cameraError, 60000, 'the camera to report the failed model load');
       expect(errors.map((e) => e.type)).to.deep.equal(['model-load', 'model-load']);
       for (const e of errors) expect(e.message).to.match(/expected HTTP 200, got 404/);
@@ -179,7 +206,8 @@ describe('<blaze-face> on the default backend', () => {
     await next(el, 'blaze-face-render');
     const loaded = tf.memory().numTensors;
     expect(loaded).to.be.greaterThan(start); // the weights
-    for (let i = 1; i <= 20; i++) { // a leak grows with every generation; 20 of 256 px fit the test timeout
+    for (let i = 1; i <= 20; i++) {
+      // a leak grows with every generation; 20 of 256 px fit the test timeout
       const r = next(el, 'blaze-face-render');
       el.seed = i;
       await r;
@@ -227,8 +255,10 @@ describe('<blaze-face> on the default backend', () => {
     expect(tf.memory().numTensors - start).to.equal(one);
     expect(Object.values(modelRefCounts())).to.deep.equal([2]);
     a.remove();
-    await waitFor(() => Object.values(modelRefCounts()).join() === '1', 'the removed element to let go of the model',
-      { ms: 30000, now: modelRefCounts });
+    await waitFor(() => Object.values(modelRefCounts()).join() === '1', 'the removed element to let go of the model', {
+      ms: 30000,
+      now: modelRefCounts,
+    });
     expect(Object.values(modelRefCounts())).to.deep.equal([1]);
     expect(tf.memory().numTensors - start).to.equal(one); // b still uses it
   });
@@ -265,7 +295,10 @@ describe('<blaze-face> on the default backend', () => {
     await next(el, 'blaze-face-render');
     const forThree = renders.filter((r) => r.seed === 3);
     expect(forThree).to.have.length(1);
-    expect(diffStats((await pngPixels(await forThree[0]!.png)).data, (await shown(ref)).data).max, 'the face drawn when the render for seed 3 fired').to.equal(0);
+    expect(
+      diffStats((await pngPixels(await forThree[0]!.png)).data, (await shown(ref)).data).max,
+      'the face drawn when the render for seed 3 fired',
+    ).to.equal(0);
   });
 
   it('captures a PNG with alpha, and refuses before the first face', async () => {

@@ -8,7 +8,9 @@ import type * as Vision from '@mediapipe/tasks-vision';
 import { assets } from '../src/assets.js';
 
 const LANDMARKER_URL = new URL('../models/mediapipe/face_landmarker.task', import.meta.url).href;
-const PHOTOS = [1, 2, 3, 4, 5, 6].map((i) => new URL(`../node_modules/@vladmandic/face-api/demo/sample${i}.jpg`, import.meta.url).href);
+const PHOTOS = [1, 2, 3, 4, 5, 6].map(
+  (i) => new URL(`../node_modules/@vladmandic/face-api/demo/sample${i}.jpg`, import.meta.url).href,
+);
 /**
  * Faces our FaceDetector finds in each photo (measured; the photos show 3, 3, 3, 4, 5 and 4 people: the
  * short-range model misses the smallest faces, which fill under 1/10 of a 1920 px frame).
@@ -28,7 +30,6 @@ const LANDMARKER_FACES = [3, 2, 2, 2, 2, 5];
  */
 const TOLERANCE = 0.2;
 const MEAN_TOLERANCE = 0.1;
-
 
 /**
  * tasks-vision as the product ships it: rollup.config.mjs replaces the one call that posts usage logs to a
@@ -57,10 +58,15 @@ async function loadImage(src: string): Promise<HTMLImageElement> {
 }
 
 type Point = { x: number; y: number };
-const mean = (ps: Point[]): Point => ({ x: ps.reduce((a, p) => a + p.x, 0) / ps.length, y: ps.reduce((a, p) => a + p.y, 0) / ps.length });
+const mean = (ps: Point[]): Point => ({
+  x: ps.reduce((a, p) => a + p.x, 0) / ps.length,
+  y: ps.reduce((a, p) => a + p.y, 0) / ps.length,
+});
 const dist = (a: Point, b: Point) => Math.hypot(a.x - b.x, a.y - b.y);
 /** The points a set of connections touches (tasks-vision gives the eye contours as connections). */
-const pointsOf = (connections: { start: number; end: number }[]) => [...new Set(connections.flatMap((c) => [c.start, c.end]))];
+const pointsOf = (connections: { start: number; end: number }[]) => [
+  ...new Set(connections.flatMap((c) => [c.start, c.end])),
+];
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 describe('face_landmarker.task in tasks-vision (IMAGE mode, CPU)', () => {
@@ -97,7 +103,10 @@ describe('face_landmarker.task in tasks-vision (IMAGE mode, CPU)', () => {
 
   it('finds the faces the FaceDetector finds, 478 landmarks each, iris points from the eye contours', async () => {
     const detector = await vision.FaceDetector.createFromOptions(fileset, detectorOptions());
-    const detector05 = await vision.FaceDetector.createFromOptions(fileset, detectorOptions({ minSuppressionThreshold: 0.5 }));
+    const detector05 = await vision.FaceDetector.createFromOptions(
+      fileset,
+      detectorOptions({ minSuppressionThreshold: 0.5 }),
+    );
     const landmarker = await vision.FaceLandmarker.createFromOptions(fileset, landmarkerOptions());
     const times: number[] = [];
     try {
@@ -109,29 +118,43 @@ describe('face_landmarker.task in tasks-vision (IMAGE mode, CPU)', () => {
         const t0 = performance.now();
         const faces = landmarker.detect(photo).faceLandmarks;
         times.push(performance.now() - t0);
-        console.log(`${name} ${w}x${h}: FaceDetector ${detections.length} faces, FaceLandmarker ${faces.length}, ${times.at(-1)!.toFixed(0)} ms`);
+        console.log(
+          `${name} ${w}x${h}: FaceDetector ${detections.length} faces, FaceLandmarker ${faces.length}, ${times.at(-1)!.toFixed(0)} ms`,
+        );
         expect(detections.length, `${name}: FaceDetector faces`).to.equal(DETECTOR_FACES[i]);
         expect(faces.length, `${name}: FaceLandmarker faces`).to.equal(LANDMARKER_FACES[i]);
-        expect(detector05.detect(photo).detections.length, `${name}: FaceDetector faces, suppression at IoU 0.5`).to.equal(LANDMARKER_FACES[i]);
+        expect(
+          detector05.detect(photo).detections.length,
+          `${name}: FaceDetector faces, suppression at IoU 0.5`,
+        ).to.equal(LANDMARKER_FACES[i]);
 
         // Every detected face has landmarks on it, and every landmarked face is a detected one: eyes and mouth
         // inside the detector's box.
         const boxes = detections.map((d) => d.boundingBox!);
-        const inBox = (b: Vision.BoundingBox, p: Point) => p.x > b.originX && p.x < b.originX + b.width && p.y > b.originY && p.y < b.originY + b.height;
+        const inBox = (b: Vision.BoundingBox, p: Point) =>
+          p.x > b.originX && p.x < b.originX + b.width && p.y > b.originY && p.y < b.originY + b.height;
         const boxOf = faces.map((landmarks) => {
           const c = centres(landmarks, w, h);
           return boxes.findIndex((b) => inBox(b, c.rightEye) && inBox(b, c.leftEye) && inBox(b, c.mouth));
         });
-        expect(boxOf.filter((b) => b < 0), `${name}: landmarked faces outside every detected face`).to.deep.equal([]);
+        expect(
+          boxOf.filter((b) => b < 0),
+          `${name}: landmarked faces outside every detected face`,
+        ).to.deep.equal([]);
         expect(new Set(boxOf).size, `${name}: detected faces with landmarks`).to.equal(detections.length);
 
         for (const landmarks of faces) {
           expect(landmarks).to.have.length(478);
           // Points 468-477, added by the graph extension: each iris centre is its eye contour's mean (to float
           // rounding), the other four lie right of, above, left of and below it (the faces are upright).
-          for (const [centre, eye] of [[468, rightEye], [473, leftEye]] as const) {
+          for (const [centre, eye] of [
+            [468, rightEye],
+            [473, leftEye],
+          ] as const) {
             const c = landmarks[centre]!;
-            expect(dist(c, mean(eye.map((j) => landmarks[j]!))), `iris ${centre}: its eye contour's mean`).to.be.below(1e-4);
+            expect(dist(c, mean(eye.map((j) => landmarks[j]!))), `iris ${centre}: its eye contour's mean`).to.be.below(
+              1e-4,
+            );
             expect(landmarks[centre + 1]!.x, `iris ${centre + 1} right of the centre`).to.be.above(c.x);
             expect(landmarks[centre + 2]!.y, `iris ${centre + 2} above the centre`).to.be.below(c.y);
             expect(landmarks[centre + 3]!.x, `iris ${centre + 3} left of the centre`).to.be.below(c.x);
@@ -144,7 +167,9 @@ describe('face_landmarker.task in tasks-vision (IMAGE mode, CPU)', () => {
       detector05.close();
       detector.close();
     }
-    console.log(`FaceLandmarker.detect: ${times.map((t) => t.toFixed(0)).join(', ')} ms an image (median ${median(times).toFixed(0)} ms)`);
+    console.log(
+      `FaceLandmarker.detect: ${times.map((t) => t.toFixed(0)).join(', ')} ms an image (median ${median(times).toFixed(0)} ms)`,
+    );
   });
 
   it('puts the eyes and the mouth where the FaceDetector puts them, face by face', async () => {
@@ -164,22 +189,48 @@ describe('face_landmarker.task in tasks-vision (IMAGE mode, CPU)', () => {
         for (const [f, d] of detector.detect(photo).detections.entries()) {
           const b = d.boundingBox!;
           const size = 1.6 * Math.max(b.width, b.height);
-          canvas.getContext('2d')!.drawImage(photo, b.originX + b.width / 2 - size / 2, b.originY + b.height / 2 - size / 2, size, size, 0, 0, 384, 384);
+          canvas
+            .getContext('2d')!
+            .drawImage(
+              photo,
+              b.originX + b.width / 2 - size / 2,
+              b.originY + b.height / 2 - size / 2,
+              size,
+              size,
+              0,
+              0,
+              384,
+              384,
+            );
           const mid = { x: 192, y: 192 };
-          const centred = <T>(xs: T[], at: (x: T) => Point) => [...xs].sort((p, q) => dist(at(p), mid) - dist(at(q), mid))[0];
-          const keypoints = centred(detector.detect(canvas).detections.map((x) => x.keypoints.map((k) => ({ x: k.x * 384, y: k.y * 384 }))), (k) => mean([k[0]!, k[1]!]));
-          const face = centred(landmarker.detect(canvas).faceLandmarks.map((l) => centres(l, 384, 384)), (c) => mean([c.rightEye, c.leftEye]));
+          const centred = <T>(xs: T[], at: (x: T) => Point) =>
+            [...xs].sort((p, q) => dist(at(p), mid) - dist(at(q), mid))[0];
+          const keypoints = centred(
+            detector.detect(canvas).detections.map((x) => x.keypoints.map((k) => ({ x: k.x * 384, y: k.y * 384 }))),
+            (k) => mean([k[0]!, k[1]!]),
+          );
+          const face = centred(
+            landmarker.detect(canvas).faceLandmarks.map((l) => centres(l, 384, 384)),
+            (c) => mean([c.rightEye, c.leftEye]),
+          );
           const what = `sample${i + 1}.jpg face ${f}`;
           expect(keypoints, `${what}: the detector on the crop`).to.not.equal(undefined);
           expect(face, `${what}: the landmarker on the crop`).to.not.equal(undefined);
           const iod = dist(keypoints![0]!, keypoints![1]!);
           const line: string[] = [];
-          for (const [part, lm, key] of [['right eye', face!.rightEye, keypoints![0]!], ['left eye', face!.leftEye, keypoints![1]!], ['mouth', face!.mouth, keypoints![3]!]] as const) {
+          for (const [part, lm, key] of [
+            ['right eye', face!.rightEye, keypoints![0]!],
+            ['left eye', face!.leftEye, keypoints![1]!],
+            ['mouth', face!.mouth, keypoints![3]!],
+          ] as const) {
             const error = dist(lm, key) / iod;
             errors.push(error);
             line.push(`${part} ${error.toFixed(3)}`);
             if (error > worst.error) worst = { error, what: `${what} ${part}` };
-            expect(error, `${what}: ${part} ${error.toFixed(3)} x the inter-ocular distance from the detector's`).to.be.below(TOLERANCE);
+            expect(
+              error,
+              `${what}: ${part} ${error.toFixed(3)} x the inter-ocular distance from the detector's`,
+            ).to.be.below(TOLERANCE);
           }
           console.log(`${what}: ${line.join(', ')} (x the inter-ocular distance, ${iod.toFixed(0)} px on the crop)`);
         }
@@ -189,13 +240,18 @@ describe('face_landmarker.task in tasks-vision (IMAGE mode, CPU)', () => {
       detector.close();
     }
     const average = errors.reduce((a, e) => a + e, 0) / errors.length;
-    console.log(`landmark vs keypoint: mean ${average.toFixed(3)}, worst ${worst.error.toFixed(3)} (${worst.what}), ${errors.filter((e) => e < 0.1).length} of ${errors.length} within 0.1`);
+    console.log(
+      `landmark vs keypoint: mean ${average.toFixed(3)}, worst ${worst.error.toFixed(3)} (${worst.what}), ${errors.filter((e) => e < 0.1).length} of ${errors.length} within 0.1`,
+    );
     expect(errors).to.have.length(3 * DETECTOR_FACES.reduce((a, n) => a + n, 0));
     expect(average).to.be.below(MEAN_TOLERANCE);
   });
 
   it('reads the geometry file: a 4x4 facial transformation matrix per face', async () => {
-    const landmarker = await vision.FaceLandmarker.createFromOptions(fileset, landmarkerOptions({ outputFacialTransformationMatrixes: true }));
+    const landmarker = await vision.FaceLandmarker.createFromOptions(
+      fileset,
+      landmarkerOptions({ outputFacialTransformationMatrixes: true }),
+    );
     try {
       const result = landmarker.detect(photos[5]!);
       expect(result.faceLandmarks).to.have.length(LANDMARKER_FACES[5]!);
@@ -215,7 +271,9 @@ describe('face_landmarker.task in tasks-vision (IMAGE mode, CPU)', () => {
         expect([at(3, 0), at(3, 1), at(3, 2), at(3, 3)]).to.deep.equal([0, 0, 0, 1]);
         expect(at(2, 3), 'translation z').to.be.within(-300, -20);
       }
-      console.log(`facial transformation matrix, first face: ${result.facialTransformationMatrixes[0]!.data.map((x) => x.toFixed(2)).join(' ')}`);
+      console.log(
+        `facial transformation matrix, first face: ${result.facialTransformationMatrixes[0]!.data.map((x) => x.toFixed(2)).join(' ')}`,
+      );
     } finally {
       landmarker.close();
     }
@@ -223,7 +281,10 @@ describe('face_landmarker.task in tasks-vision (IMAGE mode, CPU)', () => {
 
   it('fetches nothing from outside the page', () => {
     const foreign = foreignRequests();
-    expect(requested.some((u) => u.endsWith('face_landmarker.task')), 'the bundle was fetched').to.equal(true);
+    expect(
+      requested.some((u) => u.endsWith('face_landmarker.task')),
+      'the bundle was fetched',
+    ).to.equal(true);
     expect(foreign).to.deep.equal([]);
   });
 });

@@ -21,7 +21,9 @@ describe('<blaze-face> without WebGPU, on a WebGL GPU', () => {
     const el = makeFace({ seed: '42' });
     const load = await next(el, 'blaze-face-load');
     expect(load.detail.backend).to.equal('webgl');
-    expect(load.detail.backendReason).to.equal(`auto: no WebGPU; WebGL renderer is a GPU (${GPU_RENDERER}); chose webgl`);
+    expect(load.detail.backendReason).to.equal(
+      `auto: no WebGPU; WebGL renderer is a GPU (${GPU_RENDERER}); chose webgl`,
+    );
     const d = await diffFromGolden(el, 'goldens/seed-42.rgba');
     expect(d.mean).to.be.at.most(2);
     expect(d.max).to.be.at.most(16);

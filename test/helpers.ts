@@ -29,7 +29,10 @@ export async function cleanup(): Promise<void> {
 
 /** Resolves with the next event of that name (rejects after `ms`, naming the event and, if given, what it was for). */
 export function next<K extends keyof GlobalEventHandlersEventMap>(
-  target: EventTarget, name: K, ms = 60000, what?: string,
+  target: EventTarget,
+  name: K,
+  ms = 60000,
+  what?: string,
 ): Promise<GlobalEventHandlersEventMap[K]> {
   return new Promise((resolve, reject) => {
     const errors: string[] = [];
@@ -40,11 +43,15 @@ export function next<K extends keyof GlobalEventHandlersEventMap>(
       const wanted = what ? ` (${what})` : '';
       reject(new Error(`no ${name}${wanted} within ${ms} ms; errors meanwhile: ${errors.join(' ') || 'none'}`));
     }, ms);
-    target.addEventListener(name, (e) => {
-      clearTimeout(timer);
-      target.removeEventListener('blaze-face-error', onError);
-      resolve(e as GlobalEventHandlersEventMap[K]);
-    }, { once: true });
+    target.addEventListener(
+      name,
+      (e) => {
+        clearTimeout(timer);
+        target.removeEventListener('blaze-face-error', onError);
+        resolve(e as GlobalEventHandlersEventMap[K]);
+      },
+      { once: true },
+    );
   });
 }
 
@@ -77,7 +84,8 @@ export function resampled(px: { width: number; data: ArrayLike<number> }, size: 
   const out = new Uint8ClampedArray(size * size * 4);
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
-      const sy = Math.floor(((y + 0.5) * px.width) / size), sx = Math.floor(((x + 0.5) * px.width) / size);
+      const sy = Math.floor(((y + 0.5) * px.width) / size),
+        sx = Math.floor(((x + 0.5) * px.width) / size);
       for (let c = 0; c < 4; c++) out[(y * size + x) * 4 + c] = px.data[(sy * px.width + sx) * 4 + c]!;
     }
   }
@@ -103,7 +111,9 @@ export async function goldens(style: string) {
 
 /** capture() of `el` against a golden of models/<style> (premultiplied RGBA8): mean and max absolute difference. */
 export async function diffFromGolden(
-  el: { capture(): Promise<Blob> }, file: string, style = 'toon',
+  el: { capture(): Promise<Blob> },
+  file: string,
+  style = 'toon',
 ): Promise<{ mean: number; max: number }> {
   const got = premultiply((await pngPixels(await el.capture())).data);
   const url = new URL(`../models/${style}/${file}`, import.meta.url);

@@ -47,11 +47,13 @@ describe('an insecure context', () => {
     const real = manifest.weightFiles[0].sha256;
     manifest.weightFiles[0].sha256 = '0'.repeat(64);
     const realFetch = window.fetch;
-    window.fetch = (input, init) => String(input) === MODEL_URL
-      ? Promise.resolve(new Response(JSON.stringify(manifest)))
-      : realFetch(input, init);
+    window.fetch = (input, init) =>
+      String(input) === MODEL_URL ? Promise.resolve(new Response(JSON.stringify(manifest))) : realFetch(input, init);
     try {
-      const error = await loadModel(MODEL_URL).then(() => null, (e) => e);
+      const error = await loadModel(MODEL_URL).then(
+        () => null,
+        (e) => e,
+      );
       expect(error).to.be.instanceOf(ModelLoadError);
       expect(error.message).to.equal(`weight file weights.bin sha256: expected ${'0'.repeat(64)}, got "${real}"`);
     } finally {
@@ -60,7 +62,10 @@ describe('an insecure context', () => {
   });
 
   it('refuses the camera with camera-unavailable, saying it needs a secure context and naming the origin', async () => {
-    const error = await openFrontCamera({ width: 640, height: 480 }).then(() => null, (e) => e);
+    const error = await openFrontCamera({ width: 640, height: 480 }).then(
+      () => null,
+      (e) => e,
+    );
     expect(error).to.be.instanceOf(CameraError);
     expect(error.type).to.equal('camera-unavailable');
     expect(error.message).to.match(NEEDS_SECURE);

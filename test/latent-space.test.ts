@@ -52,16 +52,22 @@ for (const style of BUNDLED_STYLES) {
       const frames: Uint8ClampedArray[] = [];
       for (let i = 0; i <= n; i++) frames.push(await show(el, { latent: onArc(a, b, (i / n) * (Math.PI / 2)) }));
       const s = smoothness(frames);
-      console.log(`${style} path: step median ${s.median.toFixed(2)}, max ${s.max.toFixed(2)} (x${s.ratio.toFixed(2)}), ends ${s.total.toFixed(2)}`);
+      console.log(
+        `${style} path: step median ${s.median.toFixed(2)}, max ${s.max.toFixed(2)} (x${s.ratio.toFixed(2)}), ends ${s.total.toFixed(2)}`,
+      );
       expect(s.total, 'the two ends are different faces').to.be.greaterThan(8);
-      expect(s.ratio, `largest step over median step (steps ${s.steps.map((v) => v.toFixed(2))})`).to.be.at.most(SMOOTH.ratio);
+      expect(s.ratio, `largest step over median step (steps ${s.steps.map((v) => v.toFixed(2))})`).to.be.at.most(
+        SMOOTH.ratio,
+      );
       expect(s.share, 'largest step as a share of the whole change').to.be.at.most(SMOOTH.share);
 
       // The same check flags a cut: the first half of one path spliced to the second half of another.
       const other: Uint8ClampedArray[] = [];
       const c = seedToZ(9, 64);
       for (let i = n / 2 + 1; i <= n; i++) other.push(await show(el, { latent: onArc(c, b, (i / n) * (Math.PI / 2)) }));
-      expect(isSmooth(smoothness([...frames.slice(0, n / 2 + 1), ...other])), 'a spliced path is caught').to.equal(false);
+      expect(isSmooth(smoothness([...frames.slice(0, n / 2 + 1), ...other])), 'a spliced path is caught').to.equal(
+        false,
+      );
     });
 
     it('truncation 0 gives the same (average) face for any seed, and variety grows with truncation', async () => {
@@ -87,12 +93,17 @@ for (const style of BUNDLED_STYLES) {
       const t0 = await spread('0');
       const t05 = await spread('0.5');
       const t1 = await spread('1');
-      console.log(`${style} spread between seeds: truncation 0 ${t0.mean.toFixed(2)} (max ${t0.max}), 0.5 ${t05.mean.toFixed(2)}, 1 ${t1.mean.toFixed(2)}`);
+      console.log(
+        `${style} spread between seeds: truncation 0 ${t0.mean.toFixed(2)} (max ${t0.max}), 0.5 ${t05.mean.toFixed(2)}, 1 ${t1.mean.toFixed(2)}`,
+      );
       expect(t0.max, 'truncation 0: every seed draws the same face').to.be.at.most(1);
       expect(t05.mean, 'truncation 0.5 varies').to.be.greaterThan(1);
       expect(t1.mean, 'truncation 1 varies more than 0.5').to.be.greaterThan(t05.mean * 1.2);
       // A latent given outright follows the same rule.
-      const avgFromLatent = await show(el, { latent: Array.from(seedToZ(99, 64), (v) => v.toFixed(5)).join(','), truncation: '0' });
+      const avgFromLatent = await show(el, {
+        latent: Array.from(seedToZ(99, 64), (v) => v.toFixed(5)).join(','),
+        truncation: '0',
+      });
       expect(diffStats(avgFromLatent, t0.first).max).to.be.at.most(1);
     });
   });

@@ -2,7 +2,14 @@
 // reader, the mesh, the head pose and the expression measures, against faces made by posing that mesh.
 import { expect } from '@esm-bundle/chai';
 import { readBundleEntry } from '../src/camera/task-bundle.js';
-import { CANONICAL_VERTICES, FACE_OVAL, FEATURE_POINTS, INNER_LIPS, parseCanonicalMesh, type CanonicalMesh } from '../src/camera/canonical-mesh.js';
+import {
+  CANONICAL_VERTICES,
+  FACE_OVAL,
+  FEATURE_POINTS,
+  INNER_LIPS,
+  parseCanonicalMesh,
+  type CanonicalMesh,
+} from '../src/camera/canonical-mesh.js';
 import { GEOMETRY_ENTRY } from '../src/camera/face-landmarker.js';
 import { CameraFitter, poseFromCamera } from '../src/camera/head-pose.js';
 import { LensMesh, RINGS } from '../src/camera/lens-mesh.js';
@@ -13,12 +20,21 @@ const TASK_URL = new URL('../models/mediapipe/face_landmarker.task', import.meta
 /** Frame pixels of canonical points seen by a camera: rotate (yaw, pitch, roll in degrees), scale, shift. */
 function pose(points: Float32Array, { yaw = 0, pitch = 0, roll = 0, scale = 12, at = [320, 240] as [number, number] }) {
   const r = Math.PI / 180;
-  const [cy, sy, cp, sp, cr, sr] = [Math.cos(yaw * r), Math.sin(yaw * r), Math.cos(pitch * r), Math.sin(pitch * r), Math.cos(roll * r), Math.sin(roll * r)];
+  const [cy, sy, cp, sp, cr, sr] = [
+    Math.cos(yaw * r),
+    Math.sin(yaw * r),
+    Math.cos(pitch * r),
+    Math.sin(pitch * r),
+    Math.cos(roll * r),
+    Math.sin(roll * r),
+  ];
   const out = new Float32Array(points.length);
   for (let i = 0; i < points.length; i += 3) {
     // Canonical (y up, z to the camera) -> camera axes (y down, z away), then pitch (nose up), yaw (nose to
     // the frame's right), roll (clockwise on screen).
-    let x = points[i]!, y = -points[i + 1]!, z = -points[i + 2]!;
+    let x = points[i]!,
+      y = -points[i + 1]!,
+      z = -points[i + 2]!;
     [y, z] = [cp * y + sp * z, -sp * y + cp * z];
     [x, z] = [cy * x - sy * z, sy * x + cy * z];
     [x, y] = [cr * x - sr * y, sr * x + cr * y];
@@ -43,7 +59,11 @@ describe('the lens mesh and its measures', () => {
     expect(canonical.triangles.length).to.equal(3 * 898);
     const edges = new Map<string, number>();
     for (let t = 0; t < canonical.triangles.length; t += 3) {
-      for (const [a, b] of [[0, 1], [1, 2], [2, 0]]) {
+      for (const [a, b] of [
+        [0, 1],
+        [1, 2],
+        [2, 0],
+      ]) {
         const e = [canonical.triangles[t + a]!, canonical.triangles[t + b]!].sort((p, q) => p - q).join('-');
         edges.set(e, (edges.get(e) ?? 0) + 1);
       }
@@ -73,9 +93,11 @@ describe('the lens mesh and its measures', () => {
 
   it('maps the mesh eyes and mouth exactly onto the model canonical points', () => {
     const lens = new LensMesh(canonical);
-    const R = 256, model = { leftEye: [93.1, 122.2] as const, rightEye: [162.9, 122.2] as const, mouth: [128, 197.8] as const };
+    const R = 256,
+      model = { leftEye: [93.1, 122.2] as const, rightEye: [162.9, 122.2] as const, mouth: [128, 197.8] as const };
     const uv = lens.textureCoords(model, R);
-    const at = (ids: readonly number[]) => [0, 1].map((d) => (R * ids.reduce((s, i) => s + uv[2 * i + d]!, 0)) / ids.length);
+    const at = (ids: readonly number[]) =>
+      [0, 1].map((d) => (R * ids.reduce((s, i) => s + uv[2 * i + d]!, 0)) / ids.length);
     for (const k of ['leftEye', 'rightEye', 'mouth'] as const) {
       const [x, y] = at(FEATURE_POINTS[k]);
       expect(Math.hypot(x! - model[k][0], y! - model[k][1]), k).to.be.below(1e-3);
@@ -113,12 +135,18 @@ describe('the lens mesh and its measures', () => {
     expect(n.eyesOpen[1]).to.be.above(0.8);
     // Open the jaw: the lower lip and chin points (below the mouth corners) move down by a third of the mouth width.
     const open = Float32Array.from(neutral);
-    const mouthY = neutral[3 * 13 + 1]!, width = Math.abs(neutral[3 * 308]! - neutral[3 * 78]!);
+    const mouthY = neutral[3 * 13 + 1]!,
+      width = Math.abs(neutral[3 * 308]! - neutral[3 * 78]!);
     for (let i = 0; i < CANONICAL_VERTICES; i++) if (open[3 * i + 1]! > mouthY + 0.5) open[3 * i + 1]! += width / 3;
     expect(measureExpression(open).mouthOpen).to.be.above(0.4);
     // Shut the user's left eye (the frame's right one): its upper lid onto its lower lid.
     const blink = Float32Array.from(neutral);
-    for (const [u, l] of [[387, 373], [386, 374], [385, 380]] as const) blink[3 * u + 1] = blink[3 * l + 1]!;
+    for (const [u, l] of [
+      [387, 373],
+      [386, 374],
+      [385, 380],
+    ] as const)
+      blink[3 * u + 1] = blink[3 * l + 1]!;
     const b = measureExpression(blink);
     expect(b.eyesOpen[0]).to.be.below(0.05);
     expect(b.eyesOpen[1]).to.be.above(0.8);

@@ -22,14 +22,62 @@ describe('model format validation', () => {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the cases break model.json in ways its type forbids
   type Json = any;
   const cases: [string, (m: Json) => void, RegExp][] = [
-    ['another format version', (m) => { m.formatVersion = 2; }, /formatVersion: expected 1, got 2/],
-    ['an unknown dtype', (m) => { m.dtype = 'int8'; }, /dtype: expected "float16" or "float32", got "int8"/],
-    ['a wrong tensor shape', (m) => { m.tensors[0].shape = [1, 2]; }, /tensor mapping.0.weight shape: expected \[64,256\], got \[1,2\]/],
-    ['a missing tensor', (m) => { m.tensors.pop(); }, /tensors: expected exactly the tensors of the architecture, got .*missing/],
-    ['an inconsistent resolution', (m) => { m.resolution = 128; }, /resolution: expected 256/],
-    ['a bad sha256', (m) => { m.weightFiles[0].sha256 = 'xyz'; }, /weightFiles entry: expected \{path, byteLength, sha256/],
-    ['a skip flag that is not a boolean', (m) => { m.architecture.skip = 'yes'; }, /architecture.skip: expected true or false, got "yes"/],
-    ['a skip model without its skip head', (m) => { m.tensors = m.tensors.filter((t: Json) => !t.name.startsWith('skip.')); }, /missing.*skip\.mod\.affine\.weight/],
+    [
+      'another format version',
+      (m) => {
+        m.formatVersion = 2;
+      },
+      /formatVersion: expected 1, got 2/,
+    ],
+    [
+      'an unknown dtype',
+      (m) => {
+        m.dtype = 'int8';
+      },
+      /dtype: expected "float16" or "float32", got "int8"/,
+    ],
+    [
+      'a wrong tensor shape',
+      (m) => {
+        m.tensors[0].shape = [1, 2];
+      },
+      /tensor mapping.0.weight shape: expected \[64,256\], got \[1,2\]/,
+    ],
+    [
+      'a missing tensor',
+      (m) => {
+        m.tensors.pop();
+      },
+      /tensors: expected exactly the tensors of the architecture, got .*missing/,
+    ],
+    [
+      'an inconsistent resolution',
+      (m) => {
+        m.resolution = 128;
+      },
+      /resolution: expected 256/,
+    ],
+    [
+      'a bad sha256',
+      (m) => {
+        m.weightFiles[0].sha256 = 'xyz';
+      },
+      /weightFiles entry: expected \{path, byteLength, sha256/,
+    ],
+    [
+      'a skip flag that is not a boolean',
+      (m) => {
+        m.architecture.skip = 'yes';
+      },
+      /architecture.skip: expected true or false, got "yes"/,
+    ],
+    [
+      'a skip model without its skip head',
+      (m) => {
+        m.tensors = m.tensors.filter((t: Json) => !t.name.startsWith('skip.'));
+      },
+      /missing.*skip\.mod\.affine\.weight/,
+    ],
   ];
   for (const [what, mutate, message] of cases) {
     it(`refuses ${what} with a message`, async () => {

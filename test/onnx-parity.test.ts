@@ -6,7 +6,15 @@ import { diffStats } from './helpers.js';
 
 interface Ort {
   env: { wasm: { wasmPaths: string | { wasm: string } } };
-  InferenceSession: { create(url: string, o: object): Promise<{ run(feeds: object): Promise<Record<string, { getData(): Promise<Float32Array>; dims: number[] }>>; release(): Promise<void> }> };
+  InferenceSession: {
+    create(
+      url: string,
+      o: object,
+    ): Promise<{
+      run(feeds: object): Promise<Record<string, { getData(): Promise<Float32Array>; dims: number[] }>>;
+      release(): Promise<void>;
+    }>;
+  };
   Tensor: new (type: string, data: Float32Array, dims: number[]) => object;
 }
 
@@ -17,12 +25,20 @@ describe('ONNX export (onnxruntime-web, wasm)', () => {
     ort.env.wasm.wasmPaths = { wasm: '/node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.asyncify.wasm' };
     const model = new URL('../models/toon/', import.meta.url);
     const manifest = await (await fetch(new URL('model.json', model))).json();
-    const goldens = (await (await fetch(new URL('goldens/goldens.json', model))).json()).cases as
-      { seed: number; truncation?: number; mixSeed?: number; file: string }[];
-    const session = await ort.InferenceSession.create(new URL('../bench/models/toon.onnx', import.meta.url).href, { executionProviders: ['wasm'] });
-    const zDim = manifest.architecture.zDim, R = manifest.resolution;
+    const goldens = (await (await fetch(new URL('goldens/goldens.json', model))).json()).cases as {
+      seed: number;
+      truncation?: number;
+      mixSeed?: number;
+      file: string;
+    }[];
+    const session = await ort.InferenceSession.create(new URL('../bench/models/toon.onnx', import.meta.url).href, {
+      executionProviders: ['wasm'],
+    });
+    const zDim = manifest.architecture.zDim,
+      R = manifest.resolution;
     let checked = 0;
-    for (const c of goldens.filter((g) => g.mixSeed === undefined)) { // the ONNX graph has no style mixing
+    for (const c of goldens.filter((g) => g.mixSeed === undefined)) {
+      // the ONNX graph has no style mixing
       const out = await session.run({
         z: new ort.Tensor('float32', seedToZ(c.seed, zDim), [1, zDim]),
         truncation: new ort.Tensor('float32', new Float32Array([c.truncation ?? 1]), [1]),

@@ -18,8 +18,13 @@ navigator.sendBeacon = (url, data) => {
   requested.push(String(url));
   return realBeacon(url, data);
 };
-new PerformanceObserver((list) => list.getEntries().forEach((e) => requested.push(e.name))).observe({ type: 'resource', buffered: true });
+new PerformanceObserver((list) => list.getEntries().forEach((e) => requested.push(e.name))).observe({
+  type: 'resource',
+  buffered: true,
+});
 
 /** The requests so far that went to another origin (data: and blob: URLs stay on the device). */
 export const foreignRequests = () =>
-  requested.filter((u) => new URL(u, location.href).origin !== location.origin && !u.startsWith('data:') && !u.startsWith('blob:'));
+  requested.filter(
+    (u) => new URL(u, location.href).origin !== location.origin && !u.startsWith('data:') && !u.startsWith('blob:'),
+  );

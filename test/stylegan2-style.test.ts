@@ -29,7 +29,13 @@ describe('a style made from a StyleGAN2 checkpoint', () => {
   it('matches its Python goldens in the element (mean <= 2/255, max <= 16/255)', async () => {
     const gold = await (await fetch(new URL('goldens/goldens.json', MODEL))).json();
     expect(gold.cases.length).to.be.greaterThan(2);
-    for (const c of gold.cases as { seed: number; truncation?: number; mixSeed?: number; mixLayer?: number; file: string }[]) {
+    for (const c of gold.cases as {
+      seed: number;
+      truncation?: number;
+      mixSeed?: number;
+      mixLayer?: number;
+      file: string;
+    }[]) {
       const attrs: Record<string, string> = { seed: String(c.seed), 'face-style': MODEL.href };
       if (c.truncation !== undefined) attrs.truncation = String(c.truncation);
       if (c.mixSeed !== undefined) attrs['mix-seed'] = String(c.mixSeed);

@@ -5,7 +5,9 @@
  * given, what `now()` showed at the end.
  */
 export function waitFor(
-  ready: () => boolean, what: string, { ms = 10000, every = 20, now }: { ms?: number; every?: number; now?: () => unknown } = {},
+  ready: () => boolean,
+  what: string,
+  { ms = 10000, every = 20, now }: { ms?: number; every?: number; now?: () => unknown } = {},
 ): Promise<void> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {

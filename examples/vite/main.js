@@ -5,4 +5,6 @@ import { BlazeFaceElement } from 'blaze-face';
 BlazeFaceElement.assetBase = `${import.meta.env.BASE_URL}blaze-face/`;
 
 const face = document.querySelector('blaze-face');
-document.querySelector('#camera').onclick = () => { face.camera = !face.camera; };
+document.querySelector('#camera').onclick = () => {
+  face.camera = !face.camera;
+};

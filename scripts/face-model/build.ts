@@ -38,15 +38,22 @@ export const SOURCE = {
 export const FACE_MESH = {
   loader: '@mediapipe/face_mesh/face_mesh_solution_packed_assets_loader.js',
   data: '@mediapipe/face_mesh/face_mesh_solution_packed_assets.data',
-  landmarks: { name: 'face_landmark.tflite', sha256: 'c603fa6149219a3e9487dc9abd7a0c24474c77263273d24868378cdf40aa26d1' },
-  geometry: { name: 'geometry_pipeline_metadata_landmarks.binarypb', sha256: 'bdbcda96dfcb7da883da124aaa2c55dee49770d934f0fcc71747f8c21bdc75b4' },
+  landmarks: {
+    name: 'face_landmark.tflite',
+    sha256: 'c603fa6149219a3e9487dc9abd7a0c24474c77263273d24868378cdf40aa26d1',
+  },
+  geometry: {
+    name: 'geometry_pipeline_metadata_landmarks.binarypb',
+    sha256: 'bdbcda96dfcb7da883da124aaa2c55dee49770d934f0fcc71747f8c21bdc75b4',
+  },
 } as const;
 
 export const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 function pinned(what: string, bytes: Uint8Array, expected: string): Uint8Array {
   const got = sha256(bytes);
-  if (got !== expected) throw new Error(`${what}: expected sha256 ${expected}, got ${got} (package changed? check the model)`);
+  if (got !== expected)
+    throw new Error(`${what}: expected sha256 ${expected}, got ${got} (package changed? check the model)`);
   return bytes;
 }
 

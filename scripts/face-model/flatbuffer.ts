@@ -7,7 +7,10 @@
 /** Read-only view of one flatbuffer table: where each present field sits. */
 export class Table {
   private readonly fields: number[];
-  constructor(readonly view: DataView, readonly pos: number) {
+  constructor(
+    readonly view: DataView,
+    readonly pos: number,
+  ) {
     const vt = pos - view.getInt32(pos, true);
     const vtSize = view.getUint16(vt, true);
     this.fields = [];
@@ -84,7 +87,8 @@ export class Table {
 }
 
 /** One field of a table being written: a 4-byte scalar, a 1-byte scalar, or a forward offset patched later. */
-export type Field = { kind: 'u32' | 'i32' | 'f32'; value: number } | { kind: 'u8'; value: number } | { kind: 'offset' } | null;
+export type Field =
+  { kind: 'u32' | 'i32' | 'f32'; value: number } | { kind: 'u8'; value: number } | { kind: 'offset' } | null;
 
 /**
  * Little-endian writer that lays objects out front to back and patches forward offsets. The buffer grows as
@@ -119,12 +123,48 @@ export class Writer {
     this.reserve(n);
     this.size += n;
   }
-  u8(x: number): number { this.reserve(1); const p = this.size; this.view.setUint8(p, x); this.size += 1; return p; }
-  u16(x: number): number { this.reserve(2); const p = this.size; this.view.setUint16(p, x, true); this.size += 2; return p; }
-  u32(x: number): number { this.reserve(4); const p = this.size; this.view.setUint32(p, x, true); this.size += 4; return p; }
-  i32(x: number): number { this.reserve(4); const p = this.size; this.view.setInt32(p, x, true); this.size += 4; return p; }
-  f32(x: number): number { this.reserve(4); const p = this.size; this.view.setFloat32(p, x, true); this.size += 4; return p; }
-  raw(b: Uint8Array): number { this.reserve(b.length); const p = this.size; this.bytes.set(b, p); this.size += b.length; return p; }
+  u8(x: number): number {
+    this.reserve(1);
+    const p = this.size;
+    this.view.setUint8(p, x);
+    this.size += 1;
+    return p;
+  }
+  u16(x: number): number {
+    this.reserve(2);
+    const p = this.size;
+    this.view.setUint16(p, x, true);
+    this.size += 2;
+    return p;
+  }
+  u32(x: number): number {
+    this.reserve(4);
+    const p = this.size;
+    this.view.setUint32(p, x, true);
+    this.size += 4;
+    return p;
+  }
+  i32(x: number): number {
+    this.reserve(4);
+    const p = this.size;
+    this.view.setInt32(p, x, true);
+    this.size += 4;
+    return p;
+  }
+  f32(x: number): number {
+    this.reserve(4);
+    const p = this.size;
+    this.view.setFloat32(p, x, true);
+    this.size += 4;
+    return p;
+  }
+  raw(b: Uint8Array): number {
+    this.reserve(b.length);
+    const p = this.size;
+    this.bytes.set(b, p);
+    this.size += b.length;
+    return p;
+  }
   /** Makes the uoffset at `at` point to `to` (which must lie after it). */
   patch(at: number, to: number): void {
     if (to <= at) throw new Error(`flatbuffer offsets point forward: ${at} -> ${to}`);
@@ -169,8 +209,14 @@ export class Writer {
     const narrow = fields.map((f, i) => (f && f.kind === 'u8' ? i : -1)).filter((i) => i >= 0);
     const inlineAt: number[] = fields.map(() => 0);
     let inline = 4;
-    for (const i of wide) { inlineAt[i] = inline; inline += 4; }
-    for (const i of narrow) { inlineAt[i] = inline; inline += 1; }
+    for (const i of wide) {
+      inlineAt[i] = inline;
+      inline += 4;
+    }
+    for (const i of narrow) {
+      inlineAt[i] = inline;
+      inline += 1;
+    }
     const tableSize = (inline + 3) & ~3;
     this.align(2);
     const vt = this.size;
@@ -183,7 +229,14 @@ export class Writer {
     const field: (number | null)[] = fields.map(() => null);
     for (const i of wide) {
       const f = fields[i]!;
-      field[i] = f.kind === 'f32' ? this.f32(f.value) : f.kind === 'i32' ? this.i32(f.value) : f.kind === 'offset' ? this.u32(0) : this.u32((f as { value: number }).value);
+      field[i] =
+        f.kind === 'f32'
+          ? this.f32(f.value)
+          : f.kind === 'i32'
+            ? this.i32(f.value)
+            : f.kind === 'offset'
+              ? this.u32(0)
+              : this.u32((f as { value: number }).value);
     }
     for (const i of narrow) field[i] = this.u8((fields[i] as { value: number }).value);
     this.align(4);

@@ -14,12 +14,20 @@ export interface PackedFile {
 /** The file table of a packed-assets loader script. */
 export function parsePackedAssetsLoader(loaderSource: string): { files: PackedFile[]; size: number } {
   const calls = [...loaderSource.matchAll(/loadPackage\((\{"files":.*?\})\);/g)];
-  if (calls.length !== 1) throw new Error(`packed assets loader: expected one loadPackage({"files": ...}) call, found ${calls.length}`);
+  if (calls.length !== 1)
+    throw new Error(`packed assets loader: expected one loadPackage({"files": ...}) call, found ${calls.length}`);
   const parsed = JSON.parse(calls[0]![1]!) as { files?: PackedFile[]; remote_package_size?: number };
   const files = parsed.files ?? [];
   const size = parsed.remote_package_size ?? -1;
   for (const f of files) {
-    if (typeof f.filename !== 'string' || !Number.isInteger(f.start) || !Number.isInteger(f.end) || f.start < 0 || f.end < f.start || f.end > size) {
+    if (
+      typeof f.filename !== 'string' ||
+      !Number.isInteger(f.start) ||
+      !Number.isInteger(f.end) ||
+      f.start < 0 ||
+      f.end < f.start ||
+      f.end > size
+    ) {
       throw new Error(`packed assets loader: bad entry ${JSON.stringify(f)} (package size ${size})`);
     }
   }
@@ -29,10 +37,13 @@ export function parsePackedAssetsLoader(loaderSource: string): { files: PackedFi
 /** One file out of the packed data, found by the last part of its name (e.g. "face_landmark.tflite"). */
 export function extractPackedFile(loaderSource: string, data: Uint8Array, basename: string): Uint8Array {
   const { files, size } = parsePackedAssetsLoader(loaderSource);
-  if (data.length !== size) throw new Error(`packed assets: the data file has ${data.length} bytes, its loader says ${size}`);
+  if (data.length !== size)
+    throw new Error(`packed assets: the data file has ${data.length} bytes, its loader says ${size}`);
   const hits = files.filter((f) => f.filename.split('/').pop() === basename);
   if (hits.length !== 1) {
-    throw new Error(`packed assets: expected one file named ${basename}, found ${hits.length} among ${files.map((f) => f.filename).join(', ')}`);
+    throw new Error(
+      `packed assets: expected one file named ${basename}, found ${hits.length} among ${files.map((f) => f.filename).join(', ')}`,
+    );
   }
   return data.slice(hits[0]!.start, hits[0]!.end);
 }

@@ -11,7 +11,16 @@
 import { Table, Writer, type Field } from './flatbuffer.js';
 
 // Field slots of the public schema (tensorflow/lite/schema/schema.fbs).
-const MODEL = { version: 0, operatorCodes: 1, subgraphs: 2, description: 3, buffers: 4, metadataBuffer: 5, metadata: 6, signatureDefs: 7 };
+const MODEL = {
+  version: 0,
+  operatorCodes: 1,
+  subgraphs: 2,
+  description: 3,
+  buffers: 4,
+  metadataBuffer: 5,
+  metadata: 6,
+  signatureDefs: 7,
+};
 const OPERATOR_CODE = { deprecatedBuiltinCode: 0, customCode: 1, version: 2, builtinCode: 3 };
 const SUBGRAPH = { tensors: 0, inputs: 1, outputs: 2, operators: 3, name: 4 };
 const TENSOR = { shape: 0, type: 1, buffer: 2, name: 3 };
@@ -63,13 +72,16 @@ export class GraphExtension {
 
   constructor(private readonly model: Uint8Array) {
     this.root = Table.root(model);
-    if (!this.root.has(MODEL.buffers) || !this.root.has(MODEL.subgraphs)) throw new Error('not a TFLite model: no buffers or subgraphs');
+    if (!this.root.has(MODEL.buffers) || !this.root.has(MODEL.subgraphs))
+      throw new Error('not a TFLite model: no buffers or subgraphs');
     // Signatures name output tensors by index: they would silently disagree with the new outputs.
-    if (this.root.tableVector(MODEL.signatureDefs).length > 0) throw new Error('models with signature defs are not supported');
+    if (this.root.tableVector(MODEL.signatureDefs).length > 0)
+      throw new Error('models with signature defs are not supported');
     this.oldBuffers = this.root.tableVector(MODEL.buffers);
     for (const b of this.oldBuffers) {
       // Buffers addressed by absolute file offset (models over 2 GB) would break when the model moves.
-      if (new Table(this.root.view, b).has(BUFFER.offset)) throw new Error('models with offset-addressed buffers are not supported');
+      if (new Table(this.root.view, b).has(BUFFER.offset))
+        throw new Error('models with offset-addressed buffers are not supported');
     }
     this.subgraph = this.root.tables(MODEL.subgraphs)[0]!;
     this.oldTensors = this.subgraph.tables(SUBGRAPH.tensors);
@@ -177,7 +189,13 @@ export class GraphExtension {
     const subgraphs = w.offsets(oldSubgraphs.length);
     w.patch(modelTable.field[MODEL.subgraphs]!, subgraphs.pos);
     oldSubgraphs.slice(1).forEach((p, i) => later.push([subgraphs.slots[i + 1]!, p]));
-    const sg = w.table([{ kind: 'offset' }, keep(subgraph, SUBGRAPH.inputs), { kind: 'offset' }, { kind: 'offset' }, keep(subgraph, SUBGRAPH.name)]);
+    const sg = w.table([
+      { kind: 'offset' },
+      keep(subgraph, SUBGRAPH.inputs),
+      { kind: 'offset' },
+      { kind: 'offset' },
+      keep(subgraph, SUBGRAPH.name),
+    ]);
     w.patch(subgraphs.slots[0]!, sg.pos);
     if (subgraph.has(SUBGRAPH.inputs)) later.push([sg.field[SUBGRAPH.inputs]!, subgraph.target(SUBGRAPH.inputs)]);
     if (subgraph.has(SUBGRAPH.name)) later.push([sg.field[SUBGRAPH.name]!, subgraph.target(SUBGRAPH.name)]);
@@ -189,7 +207,12 @@ export class GraphExtension {
     this.oldTensors.forEach((t, i) => later.push([tensors.slots[i]!, t.pos]));
     let nextBuffer = this.oldBuffers.length;
     this.tensors.forEach((t, i) => {
-      const tt = w.table([{ kind: 'offset' }, { kind: 'u8', value: t.type }, { kind: 'u32', value: t.data ? nextBuffer++ : 0 }, { kind: 'offset' }]);
+      const tt = w.table([
+        { kind: 'offset' },
+        { kind: 'u8', value: t.type },
+        { kind: 'u32', value: t.data ? nextBuffer++ : 0 },
+        { kind: 'offset' },
+      ]);
       w.patch(tensors.slots[this.oldTensors.length + i]!, tt.pos);
       w.patch(tt.field[TENSOR.shape]!, w.ints(t.shape));
       w.patch(tt.field[TENSOR.name]!, w.string(t.name));

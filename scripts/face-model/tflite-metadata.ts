@@ -33,7 +33,16 @@ export interface MetadataOptions {
 }
 
 // Field slots of the public schemas (tensorflow/lite/schema/schema.fbs and metadata_schema.fbs).
-const MODEL = { version: 0, operatorCodes: 1, subgraphs: 2, description: 3, buffers: 4, metadataBuffer: 5, metadata: 6, signatureDefs: 7 };
+const MODEL = {
+  version: 0,
+  operatorCodes: 1,
+  subgraphs: 2,
+  description: 3,
+  buffers: 4,
+  metadataBuffer: 5,
+  metadata: 6,
+  signatureDefs: 7,
+};
 const BUFFER = { data: 0, offset: 1, size: 2 };
 const CONTENT_IMAGE_PROPERTIES = 2;
 const COLOR_SPACE_RGB = 1;
@@ -124,11 +133,13 @@ export function buildMetadata(o: MetadataOptions): Uint8Array {
 export function attachMetadata(model: Uint8Array, metadata: Uint8Array): Uint8Array {
   const view = new DataView(model.buffer, model.byteOffset, model.byteLength);
   const root = new Table(view, view.getUint32(0, true));
-  if (!root.has(MODEL.buffers) || !root.has(MODEL.subgraphs)) throw new Error('not a TFLite model: no buffers or subgraphs');
+  if (!root.has(MODEL.buffers) || !root.has(MODEL.subgraphs))
+    throw new Error('not a TFLite model: no buffers or subgraphs');
   const buffers = root.tableVector(MODEL.buffers);
   for (const b of buffers) {
     // Buffers addressed by absolute file offset (models over 2 GB) would break when the model moves.
-    if (new Table(view, b).has(BUFFER.offset)) throw new Error('models with offset-addressed buffers are not supported');
+    if (new Table(view, b).has(BUFFER.offset))
+      throw new Error('models with offset-addressed buffers are not supported');
   }
   const oldMetadata = root.tableVector(MODEL.metadata);
   const decoder = new TextDecoder();

@@ -52,7 +52,8 @@ export function writeStoredZip(entries: readonly ZipEntry[], align = 64): Uint8A
 
   entries.forEach((e, i) => {
     const name = names[i]!;
-    if (e.data.length >= 0xffffffff || size >= 0xffffffff) throw new Error('zip: entries over 4 GiB need zip64, not written here');
+    if (e.data.length >= 0xffffffff || size >= 0xffffffff)
+      throw new Error('zip: entries over 4 GiB need zip64, not written here');
     const headerEnd = size + 30 + name.length;
     const pad = (align - ((headerEnd + 6) % align)) % align; // the extra field is at least 6 bytes
     const extra = new Uint8Array(6 + pad);

@@ -118,9 +118,14 @@ export class CameraPipeline {
   private fps = 0;
   private readonly onVisibility = () => this.visibilityChanged();
 
-  constructor(private readonly o: CameraPipelineOptions, settings: CameraSettings) {
+  constructor(
+    private readonly o: CameraPipelineOptions,
+    settings: CameraSettings,
+  ) {
     this.settings = { ...settings };
-    this.compositor = new Compositor(o.canvas, () => this.o.onError('camera-unavailable', 'camera: the WebGL context was lost'));
+    this.compositor = new Compositor(o.canvas, () =>
+      this.o.onError('camera-unavailable', 'camera: the WebGL context was lost'),
+    );
     this.tracker = new FaceTracker(o.tracker);
     this.tracking = o.tracking;
     this.recorder = new CanvasRecorder(o.canvas);
@@ -184,7 +189,9 @@ export class CameraPipeline {
     if (!v || !this.running) return Promise.reject(new Error('capture: expected a running camera, got none'));
     this.composite(v, this.lastTracks);
     // toBlob snapshots the drawing buffer now, before it is presented and cleared.
-    return new Promise((resolve, reject) => this.o.canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('capture: PNG encoding failed'))), 'image/png'));
+    return new Promise((resolve, reject) =>
+      this.o.canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('capture: PNG encoding failed'))), 'image/png'),
+    );
   }
 
   stop(): void {
@@ -196,7 +203,13 @@ export class CameraPipeline {
 
   /** The face source for the asked tracking; mesh falls back to box, with a warning, if its model fails. */
   private async openFinder(): Promise<FaceSource> {
-    const box = () => FaceFinder.create({ modelUrl: this.o.faceModelUrl, wasmBase: this.o.wasmBase, delegate: this.o.delegate, minScore: this.o.minScore });
+    const box = () =>
+      FaceFinder.create({
+        modelUrl: this.o.faceModelUrl,
+        wasmBase: this.o.wasmBase,
+        delegate: this.o.delegate,
+        minScore: this.o.minScore,
+      });
     if (this.o.tracking !== 'mesh') {
       this.tracking = 'box';
       return box();
@@ -204,10 +217,15 @@ export class CameraPipeline {
     try {
       this.bundle ??= await fetchModelBytes(this.o.landmarkModelUrl, 'landmark-model');
       const finder = await FaceMeshFinder.create({
-        bundle: this.bundle, bundleUrl: this.o.landmarkModelUrl, wasmBase: this.o.wasmBase, delegate: this.o.delegate,
-        minScore: this.o.minScore, maxFaces: this.settings.maxFaces,
+        bundle: this.bundle,
+        bundleUrl: this.o.landmarkModelUrl,
+        wasmBase: this.o.wasmBase,
+        delegate: this.o.delegate,
+        minScore: this.o.minScore,
+        maxFaces: this.settings.maxFaces,
       });
-      if (!this.lens) this.lens = { mesh: new LensMesh(finder.canonical), fitter: new CameraFitter(finder.canonical.positions) };
+      if (!this.lens)
+        this.lens = { mesh: new LensMesh(finder.canonical), fitter: new CameraFitter(finder.canonical.positions) };
       this.tracking = 'mesh';
       this.updateLensGeometry();
       return finder;
@@ -215,7 +233,10 @@ export class CameraPipeline {
       this.bundle = null;
       const f = await box();
       this.tracking = 'box';
-      this.o.onWarning('face-model-load', `${(e as Error).message}; camera mode goes on with tracking="box" (a flat face placed by the detector)`);
+      this.o.onWarning(
+        'face-model-load',
+        `${(e as Error).message}; camera mode goes on with tracking="box" (a flat face placed by the detector)`,
+      );
       return f;
     }
   }
@@ -225,7 +246,9 @@ export class CameraPipeline {
     const lens = this.lens?.mesh;
     if (!lens) return;
     this.compositor.setLensGeometry({
-      vertexCount: lens.vertexCount, indices: lens.indices, edgeWeight: lens.edgeWeight,
+      vertexCount: lens.vertexCount,
+      indices: lens.indices,
+      edgeWeight: lens.edgeWeight,
       texCoords: lens.textureCoords(this.o.canonical, this.o.faceResolution),
     });
   }
@@ -241,7 +264,8 @@ export class CameraPipeline {
         // A camera error is the one the user can act on first.
         throw c.status === 'rejected' ? c.reason : (f as PromiseRejectedResult).reason;
       }
-      const finder = f.value, cam = c.value;
+      const finder = f.value,
+        cam = c.value;
       if (this.stopped || document.visibilityState !== 'visible') {
         finder.close();
         stopStream(cam.stream);
@@ -302,7 +326,8 @@ export class CameraPipeline {
   }
 
   private frame(): void {
-    const v = this.video, finder = this.finder;
+    const v = this.video,
+      finder = this.finder;
     if (!v || !finder) return;
     this.scheduleFrame();
     if (v.readyState < 2 || !v.videoWidth) return;
@@ -321,7 +346,12 @@ export class CameraPipeline {
     this.lastFrameAt = t0;
     this.o.onTrack({
       faces: tracks.map((t, i) => ({
-        id: t.id, box: { ...t.box }, score: t.score, overlaid: this.compositor.hasFace(t.slot), ...measures[i]!, landmarks: t.landmarks ?? null,
+        id: t.id,
+        box: { ...t.box },
+        score: t.score,
+        overlaid: this.compositor.hasFace(t.slot),
+        ...measures[i]!,
+        landmarks: t.landmarks ?? null,
       })),
       tracking: this.tracking,
       frameMs: t2 - t0,
@@ -332,13 +362,19 @@ export class CameraPipeline {
   }
 
   /** Draws the frame and each track's face; returns each track's pose and expression (null without a mesh). */
-  private composite(v: HTMLVideoElement, tracks: readonly TrackedFace[]): Pick<CameraFace, 'pose' | 'mouthOpen' | 'eyesOpen'>[] {
-    const R = this.o.faceResolution, c = this.o.canonical, s = this.settings;
+  private composite(
+    v: HTMLVideoElement,
+    tracks: readonly TrackedFace[],
+  ): Pick<CameraFace, 'pose' | 'mouthOpen' | 'eyesOpen'>[] {
+    const R = this.o.faceResolution,
+      c = this.o.canonical,
+      s = this.settings;
     // Mirrored, the face texture is sampled flipped (so it reads unmirrored on screen): fit the flipped
     // canonical points, whose image-left eye is the model's right one.
     const flip = (p: Point): Point => [R - p[0], p[1]];
     const src = s.mirror ? [flip(c.rightEye), flip(c.leftEye), flip(c.mouth)] : [c.leftEye, c.rightEye, c.mouth];
-    const flat: FaceDraw[] = [], meshes: MeshDraw[] = [];
+    const flat: FaceDraw[] = [],
+      meshes: MeshDraw[] = [];
     const measures = tracks.map((t) => {
       const lens = this.lens;
       if (!t.landmarks || !lens) {
@@ -348,12 +384,22 @@ export class CameraPipeline {
       const camera = lens.fitter.fit(t.landmarks);
       // One vertex buffer per slot, reused frame after frame (the compositor copies it to the GPU at once).
       let positions = this.meshPositions.get(t.slot);
-      if (!positions) this.meshPositions.set(t.slot, positions = new Float32Array(3 * lens.mesh.vertexCount));
+      if (!positions) this.meshPositions.set(t.slot, (positions = new Float32Array(3 * lens.mesh.vertexCount)));
       lens.mesh.place(t.landmarks, camera, positions);
-      meshes.push({ slot: t.slot, positions, centre: [t.box.x + t.box.width / 2, t.box.y + t.box.height / 2], size: t.box.width });
+      meshes.push({
+        slot: t.slot,
+        positions,
+        centre: [t.box.x + t.box.width / 2, t.box.y + t.box.height / 2],
+        size: t.box.width,
+      });
       return { pose: poseFromCamera(camera), ...measureExpression(t.landmarks) };
     });
-    this.compositor.draw(v, flat, meshes, { mirror: s.mirror, opacity: s.opacity, feather: s.feather, lighting: s.lighting });
+    this.compositor.draw(v, flat, meshes, {
+      mirror: s.mirror,
+      opacity: s.opacity,
+      feather: s.feather,
+      lighting: s.lighting,
+    });
     return measures;
   }
 
@@ -363,15 +409,19 @@ export class CameraPipeline {
       if (this.slotVersion.get(slot) === this.facesVersion || this.pending.has(slot)) continue;
       const version = this.facesVersion;
       this.pending.add(slot);
-      this.o.faceFor(slot).then((rgba) => {
-        // A face from before a resolution change would be placed by the wrong geometry: it is dropped.
-        if (!this.stopped && R === this.o.faceResolution) this.compositor.setFace(slot, rgba, R);
-      }).catch(() => {
-        // faceFor reports its own errors; the slot waits for the next latent instead of retrying every frame.
-      }).finally(() => {
-        this.slotVersion.set(slot, version);
-        this.pending.delete(slot);
-      });
+      this.o
+        .faceFor(slot)
+        .then((rgba) => {
+          // A face from before a resolution change would be placed by the wrong geometry: it is dropped.
+          if (!this.stopped && R === this.o.faceResolution) this.compositor.setFace(slot, rgba, R);
+        })
+        .catch(() => {
+          // faceFor reports its own errors; the slot waits for the next latent instead of retrying every frame.
+        })
+        .finally(() => {
+          this.slotVersion.set(slot, version);
+          this.pending.delete(slot);
+        });
     }
   }
 }

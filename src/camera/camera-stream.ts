@@ -4,7 +4,10 @@ export type CameraErrorType = 'camera-denied' | 'camera-unavailable';
 
 export class CameraError extends Error {
   override name = 'CameraError';
-  constructor(readonly type: CameraErrorType, message: string) {
+  constructor(
+    readonly type: CameraErrorType,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -12,11 +12,13 @@ export const CANONICAL_VERTICES = 468;
 
 /** The mesh's boundary, in order around the face (MediaPipe's face-oval loop). */
 export const FACE_OVAL = [
-  10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152, 148, 176, 149, 150,
-  136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109,
+  10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152, 148, 176, 149, 150, 136,
+  172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109,
 ] as const;
 /** The inner lip loop: the triangles with all three corners on it close the mouth. */
-export const INNER_LIPS = [78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 324, 318, 402, 317, 14, 87, 178, 88, 95] as const;
+export const INNER_LIPS = [
+  78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 324, 318, 402, 317, 14, 87, 178, 88, 95,
+] as const;
 /** The eyes and the mouth as means of mesh points: image-left eye (the user's right), image-right eye, mouth. */
 export const FEATURE_POINTS = { leftEye: [33, 133], rightEye: [263, 362], mouth: [13, 14, 78, 308] } as const;
 
@@ -37,7 +39,9 @@ class ProtoReader {
     return this.pos >= this.b.length;
   }
   varint(): number {
-    let result = 0, shift = 0, byte: number;
+    let result = 0,
+      shift = 0,
+      byte: number;
     do {
       if (this.pos >= this.b.length) throw new Error('truncated varint');
       byte = this.b[this.pos++]!;
@@ -80,10 +84,12 @@ export function parseCanonicalMesh(metadata: Uint8Array): CanonicalMesh {
   const r = new ProtoReader(mesh);
   const vertices: number[] = [];
   const indices: number[] = [];
-  let vertexType = 0, primitiveType = 0;
+  let vertexType = 0,
+    primitiveType = 0;
   while (!r.done) {
     const key = r.varint();
-    const field = key >>> 3, wire = key & 7;
+    const field = key >>> 3,
+      wire = key & 7;
     if (field === 1 && wire === 0) vertexType = r.varint();
     else if (field === 2 && wire === 0) primitiveType = r.varint();
     else if (field === 3 && wire === 5) vertices.push(r.float());
@@ -97,9 +103,16 @@ export function parseCanonicalMesh(metadata: Uint8Array): CanonicalMesh {
     } else r.skip(wire);
   }
   // VERTEX_PT (x y z u v) and TRIANGLE are both enum value 0.
-  if (vertexType !== 0 || primitiveType !== 0) throw new Error(`face geometry: expected a VERTEX_PT triangle mesh, got vertex type ${vertexType}, primitive type ${primitiveType}`);
-  if (vertices.length !== CANONICAL_VERTICES * 5) throw new Error(`face geometry: expected ${CANONICAL_VERTICES} vertices, got ${vertices.length / 5}`);
-  if (indices.length % 3 !== 0 || indices.some((i) => i >= CANONICAL_VERTICES)) throw new Error(`face geometry: expected triangles over ${CANONICAL_VERTICES} vertices, got ${indices.length} indices`);
+  if (vertexType !== 0 || primitiveType !== 0)
+    throw new Error(
+      `face geometry: expected a VERTEX_PT triangle mesh, got vertex type ${vertexType}, primitive type ${primitiveType}`,
+    );
+  if (vertices.length !== CANONICAL_VERTICES * 5)
+    throw new Error(`face geometry: expected ${CANONICAL_VERTICES} vertices, got ${vertices.length / 5}`);
+  if (indices.length % 3 !== 0 || indices.some((i) => i >= CANONICAL_VERTICES))
+    throw new Error(
+      `face geometry: expected triangles over ${CANONICAL_VERTICES} vertices, got ${indices.length} indices`,
+    );
   const positions = new Float32Array(CANONICAL_VERTICES * 3);
   for (let i = 0; i < CANONICAL_VERTICES; i++) positions.set(vertices.slice(5 * i, 5 * i + 3), 3 * i);
   return { positions, triangles: Uint16Array.from(indices) };

@@ -146,7 +146,10 @@ void main() {
 
 function compile(gl: WebGL2RenderingContext, vs: string, fs: string, attributes: readonly string[]): WebGLProgram {
   const prog = gl.createProgram()!;
-  for (const [type, src] of [[gl.VERTEX_SHADER, vs], [gl.FRAGMENT_SHADER, fs]] as const) {
+  for (const [type, src] of [
+    [gl.VERTEX_SHADER, vs],
+    [gl.FRAGMENT_SHADER, fs],
+  ] as const) {
     const sh = gl.createShader(type)!;
     gl.shaderSource(sh, src);
     gl.compileShader(sh);
@@ -156,7 +159,8 @@ function compile(gl: WebGL2RenderingContext, vs: string, fs: string, attributes:
   }
   attributes.forEach((name, i) => gl.bindAttribLocation(prog, i, name));
   gl.linkProgram(prog);
-  if (!gl.getProgramParameter(prog, gl.LINK_STATUS)) throw new Error(`compositor program: ${gl.getProgramInfoLog(prog)}`);
+  if (!gl.getProgramParameter(prog, gl.LINK_STATUS))
+    throw new Error(`compositor program: ${gl.getProgramInfoLog(prog)}`);
   return prog;
 }
 
@@ -166,7 +170,18 @@ const LIGHT_SIZE = [160, 120] as const;
 /** Column-major 3x3 affine: (u, v) -> (m0 u + m3 v + m6, m1 u + m4 v + m7). */
 type Mat3 = Float32Array;
 
-type MeshUniform = 'frameSize' | 'mirror' | 'depth' | 'tex' | 'frame' | 'opacity' | 'radius' | 'flipU' | 'lighting' | 'lod' | 'faceCentre';
+type MeshUniform =
+  | 'frameSize'
+  | 'mirror'
+  | 'depth'
+  | 'tex'
+  | 'frame'
+  | 'opacity'
+  | 'radius'
+  | 'flipU'
+  | 'lighting'
+  | 'lod'
+  | 'faceCentre';
 
 /** GL objects of the lens mesh: a VAO over per-frame positions, the model's texture coordinates and fixed parts. */
 interface MeshBuffers {
@@ -194,7 +209,10 @@ export class Compositor {
   private readonly faces = new Map<number, { tex: WebGLTexture; size: number }>();
   private mesh: MeshBuffers | null = null;
   /** Uniform locations, looked up once rather than every frame. */
-  private readonly u: Record<'videoToClip' | 'videoTex' | 'faceToClip' | 'faceTex' | 'opacity' | 'radius' | 'flipU', WebGLUniformLocation | null>;
+  private readonly u: Record<
+    'videoToClip' | 'videoTex' | 'faceToClip' | 'faceTex' | 'opacity' | 'radius' | 'flipU',
+    WebGLUniformLocation | null
+  >;
   private readonly um: Record<MeshUniform, WebGLUniformLocation | null>;
   private lost = false;
   private readonly listeners = new AbortController();
@@ -202,25 +220,55 @@ export class Compositor {
   /** Throws if WebGL2 is unavailable. */
   constructor(canvas: HTMLCanvasElement, onLost: () => void) {
     this.canvas = canvas;
-    const gl = canvas.getContext('webgl2', { premultipliedAlpha: true, alpha: false, antialias: false, depth: true, preserveDrawingBuffer: false });
+    const gl = canvas.getContext('webgl2', {
+      premultipliedAlpha: true,
+      alpha: false,
+      antialias: false,
+      depth: true,
+      preserveDrawingBuffer: false,
+    });
     if (!gl) throw new Error('camera compositing needs WebGL2, which this browser does not provide');
     this.gl = gl;
-    canvas.addEventListener('webglcontextlost', (e) => {
-      e.preventDefault();
-      this.lost = true;
-      onLost();
-    }, { once: true, signal: this.listeners.signal });
+    canvas.addEventListener(
+      'webglcontextlost',
+      (e) => {
+        e.preventDefault();
+        this.lost = true;
+        onLost();
+      },
+      { once: true, signal: this.listeners.signal },
+    );
     this.videoProg = compile(gl, VERT, VIDEO_FRAG, ['corner']);
     this.faceProg = compile(gl, VERT, FACE_FRAG, ['corner']);
     this.meshProg = compile(gl, MESH_VERT, MESH_FRAG, ['position', 'texCoord', 'edge']);
     const v = (name: string) => gl.getUniformLocation(this.videoProg, name);
     const f = (name: string) => gl.getUniformLocation(this.faceProg, name);
     this.u = {
-      videoToClip: v('toClip'), videoTex: v('tex'),
-      faceToClip: f('toClip'), faceTex: f('tex'), opacity: f('opacity'), radius: f('radius'), flipU: f('flipU'),
+      videoToClip: v('toClip'),
+      videoTex: v('tex'),
+      faceToClip: f('toClip'),
+      faceTex: f('tex'),
+      opacity: f('opacity'),
+      radius: f('radius'),
+      flipU: f('flipU'),
     };
-    const names: MeshUniform[] = ['frameSize', 'mirror', 'depth', 'tex', 'frame', 'opacity', 'radius', 'flipU', 'lighting', 'lod', 'faceCentre'];
-    this.um = Object.fromEntries(names.map((n) => [n, gl.getUniformLocation(this.meshProg, n)])) as Record<MeshUniform, WebGLUniformLocation | null>;
+    const names: MeshUniform[] = [
+      'frameSize',
+      'mirror',
+      'depth',
+      'tex',
+      'frame',
+      'opacity',
+      'radius',
+      'flipU',
+      'lighting',
+      'lod',
+      'faceCentre',
+    ];
+    this.um = Object.fromEntries(names.map((n) => [n, gl.getUniformLocation(this.meshProg, n)])) as Record<
+      MeshUniform,
+      WebGLUniformLocation | null
+    >;
     this.quad = gl.createBuffer()!;
     this.vao = gl.createVertexArray()!;
     gl.bindVertexArray(this.vao);
@@ -244,7 +292,9 @@ export class Compositor {
   setLensGeometry(g: LensGeometry): void {
     if (this.lost) return;
     if (g.texCoords.length !== 2 * g.vertexCount || g.edgeWeight.length !== g.vertexCount) {
-      throw new Error(`compositor: expected ${g.vertexCount} vertices' texture coordinates and weights, got ${g.texCoords.length / 2} and ${g.edgeWeight.length}`);
+      throw new Error(
+        `compositor: expected ${g.vertexCount} vertices' texture coordinates and weights, got ${g.texCoords.length / 2} and ${g.edgeWeight.length}`,
+      );
     }
     const gl = this.gl;
     this.dropLensGeometry();
@@ -291,7 +341,8 @@ export class Compositor {
   /** Uploads a generated face: premultiplied RGBA bytes, size x size. */
   setFace(slot: number, rgba: Uint8Array, size: number): void {
     if (this.lost) return;
-    if (rgba.length !== size * size * 4) throw new Error(`compositor: expected ${size * size * 4} bytes for a ${size}px face, got ${rgba.length}`);
+    if (rgba.length !== size * size * 4)
+      throw new Error(`compositor: expected ${size * size * 4} bytes for a ${size}px face, got ${rgba.length}`);
     const gl = this.gl;
     this.dropFace(slot);
     const tex = this.texture(gl.LINEAR_MIPMAP_LINEAR);
@@ -322,7 +373,8 @@ export class Compositor {
   draw(frame: HTMLVideoElement, faces: readonly FaceDraw[], meshes: readonly MeshDraw[], o: CompositeOptions): void {
     if (this.lost) return;
     const gl = this.gl;
-    const vw = frame.videoWidth, vh = frame.videoHeight;
+    const vw = frame.videoWidth,
+      vh = frame.videoHeight;
     if (!vw || !vh) return;
     if (this.canvas.width !== vw || this.canvas.height !== vh) {
       this.canvas.width = vw;
@@ -332,7 +384,8 @@ export class Compositor {
     gl.bindVertexArray(this.vao);
 
     // Video pixels -> clip space (y down -> up), mirrored when asked.
-    const sx = (o.mirror ? -2 : 2) / vw, ox = o.mirror ? 1 : -1;
+    const sx = (o.mirror ? -2 : 2) / vw,
+      ox = o.mirror ? 1 : -1;
     const toClip = (m: number[]): Mat3 => {
       // m: unit square -> video pixels, as [a, b, c, d, e, f] for (a u + c v + e, b u + d v + f)
       const [a, b, c, d, e, f] = m as [number, number, number, number, number, number];
@@ -389,7 +442,8 @@ export class Compositor {
   private drawMeshes(meshes: readonly MeshDraw[], o: CompositeOptions, vw: number, vh: number, lit: boolean): void {
     const m = this.mesh;
     if (!m || meshes.length === 0) return;
-    const gl = this.gl, u = this.um;
+    const gl = this.gl,
+      u = this.um;
     gl.useProgram(this.meshProg);
     gl.bindVertexArray(m.vao);
     gl.activeTexture(gl.TEXTURE1);
@@ -408,7 +462,8 @@ export class Compositor {
     for (const d of meshes) {
       const face = this.faces.get(d.slot);
       if (!face) continue;
-      if (d.positions.length !== 3 * m.vertexCount) throw new Error(`compositor: expected ${m.vertexCount} mesh vertices, got ${d.positions.length / 3}`);
+      if (d.positions.length !== 3 * m.vertexCount)
+        throw new Error(`compositor: expected ${m.vertexCount} mesh vertices, got ${d.positions.length / 3}`);
       // Each face has its own depth range: one face never hides another by depth.
       gl.clear(gl.DEPTH_BUFFER_BIT);
       gl.bindBuffer(gl.ARRAY_BUFFER, m.positions);

@@ -84,14 +84,17 @@ export class FaceFinder implements FaceSource {
       });
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
-      throw new FaceModelError(`face-model: expected a TFLite face detector with metadata (${o.modelUrl}) and the tasks-vision wasm in ${o.wasmBase}; loading failed: ${why}`);
+      throw new FaceModelError(
+        `face-model: expected a TFLite face detector with metadata (${o.modelUrl}) and the tasks-vision wasm in ${o.wasmBase}; loading failed: ${why}`,
+      );
     }
     return new FaceFinder(detector);
   }
 
   detect(frame: HTMLVideoElement, tMs: number, maxFaces: number): FaceDetection[] {
     const ts = this.clock.next(tMs);
-    const w = frame.videoWidth, h = frame.videoHeight;
+    const w = frame.videoWidth,
+      h = frame.videoHeight;
     const out: FaceDetection[] = [];
     for (const d of this.detector.detectForVideo(frame, ts).detections) {
       const b = d.boundingBox;

@@ -5,11 +5,28 @@
  */
 
 // Mesh indices (MediaPipe's 468-point topology). "Image-left" is the unmirrored frame's left: the user's right.
-const INNER_LIP_TOP = 13, INNER_LIP_BOTTOM = 14, MOUTH_LEFT = 78, MOUTH_RIGHT = 308;
+const INNER_LIP_TOP = 13,
+  INNER_LIP_BOTTOM = 14,
+  MOUTH_LEFT = 78,
+  MOUTH_RIGHT = 308;
 /** Per eye: the two corners, then three upper/lower lid pairs. */
 const EYES = {
-  user_right: { corners: [33, 133], lids: [[160, 144], [159, 145], [158, 153]] },
-  user_left: { corners: [263, 362], lids: [[387, 373], [386, 374], [385, 380]] },
+  user_right: {
+    corners: [33, 133],
+    lids: [
+      [160, 144],
+      [159, 145],
+      [158, 153],
+    ],
+  },
+  user_left: {
+    corners: [263, 362],
+    lids: [
+      [387, 373],
+      [386, 374],
+      [385, 380],
+    ],
+  },
 } as const;
 
 /** Where each measure reads 0 and 1, as a ratio of the opening to the width. */
@@ -20,7 +37,8 @@ export const EXPRESSION_RANGES = {
   eye: [0.08, 0.25],
 } as const;
 
-const dist = (p: ArrayLike<number>, i: number, j: number) => Math.hypot(p[3 * i]! - p[3 * j]!, p[3 * i + 1]! - p[3 * j + 1]!);
+const dist = (p: ArrayLike<number>, i: number, j: number) =>
+  Math.hypot(p[3 * i]! - p[3 * j]!, p[3 * i + 1]! - p[3 * j + 1]!);
 const unit = (x: number, [lo, hi]: readonly [number, number]) => Math.min(1, Math.max(0, (x - lo) / (hi - lo)));
 
 export interface FaceExpression {
@@ -31,7 +49,8 @@ export interface FaceExpression {
 }
 
 export function measureExpression(landmarks: ArrayLike<number>): FaceExpression {
-  const mouth = dist(landmarks, INNER_LIP_TOP, INNER_LIP_BOTTOM) / Math.max(1e-6, dist(landmarks, MOUTH_LEFT, MOUTH_RIGHT));
+  const mouth =
+    dist(landmarks, INNER_LIP_TOP, INNER_LIP_BOTTOM) / Math.max(1e-6, dist(landmarks, MOUTH_LEFT, MOUTH_RIGHT));
   const eye = (e: { corners: readonly [number, number]; lids: readonly (readonly [number, number])[] }) => {
     const gap = e.lids.reduce((s, [u, l]) => s + dist(landmarks, u, l), 0) / e.lids.length;
     return unit(gap / Math.max(1e-6, dist(landmarks, e.corners[0], e.corners[1])), EXPRESSION_RANGES.eye);

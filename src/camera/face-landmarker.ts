@@ -40,7 +40,11 @@ export class FaceMeshFinder implements FaceSource {
   private numFaces: number;
   private resizing: Promise<void> | null = null;
 
-  private constructor(private readonly landmarker: FaceLandmarker, readonly canonical: CanonicalMesh, numFaces: number) {
+  private constructor(
+    private readonly landmarker: FaceLandmarker,
+    readonly canonical: CanonicalMesh,
+    numFaces: number,
+  ) {
     this.numFaces = numFaces;
   }
 
@@ -50,7 +54,9 @@ export class FaceMeshFinder implements FaceSource {
     try {
       canonical = parseCanonicalMesh(readBundleEntry(o.bundle, GEOMETRY_ENTRY));
     } catch (e) {
-      throw new FaceModelError(`landmark-model: expected a FaceLandmarker .task with ${GEOMETRY_ENTRY} (${o.bundleUrl}): ${(e as Error).message}`);
+      throw new FaceModelError(
+        `landmark-model: expected a FaceLandmarker .task with ${GEOMETRY_ENTRY} (${o.bundleUrl}): ${(e as Error).message}`,
+      );
     }
     let landmarker: FaceLandmarker;
     try {
@@ -65,7 +71,9 @@ export class FaceMeshFinder implements FaceSource {
       });
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
-      throw new FaceModelError(`landmark-model: expected a MediaPipe FaceLandmarker .task (${o.bundleUrl}) and the tasks-vision wasm in ${o.wasmBase}; loading failed: ${why}`);
+      throw new FaceModelError(
+        `landmark-model: expected a MediaPipe FaceLandmarker .task (${o.bundleUrl}) and the tasks-vision wasm in ${o.wasmBase}; loading failed: ${why}`,
+      );
     }
     return new FaceMeshFinder(landmarker, canonical, o.maxFaces);
   }
@@ -73,27 +81,38 @@ export class FaceMeshFinder implements FaceSource {
   detect(frame: HTMLVideoElement, tMs: number, maxFaces: number): FaceDetection[] {
     if (maxFaces !== this.numFaces && !this.resizing) {
       const n = maxFaces;
-      this.resizing = this.landmarker.setOptions({ numFaces: n }).then(() => {
-        this.numFaces = n;
-      }).finally(() => {
-        this.resizing = null;
-      });
+      this.resizing = this.landmarker
+        .setOptions({ numFaces: n })
+        .then(() => {
+          this.numFaces = n;
+        })
+        .finally(() => {
+          this.resizing = null;
+        });
     }
     if (this.resizing) return [];
     const ts = this.clock.next(tMs);
-    const w = frame.videoWidth, h = frame.videoHeight;
+    const w = frame.videoWidth,
+      h = frame.videoHeight;
     const out: FaceDetection[] = [];
     for (const face of this.landmarker.detectForVideo(frame, ts).faceLandmarks) {
       if (face.length < LANDMARKS) continue;
       const p = new Float32Array(3 * LANDMARKS);
-      let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+      let x0 = Infinity,
+        y0 = Infinity,
+        x1 = -Infinity,
+        y1 = -Infinity;
       for (let i = 0; i < LANDMARKS; i++) {
         const l = face[i]!;
-        const x = l.x * w, y = l.y * h;
+        const x = l.x * w,
+          y = l.y * h;
         p[3 * i] = x;
         p[3 * i + 1] = y;
         p[3 * i + 2] = l.z * w; // tasks-vision scales z like x
-        x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x); y1 = Math.max(y1, y);
+        x0 = Math.min(x0, x);
+        y0 = Math.min(y0, y);
+        x1 = Math.max(x1, x);
+        y1 = Math.max(y1, y);
       }
       out.push({
         box: { x: x0, y: y0, width: x1 - x0, height: y1 - y0 },

@@ -30,8 +30,10 @@ export interface TrackerOptions {
 }
 
 export function iou(a: Box, b: Box): number {
-  const x0 = Math.max(a.x, b.x), y0 = Math.max(a.y, b.y);
-  const x1 = Math.min(a.x + a.width, b.x + b.width), y1 = Math.min(a.y + a.height, b.y + b.height);
+  const x0 = Math.max(a.x, b.x),
+    y0 = Math.max(a.y, b.y);
+  const x1 = Math.min(a.x + a.width, b.x + b.width),
+    y1 = Math.min(a.y + a.height, b.y + b.height);
   const inter = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
   const union = a.width * a.height + b.width * b.height - inter;
   return union > 0 ? inter / union : 0;
@@ -61,12 +63,15 @@ export class FaceTracker {
   /** Feeds one frame's detections (best first); returns the live tracks, by slot. */
   update(detections: readonly FaceDetection[], tMs: number, maxFaces: number): TrackedFace[] {
     const pairs: { t: number; d: number; iou: number }[] = [];
-    this.tracks.forEach((tr, t) => detections.forEach((det, d) => {
-      const v = iou(tr.raw, det.box);
-      if (v >= this.o.minIou) pairs.push({ t, d, iou: v });
-    }));
+    this.tracks.forEach((tr, t) =>
+      detections.forEach((det, d) => {
+        const v = iou(tr.raw, det.box);
+        if (v >= this.o.minIou) pairs.push({ t, d, iou: v });
+      }),
+    );
     pairs.sort((a, b) => b.iou - a.iou);
-    const usedT = new Set<number>(), usedD = new Set<number>();
+    const usedT = new Set<number>(),
+      usedD = new Set<number>();
     for (const p of pairs) {
       if (usedT.has(p.t) || usedD.has(p.d)) continue;
       usedT.add(p.t);
@@ -83,7 +88,16 @@ export class FaceTracker {
       let slot = 0;
       while (taken.has(slot)) slot++;
       const tr: Track = {
-        face: { id: this.nextId++, slot, box: det.box, score: det.score, leftEye: det.leftEye, rightEye: det.rightEye, mouth: det.mouth, missed: 0 },
+        face: {
+          id: this.nextId++,
+          slot,
+          box: det.box,
+          score: det.score,
+          leftEye: det.leftEye,
+          rightEye: det.rightEye,
+          mouth: det.mouth,
+          missed: 0,
+        },
         raw: det.box,
         filter: new OneEuroFilter(this.o.smoothing),
       };

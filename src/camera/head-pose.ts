@@ -20,7 +20,8 @@ export type AffineCamera = Float64Array;
 
 /** Solves A x = b for a 4 x 4 system by Gauss-Jordan with partial pivoting (A row-major; both copied). */
 function solve4(a: ArrayLike<number>, b: ArrayLike<number>): Float64Array {
-  const m = Float64Array.from(a), x = Float64Array.from(b);
+  const m = Float64Array.from(a),
+    x = Float64Array.from(b);
   for (let c = 0; c < 4; c++) {
     let p = c;
     for (let r = c + 1; r < 4; r++) if (Math.abs(m[4 * r + c]!) > Math.abs(m[4 * p + c]!)) p = r;
@@ -54,7 +55,9 @@ export class CameraFitter {
     const rhs = new Float64Array(12); // 4 x 3: canonical^T * landmarks
     const cn = this.canonical;
     for (let i = 0; i < CANONICAL_VERTICES; i++) {
-      const c0 = cn[3 * i]!, c1 = cn[3 * i + 1]!, c2 = cn[3 * i + 2]!;
+      const c0 = cn[3 * i]!,
+        c1 = cn[3 * i + 1]!,
+        c2 = cn[3 * i + 2]!;
       for (let d = 0; d < 3; d++) {
         const l = landmarks[3 * i + d]!;
         rhs[d] += c0 * l;
@@ -93,17 +96,23 @@ export function poseFromCamera(a: AffineCamera): HeadPose {
     const l = Math.hypot(v[0]!, v[1]!, v[2]!) || 1;
     return v.map((x) => x / l);
   };
-  const u = n([a[0]!, a[1]!, a[2]!]), w = n([a[4]!, a[5]!, a[6]!]);
+  const u = n([a[0]!, a[1]!, a[2]!]),
+    w = n([a[4]!, a[5]!, a[6]!]);
   // Make the rows orthogonal, splitting the correction between them.
   const d = u[0]! * w[0]! + u[1]! * w[1]! + u[2]! * w[2]!;
-  const r1 = n(u.map((x, i) => x - (d / 2) * w[i]!)), r2 = n(w.map((x, i) => x - (d / 2) * u[i]!));
+  const r1 = n(u.map((x, i) => x - (d / 2) * w[i]!)),
+    r2 = n(w.map((x, i) => x - (d / 2) * u[i]!));
   const r3 = [r1[1]! * r2[2]! - r1[2]! * r2[1]!, r1[2]! * r2[0]! - r1[0]! * r2[2]!, r1[0]! * r2[1]! - r1[1]! * r2[0]!];
   // Roll: where the canonical x axis (the frame's right when frontal) points on screen.
   const roll = Math.atan2(r2[0]!, r1[0]!);
   // The face's forward axis (canonical +z; frontal it is (0, 0, -1), towards the camera), with the roll undone.
-  const fx = r1[2]!, fy = r2[2]!, fz = r3[2]!;
-  const c = Math.cos(-roll), s = Math.sin(-roll);
-  const x = c * fx - s * fy, y = s * fx + c * fy;
+  const fx = r1[2]!,
+    fy = r2[2]!,
+    fz = r3[2]!;
+  const c = Math.cos(-roll),
+    s = Math.sin(-roll);
+  const x = c * fx - s * fy,
+    y = s * fx + c * fy;
   return {
     yaw: Math.atan2(x, -fz) * DEG,
     pitch: Math.atan2(-y, Math.hypot(x, fz)) * DEG,

@@ -35,31 +35,40 @@ export class LensMesh {
   readonly positions: Float32Array;
 
   constructor(mesh: CanonicalMesh) {
-    const n = CANONICAL_VERTICES, m = FACE_OVAL.length;
+    const n = CANONICAL_VERTICES,
+      m = FACE_OVAL.length;
     this.positions = new Float32Array(this.vertexCount * 3);
     this.positions.set(mesh.positions);
-    let cx = 0, cy = 0;
+    let cx = 0,
+      cy = 0;
     for (const i of FACE_OVAL) {
       cx += mesh.positions[3 * i]! / m;
       cy += mesh.positions[3 * i + 1]! / m;
     }
-    RINGS.forEach((ring, r) => FACE_OVAL.forEach((i, k) => {
-      const v = n + r * m + k;
-      this.positions[3 * v] = cx + ring.scale * (mesh.positions[3 * i]! - cx);
-      this.positions[3 * v + 1] = cy + ring.scale * (mesh.positions[3 * i + 1]! - cy);
-      this.positions[3 * v + 2] = mesh.positions[3 * i + 2]! - ring.back;
-    }));
+    RINGS.forEach((ring, r) =>
+      FACE_OVAL.forEach((i, k) => {
+        const v = n + r * m + k;
+        this.positions[3 * v] = cx + ring.scale * (mesh.positions[3 * i]! - cx);
+        this.positions[3 * v + 1] = cy + ring.scale * (mesh.positions[3 * i + 1]! - cy);
+        this.positions[3 * v + 2] = mesh.positions[3 * i + 2]! - ring.back;
+      }),
+    );
 
     const lips = new Set<number>(INNER_LIPS);
     const tris: number[] = [];
     for (let t = 0; t < mesh.triangles.length; t += 3) {
-      const a = mesh.triangles[t]!, b = mesh.triangles[t + 1]!, c = mesh.triangles[t + 2]!;
+      const a = mesh.triangles[t]!,
+        b = mesh.triangles[t + 1]!,
+        c = mesh.triangles[t + 2]!;
       if (!(lips.has(a) && lips.has(b) && lips.has(c))) tris.push(a, b, c);
     }
     const ring = (r: number, k: number) => (r < 0 ? FACE_OVAL[k % m]! : n + r * m + (k % m));
     for (let r = 0; r < RINGS.length; r++) {
       for (let k = 0; k < m; k++) {
-        const a = ring(r - 1, k), b = ring(r - 1, k + 1), c = ring(r, k), d = ring(r, k + 1);
+        const a = ring(r - 1, k),
+          b = ring(r - 1, k + 1),
+          c = ring(r, k),
+          d = ring(r, k + 1);
         tris.push(a, c, b, b, c, d);
       }
     }
@@ -81,10 +90,16 @@ export class LensMesh {
     ];
     const src = [mean(FEATURE_POINTS.leftEye), mean(FEATURE_POINTS.rightEye), mean(FEATURE_POINTS.mouth)];
     const dst = [canonical.leftEye, canonical.rightEye, canonical.mouth];
-    const [mx, my] = [0, 1].map((d) => solveAffine3(src, dst.map((q) => q[d]!)));
+    const [mx, my] = [0, 1].map((d) =>
+      solveAffine3(
+        src,
+        dst.map((q) => q[d]!),
+      ),
+    );
     const uv = new Float32Array(this.vertexCount * 2);
     for (let v = 0; v < this.vertexCount; v++) {
-      const x = p[3 * v]!, y = p[3 * v + 1]!;
+      const x = p[3 * v]!,
+        y = p[3 * v + 1]!;
       uv[2 * v] = (mx![0]! * x + mx![1]! * y + mx![2]!) / resolution;
       uv[2 * v + 1] = (my![0]! * x + my![1]! * y + my![2]!) / resolution;
     }
@@ -96,12 +111,20 @@ export class LensMesh {
    * ring vertex as its oval vertex's landmark plus the camera's image of its canonical offset.
    */
   place(landmarks: ArrayLike<number>, camera: AffineCamera, out: Float32Array): void {
-    const n = CANONICAL_VERTICES, m = FACE_OVAL.length, p = this.positions;
+    const n = CANONICAL_VERTICES,
+      m = FACE_OVAL.length,
+      p = this.positions;
     for (let i = 0; i < 3 * n; i++) out[i] = landmarks[i]!;
     for (let r = 0; r < RINGS.length; r++) {
       for (let k = 0; k < m; k++) {
-        const o = FACE_OVAL[k]!, v = n + r * m + k;
-        const d = applyLinear(camera, p[3 * v]! - p[3 * o]!, p[3 * v + 1]! - p[3 * o + 1]!, p[3 * v + 2]! - p[3 * o + 2]!);
+        const o = FACE_OVAL[k]!,
+          v = n + r * m + k;
+        const d = applyLinear(
+          camera,
+          p[3 * v]! - p[3 * o]!,
+          p[3 * v + 1]! - p[3 * o + 1]!,
+          p[3 * v + 2]! - p[3 * o + 2]!,
+        );
         for (let c = 0; c < 3; c++) out[3 * v + c] = landmarks[3 * o + c]! + d[c]!;
       }
     }

@@ -24,12 +24,14 @@ export class CanvasRecorder {
 
   /** Starts a clip; throws RecordingError if one is already running or the browser cannot record a canvas. */
   start(fps = 30): void {
-    if (this.recorder) throw new RecordingError('startRecording: expected no recording in progress, got one already running');
+    if (this.recorder)
+      throw new RecordingError('startRecording: expected no recording in progress, got one already running');
     if (typeof MediaRecorder === 'undefined' || !this.canvas.captureStream) {
       throw new RecordingError('startRecording: this browser has no MediaRecorder for canvas streams');
     }
     const mimeType = TYPES.find((t) => MediaRecorder.isTypeSupported(t));
-    if (!mimeType) throw new RecordingError(`startRecording: expected a browser that records one of ${TYPES.join(', ')}, got none`);
+    if (!mimeType)
+      throw new RecordingError(`startRecording: expected a browser that records one of ${TYPES.join(', ')}, got none`);
     const stream = this.canvas.captureStream(fps);
     const recorder = new MediaRecorder(stream, { mimeType });
     this.chunks = [];
@@ -45,7 +47,8 @@ export class CanvasRecorder {
   /** Ends the clip and resolves with it; rejects with RecordingError when none is running. */
   stop(): Promise<Blob> {
     const recorder = this.recorder;
-    if (!recorder) return Promise.reject(new RecordingError('stopRecording: expected a recording in progress, got none'));
+    if (!recorder)
+      return Promise.reject(new RecordingError('stopRecording: expected a recording in progress, got none'));
     return new Promise((resolve) => {
       recorder.onstop = () => {
         const blob = new Blob(this.chunks, { type: recorder.mimeType.split(';')[0] });

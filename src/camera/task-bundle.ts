@@ -46,19 +46,33 @@ export function listBundle(bundle: Uint8Array): BundleEntry[] {
     const nameLength = view.getUint16(p + 28, true);
     const name = decoder.decode(bundle.subarray(p + 46, p + 46 + nameLength));
     const local = view.getUint32(p + 42, true);
-    if (view.getUint32(local, true) !== LOCAL_HEADER) throw new Error(`corrupt .task bundle: bad local header for ${name}`);
+    if (view.getUint32(local, true) !== LOCAL_HEADER)
+      throw new Error(`corrupt .task bundle: bad local header for ${name}`);
     const localName = decoder.decode(bundle.subarray(local + 30, local + 30 + view.getUint16(local + 26, true)));
     // Name, method, time, date, CRC and both sizes: the local header must say what the directory says.
-    for (const [at, bytes] of [[8, 2], [10, 2], [12, 2], [14, 4], [18, 4], [22, 4]] as const) {
+    for (const [at, bytes] of [
+      [8, 2],
+      [10, 2],
+      [12, 2],
+      [14, 4],
+      [18, 4],
+      [22, 4],
+    ] as const) {
       const a = bytes === 2 ? view.getUint16(local + at, true) : view.getUint32(local + at, true);
       const b = bytes === 2 ? view.getUint16(p + at + 2, true) : view.getUint32(p + at + 2, true);
-      if (a !== b || localName !== name) throw new Error(`corrupt .task bundle: local and central headers of ${name} disagree`);
+      if (a !== b || localName !== name)
+        throw new Error(`corrupt .task bundle: local and central headers of ${name} disagree`);
     }
     const dataOffset = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
     if (dataOffset + size > bundle.length) throw new Error(`corrupt .task bundle: ${name} runs past the end`);
     out.push({
-      name, method, crc, time: view.getUint16(local + 10, true), date: view.getUint16(local + 12, true),
-      dataOffset, data: bundle.subarray(dataOffset, dataOffset + size),
+      name,
+      method,
+      crc,
+      time: view.getUint16(local + 10, true),
+      date: view.getUint16(local + 12, true),
+      dataOffset,
+      data: bundle.subarray(dataOffset, dataOffset + size),
     });
     p += 46 + nameLength + view.getUint16(p + 30, true) + view.getUint16(p + 32, true);
   }
@@ -69,7 +83,9 @@ export function listBundle(bundle: Uint8Array): BundleEntry[] {
 export function readBundleEntry(bundle: Uint8Array, name: string): Uint8Array {
   const entries = listBundle(bundle);
   const entry = entries.find((e) => e.name === name);
-  if (!entry) throw new Error(`.task bundle: expected an entry ${name}, got ${entries.map((e) => e.name).join(', ') || 'none'}`);
-  if (entry.method !== 0) throw new Error(`.task entry ${name}: expected a stored (uncompressed) entry, got method ${entry.method}`);
+  if (!entry)
+    throw new Error(`.task bundle: expected an entry ${name}, got ${entries.map((e) => e.name).join(', ') || 'none'}`);
+  if (entry.method !== 0)
+    throw new Error(`.task entry ${name}: expected a stored (uncompressed) entry, got method ${entry.method}`);
   return entry.data;
 }

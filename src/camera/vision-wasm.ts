@@ -12,7 +12,9 @@ export interface VisionFileset {
 
 export async function visionFileset(wasmBase: string): Promise<VisionFileset> {
   if (!(await FilesetResolver.isSimdSupported())) {
-    throw new Error('camera mode needs WebAssembly SIMD (Chrome 91, Firefox 89, Safari 16.4 or later); this browser has none');
+    throw new Error(
+      'camera mode needs WebAssembly SIMD (Chrome 91, Firefox 89, Safari 16.4 or later); this browser has none',
+    );
   }
   const base = wasmBase.endsWith('/') ? wasmBase : `${wasmBase}/`;
   return { wasmLoaderPath: `${base}vision_wasm_internal.js`, wasmBinaryPath: `${base}vision_wasm_internal.wasm` };

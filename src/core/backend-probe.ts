@@ -54,7 +54,7 @@ type Adapter = GPUAdapter & {
  * device, and dropped on return.
  */
 export async function probeWebGPU(powerPreference: GPUPowerPreference = 'high-performance'): Promise<GpuProbe> {
-  const gpu = (globalThis.navigator as Navigator & { gpu?: GPU } | undefined)?.gpu;
+  const gpu = (globalThis.navigator as (Navigator & { gpu?: GPU }) | undefined)?.gpu;
   if (!gpu) return { kind: 'unavailable', detail: 'no WebGPU' };
   let adapter: Adapter | null;
   try {
@@ -65,7 +65,8 @@ export async function probeWebGPU(powerPreference: GPUPowerPreference = 'high-pe
   if (!adapter) return { kind: 'unavailable', detail: 'no WebGPU adapter' };
   let info: AdapterInfoLike | undefined = adapter.info;
   // Browsers before `adapter.info` (Chrome < 127) had requestAdapterInfo() instead.
-  if (!info && typeof adapter.requestAdapterInfo === 'function') info = await adapter.requestAdapterInfo().catch(() => undefined);
+  if (!info && typeof adapter.requestAdapterInfo === 'function')
+    info = await adapter.requestAdapterInfo().catch(() => undefined);
   const fallback = adapter.isFallbackAdapter === true || info?.isFallbackAdapter === true;
   const label = adapterLabel(info) + (fallback ? ', fallback adapter' : '');
   return isSoftwareAdapter(info, adapter.isFallbackAdapter)
@@ -86,7 +87,9 @@ export function probeWebGL(): GpuProbe {
     const doc = (globalThis as { document?: Document }).document;
     const canvas: HTMLCanvasElement | OffscreenCanvas | null = doc
       ? doc.createElement('canvas')
-      : typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(1, 1) : null;
+      : typeof OffscreenCanvas === 'function'
+        ? new OffscreenCanvas(1, 1)
+        : null;
     if (!canvas) return { kind: 'unavailable', detail: 'no WebGL (no canvas here)' };
     gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as GL | null;
     if (!gl) return { kind: 'unavailable', detail: 'no WebGL' };

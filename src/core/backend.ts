@@ -91,7 +91,12 @@ function provideWebGLContext(setWebGLContext: (version: number, gl: WebGLRenderi
   else if (typeof document !== 'undefined') canvas = document.createElement('canvas');
   else return;
   const gl = canvas.getContext('webgl2', {
-    alpha: true, premultipliedAlpha: true, antialias: false, preserveDrawingBuffer: false, depth: false, stencil: false,
+    alpha: true,
+    premultipliedAlpha: true,
+    antialias: false,
+    preserveDrawingBuffer: false,
+    depth: false,
+    stencil: false,
     failIfMajorPerformanceCaveat: !flag('SOFTWARE_WEBGL_ENABLED'),
   }) as WebGL2RenderingContext | null;
   if (!gl) return;
@@ -105,7 +110,8 @@ const BACKEND_MODULES: Record<BackendName, () => Promise<unknown>> = {
   webgl: async () => {
     const webgl = await import('@tensorflow/tfjs-backend-webgl');
     // Only before tfjs has made its WebGL backend (tf.findBackend would make it).
-    if (!(tf.engine() as unknown as { registry: Record<string, unknown> }).registry.webgl) provideWebGLContext(webgl.setWebGLContext);
+    if (!(tf.engine() as unknown as { registry: Record<string, unknown> }).registry.webgl)
+      provideWebGLContext(webgl.setWebGLContext);
   },
   wasm: async () => {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
@@ -120,7 +126,8 @@ async function startBackend(name: BackendName): Promise<boolean> {
   if (name === 'webgpu' && !(globalThis.navigator as Navigator & { gpu?: unknown })?.gpu) return false;
   try {
     await BACKEND_MODULES[name]();
-    if (name === 'wasm' && wasmThreads !== null) return await withLogicalCores(2 * wasmThreads, () => tf.setBackend(name));
+    if (name === 'wasm' && wasmThreads !== null)
+      return await withLogicalCores(2 * wasmThreads, () => tf.setBackend(name));
     return await tf.setBackend(name);
   } catch {
     return false;
@@ -146,11 +153,14 @@ async function withLogicalCores<T>(cores: number, start: () => Promise<T>): Prom
 /** tfjs's active backend, read without starting one (tf.getBackend() would initialise the best registered). */
 function currentBackend(): BackendName | null {
   const name = (tf.engine() as unknown as { backendName: string | null }).backendName;
-  return (BACKENDS as readonly string[]).includes(name ?? '') ? name as BackendName : null;
+  return (BACKENDS as readonly string[]).includes(name ?? '') ? (name as BackendName) : null;
 }
 
 const browserMachine: BackendMachine = {
-  probeWebGPU: () => probeWebGPU(), probeWebGL, start: startBackend, current: currentBackend,
+  probeWebGPU: () => probeWebGPU(),
+  probeWebGL,
+  start: startBackend,
+  current: currentBackend,
 };
 
 /**
@@ -162,13 +172,17 @@ export async function chooseBackend(pref: BackendPreference, machine: BackendMac
   if (pref !== 'auto') {
     if (await machine.start(pref)) return { name: pref, reason: `requested ${pref}` };
     throw new BackendUnavailableError(
-      `backend: expected "${pref}" to initialise, got a failure (is it supported by this browser?)`);
+      `backend: expected "${pref}" to initialise, got a failure (is it supported by this browser?)`,
+    );
   }
   // An app that runs TensorFlow.js itself has chosen already: switching would move its tensors to another backend.
   const current = machine.current();
   if (current !== null) return { name: current, reason: `auto: the page's TensorFlow.js already runs on ${current}` };
   const notes: string[] = [];
-  const chose = (name: BackendName): BackendChoice => ({ name, reason: `auto: ${[...notes, `chose ${name}`].join('; ')}` });
+  const chose = (name: BackendName): BackendChoice => ({
+    name,
+    reason: `auto: ${[...notes, `chose ${name}`].join('; ')}`,
+  });
   const tryStart = async (name: BackendName): Promise<boolean> => {
     if (await machine.start(name)) return true;
     notes.push(`${name} failed to initialise`);
@@ -176,16 +190,17 @@ export async function chooseBackend(pref: BackendPreference, machine: BackendMac
   };
   const gpu = await machine.probeWebGPU();
   notes.push(gpu.detail);
-  if (gpu.kind === 'hardware' && await tryStart('webgpu')) return chose('webgpu');
+  if (gpu.kind === 'hardware' && (await tryStart('webgpu'))) return chose('webgpu');
   const gl = machine.probeWebGL();
   notes.push(gl.detail);
-  if (gl.kind === 'hardware' && await tryStart('webgl')) return chose('webgl');
+  if (gl.kind === 'hardware' && (await tryStart('webgl'))) return chose('webgl');
   if (await tryStart('wasm')) return chose('wasm');
-  if (gpu.kind === 'software' && await tryStart('webgpu')) return chose('webgpu');
-  if (gl.kind === 'software' && await tryStart('webgl')) return chose('webgl');
+  if (gpu.kind === 'software' && (await tryStart('webgpu'))) return chose('webgpu');
+  if (gl.kind === 'software' && (await tryStart('webgl'))) return chose('webgl');
   if (await tryStart('cpu')) return chose('cpu');
   throw new BackendUnavailableError(
-    `backend: expected one of ${BACKENDS.join(', ')} to initialise, got none (${notes.join('; ')})`);
+    `backend: expected one of ${BACKENDS.join(', ')} to initialise, got none (${notes.join('; ')})`,
+  );
 }
 
 function watchDeviceLoss(name: BackendName): void {
@@ -209,7 +224,8 @@ export function ensureBackend(pref: BackendPreference): Promise<BackendChoice> {
     return active.then((choice) => {
       if (pref !== 'auto' && pref !== choice.name) {
         throw new BackendUnavailableError(
-          `backend: expected "${choice.name}" (the page's backend, chosen first) or "auto", got "${pref}"`);
+          `backend: expected "${choice.name}" (the page's backend, chosen first) or "auto", got "${pref}"`,
+        );
       }
       return choice;
     });

@@ -52,7 +52,8 @@ export interface FaceGenerator {
 /** Loads a style on the backend and returns a generator for it. Rejects with a message on a bad option or model. */
 export async function createGenerator(options: CreateGeneratorOptions = {}): Promise<FaceGenerator> {
   const style = options.style ?? DEFAULTS.faceStyle;
-  if (typeof style !== 'string' || style === '') throw new TypeError(`style: expected a style name or a model.json URL, got ${JSON.stringify(style)}`);
+  if (typeof style !== 'string' || style === '')
+    throw new TypeError(`style: expected a style name or a model.json URL, got ${JSON.stringify(style)}`);
   if (looksLikeStyleName(style) && !(BUNDLED_STYLES as readonly string[]).includes(style)) {
     throw new TypeError(`style: expected one of ${BUNDLED_STYLES.join(', ')} or a model.json URL, got "${style}"`);
   }
@@ -81,14 +82,21 @@ export async function createGenerator(options: CreateGeneratorOptions = {}): Pro
   };
 
   return {
-    backend, backendReason, resolution, manifest,
+    backend,
+    backendReason,
+    resolution,
+    manifest,
     imageData: async (face = {}) => faceImageData(generator, requestFor(face, manifest)),
     async draw(canvas, face) {
       const req = requestFor(face ?? {}, manifest);
       const ctx = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D | null;
       if (!ctx) throw new Error('draw: expected a canvas with a 2d context, got one already in another mode');
       const drawn = stagingCanvas();
-      await drawFace(generator, req, drawn.getContext('2d') as OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D);
+      await drawFace(
+        generator,
+        req,
+        drawn.getContext('2d') as OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D,
+      );
       ctx.clearRect(0, 0, canvas.width, canvas.height);
       ctx.drawImage(drawn, 0, 0, canvas.width, canvas.height);
     },

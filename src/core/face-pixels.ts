@@ -33,7 +33,7 @@ export async function faceImageData(generator: Generator, req: GenerateRequest):
 export async function premultipliedBytes(generator: Generator, req: GenerateRequest): Promise<Uint8Array> {
   const scaled = tf.tidy(() => tf.mul(generator.generate(req), 255));
   try {
-    return new Uint8Array(new Uint8ClampedArray(await scaled.data() as Float32Array).buffer);
+    return new Uint8Array(new Uint8ClampedArray((await scaled.data()) as Float32Array).buffer);
   } finally {
     scaled.dispose();
   }
@@ -53,7 +53,10 @@ export function drawPath(): DrawPath {
  * in the same task as they generate, so nothing newer can come between).
  */
 export async function drawFace(
-  generator: Generator, req: GenerateRequest, ctx: Canvas2D, stale: () => boolean = () => false,
+  generator: Generator,
+  req: GenerateRequest,
+  ctx: Canvas2D,
+  stale: () => boolean = () => false,
 ): Promise<DrawPath | null> {
   const path = drawPath();
   if (path === 'cpu') {
@@ -76,14 +79,19 @@ export async function drawFace(
   // Not drawn, or drawn for the first time: the CPU path's pixels, to show or to check against.
   let image: ImageData;
   try {
-    image = await toImageData(tf.tidy(() => generator.straight255(face)), true);
+    image = await toImageData(
+      tf.tidy(() => generator.straight255(face)),
+      true,
+    );
   } finally {
     face.dispose();
   }
   if (drawn) {
     verified[path] = maxPremultipliedDiff(ctx.getImageData(0, 0, image.width, image.height).data, image.data) <= 2;
     if (verified[path]) return path;
-    console.warn(`blaze-face: the ${path} draw path gave other pixels than the CPU path, faces go through the CPU from now on`);
+    console.warn(
+      `blaze-face: the ${path} draw path gave other pixels than the CPU path, faces go through the CPU from now on`,
+    );
     ctx.putImageData(image, 0, 0); // over what it drew, stale or not
     return stale() ? null : 'cpu';
   }
@@ -101,7 +109,7 @@ async function toImageData(straight: tf.Tensor3D, dispose = false): Promise<Imag
   try {
     const [h, w] = straight.shape;
     // A typed array's conversion rounds and clamps in native code: no per-value JS loop.
-    const bytes = new Uint8ClampedArray(await straight.data() as Float32Array);
+    const bytes = new Uint8ClampedArray((await straight.data()) as Float32Array);
     return new ImageData(bytes, w, h);
   } finally {
     if (dispose) straight.dispose();
@@ -112,9 +120,11 @@ async function toImageData(straight: tf.Tensor3D, dispose = false): Promise<Imag
 function maxPremultipliedDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let max = 0;
   for (let i = 0; i < a.length; i += 4) {
-    const aa = a[i + 3]!, ba = b[i + 3]!;
+    const aa = a[i + 3]!,
+      ba = b[i + 3]!;
     max = Math.max(max, Math.abs(aa - ba));
-    for (let c = 0; c < 3; c++) max = Math.max(max, Math.abs(Math.round((a[i + c]! * aa) / 255) - Math.round((b[i + c]! * ba) / 255)));
+    for (let c = 0; c < 3; c++)
+      max = Math.max(max, Math.abs(Math.round((a[i + c]! * aa) / 255) - Math.round((b[i + c]! * ba) / 255)));
   }
   return max;
 }
@@ -173,10 +183,13 @@ function faceProgram(gl: WebGL2RenderingContext): FaceProgram {
   gl.attachShader(program, shader(gl.VERTEX_SHADER, VERTEX));
   gl.attachShader(program, shader(gl.FRAGMENT_SHADER, FRAGMENT));
   gl.linkProgram(program);
-  if (!gl.getProgramParameter(program, gl.LINK_STATUS)) throw new Error(`face program: ${gl.getProgramInfoLog(program)}`);
+  if (!gl.getProgramParameter(program, gl.LINK_STATUS))
+    throw new Error(`face program: ${gl.getProgramInfoLog(program)}`);
   p = {
-    program, vao: gl.createVertexArray()!,
-    face: gl.getUniformLocation(program, 'face')!, size: gl.getUniformLocation(program, 'size')!,
+    program,
+    vao: gl.createVertexArray()!,
+    face: gl.getUniformLocation(program, 'face')!,
+    size: gl.getUniformLocation(program, 'size')!,
   };
   programs.set(gl, p);
   return p;
@@ -198,9 +211,12 @@ function drawWebGL(face: tf.Tensor3D, ctx: Canvas2D): boolean {
     }
     // tfjs sets what it needs before each of its programs; put back what it left bound all the same.
     const saved = {
-      draw: gl.getParameter(gl.DRAW_FRAMEBUFFER_BINDING), read: gl.getParameter(gl.READ_FRAMEBUFFER_BINDING),
-      program: gl.getParameter(gl.CURRENT_PROGRAM), vao: gl.getParameter(gl.VERTEX_ARRAY_BINDING),
-      viewport: gl.getParameter(gl.VIEWPORT), scissor: gl.getParameter(gl.SCISSOR_BOX),
+      draw: gl.getParameter(gl.DRAW_FRAMEBUFFER_BINDING),
+      read: gl.getParameter(gl.READ_FRAMEBUFFER_BINDING),
+      program: gl.getParameter(gl.CURRENT_PROGRAM),
+      vao: gl.getParameter(gl.VERTEX_ARRAY_BINDING),
+      viewport: gl.getParameter(gl.VIEWPORT),
+      scissor: gl.getParameter(gl.SCISSOR_BOX),
       unit: gl.getParameter(gl.ACTIVE_TEXTURE),
     };
     gl.activeTexture(gl.TEXTURE0);

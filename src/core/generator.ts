@@ -73,15 +73,19 @@ export class Generator {
     this.w = new Map();
     const rewritten = new Set<string>(['head.conv2.weight', 'head.conv2.bias', 'skip.conv2.weight', 'skip.conv2.bias']);
     for (const l of this.layers) rewritten.add(`${l}.affine.weight`).add(`${l}.affine.bias`);
-    for (const [name, { shape, data }] of src) if (!rewritten.has(name)) this.w.set(name, tf.tensor(data, shape, 'float32'));
+    for (const [name, { shape, data }] of src)
+      if (!rewritten.has(name)) this.w.set(name, tf.tensor(data, shape, 'float32'));
 
     this.styleSizes = this.layers.map((l) => get(`${l}.affine.bias`).shape[0]!);
     const wDim = get(`${this.layers[0]}.affine.weight`).shape[0]!;
     const total = this.styleSizes.reduce((x, y) => x + y, 0);
-    const affW = new Float32Array(wDim * total), affB = new Float32Array(total);
+    const affW = new Float32Array(wDim * total),
+      affB = new Float32Array(total);
     let off = 0;
     this.layers.forEach((l, i) => {
-      const wt = get(`${l}.affine.weight`).data, b = get(`${l}.affine.bias`).data, c = this.styleSizes[i]!;
+      const wt = get(`${l}.affine.weight`).data,
+        b = get(`${l}.affine.bias`).data,
+        c = this.styleSizes[i]!;
       for (let r = 0; r < wDim; r++) affW.set(wt.subarray(r * c, (r + 1) * c), r * total + off);
       affB.set(b, off);
       off += c;
@@ -90,10 +94,30 @@ export class Generator {
     this.w.set('affine.bias', tf.tensor1d(affB));
 
     // (head + upsample(skip) + 1) / 2: both convs halved, the + 1/2 once, in head's bias (upsampling is linear).
-    for (const [h, offset] of (a.skip ? [['head', 0.5], ['skip', 0]] : [['head', 0.5]]) as [string, number][]) {
-      const c2 = get(`${h}.conv2.weight`), b2 = get(`${h}.conv2.bias`);
-      this.w.set(`${h}.conv2.weight`, tf.tensor(c2.data.map((v) => 0.5 * v), c2.shape, 'float32'));
-      this.w.set(`${h}.conv2.bias`, tf.tensor(b2.data.map((v) => 0.5 * v + offset), b2.shape, 'float32'));
+    for (const [h, offset] of (a.skip
+      ? [
+          ['head', 0.5],
+          ['skip', 0],
+        ]
+      : [['head', 0.5]]) as [string, number][]) {
+      const c2 = get(`${h}.conv2.weight`),
+        b2 = get(`${h}.conv2.bias`);
+      this.w.set(
+        `${h}.conv2.weight`,
+        tf.tensor(
+          c2.data.map((v) => 0.5 * v),
+          c2.shape,
+          'float32',
+        ),
+      );
+      this.w.set(
+        `${h}.conv2.bias`,
+        tf.tensor(
+          b2.data.map((v) => 0.5 * v + offset),
+          b2.shape,
+          'float32',
+        ),
+      );
     }
     // [r, g, b, a] -> [r - a, g - a, b - a, 0] as a 1x1 conv filter [1, 1, in, out].
     const m = new Float32Array(16);
@@ -120,8 +144,11 @@ export class Generator {
     let x = tf.mul(z, tf.rsqrt(tf.add(tf.mean(tf.square(z), 1, true), 1e-8))) as tf.Tensor2D;
     for (let i = 0; i < a.mappingLayers; i++) {
       x = tf.fused.matMul({
-        a: x, b: this.t(`mapping.${i}.weight`) as tf.Tensor2D, bias: this.t(`mapping.${i}.bias`),
-        activation: 'leakyrelu', leakyreluAlpha: a.lreluSlope,
+        a: x,
+        b: this.t(`mapping.${i}.weight`) as tf.Tensor2D,
+        bias: this.t(`mapping.${i}.bias`),
+        activation: 'leakyrelu',
+        leakyreluAlpha: a.lreluSlope,
       }) as tf.Tensor2D;
     }
     return x;
@@ -150,8 +177,13 @@ export class Generator {
     const dw = tf.mul(this.t(`${prefix}.depthwise`), tf.reshape(s, [1, 1, c, 1])) as tf.Tensor4D;
     const y = tf.depthwiseConv2d(x, dw, 1, 'same');
     return tf.fused.conv2d({
-      x: y, filter: this.t(`${prefix}.pointwise`) as tf.Tensor4D, strides: 1, pad: 'same',
-      bias: this.t(`${prefix}.bias`), activation: activate ? 'leakyrelu' : 'linear', leakyreluAlpha: slope,
+      x: y,
+      filter: this.t(`${prefix}.pointwise`) as tf.Tensor4D,
+      strides: 1,
+      pad: 'same',
+      bias: this.t(`${prefix}.bias`),
+      activation: activate ? 'leakyrelu' : 'linear',
+      leakyreluAlpha: slope,
     });
   }
 
@@ -175,8 +207,13 @@ export class Generator {
 
   private conv(name: string, x: tf.Tensor4D, activate: boolean): tf.Tensor4D {
     return tf.fused.conv2d({
-      x, filter: this.t(`${name}.weight`) as tf.Tensor4D, strides: 1, pad: 'same', bias: this.t(`${name}.bias`),
-      activation: activate ? 'leakyrelu' : 'linear', leakyreluAlpha: this.manifest.architecture.lreluSlope,
+      x,
+      filter: this.t(`${name}.weight`) as tf.Tensor4D,
+      strides: 1,
+      pad: 'same',
+      bias: this.t(`${name}.bias`),
+      activation: activate ? 'leakyrelu' : 'linear',
+      leakyreluAlpha: this.manifest.architecture.lreluSlope,
     });
   }
 
@@ -215,7 +252,13 @@ export class Generator {
       if (below) out = tf.add(out, up2(below));
       // Already in [0, 1] (folded into the conv2s); then colour <= alpha: rgb - relu(rgb - a).
       const rgba = tf.clipByValue(out, 0, 1);
-      const excess = tf.fused.conv2d({ x: rgba, filter: this.t('premultiply.excess') as tf.Tensor4D, strides: 1, pad: 'valid', activation: 'relu' });
+      const excess = tf.fused.conv2d({
+        x: rgba,
+        filter: this.t('premultiply.excess') as tf.Tensor4D,
+        strides: 1,
+        pad: 'valid',
+        activation: 'relu',
+      });
       return tf.reshape(tf.sub(rgba, excess), [this.resolution, this.resolution, 4]) as tf.Tensor3D;
     });
   }
@@ -233,7 +276,11 @@ export class Generator {
       const [h, w] = face.shape;
       const x = tf.reshape(face, [1, h, w, 4]) as tf.Tensor4D;
       const divisor = tf.fused.conv2d({
-        x, filter: this.t('straight.divisor') as tf.Tensor4D, bias: this.t('straight.bias'), strides: 1, pad: 'valid',
+        x,
+        filter: this.t('straight.divisor') as tf.Tensor4D,
+        bias: this.t('straight.bias'),
+        strides: 1,
+        pad: 'valid',
       });
       return tf.reshape(tf.div(x, tf.maximum(divisor, 1 / (255 * 255))), [h, w, 4]) as tf.Tensor3D;
     });

@@ -59,7 +59,7 @@ export class ModelLoadError extends Error {
 const isPosInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
 
 function fail(what: string, expected: string, got: unknown): never {
-  const shown = typeof got === 'string' ? JSON.stringify(got) : JSON.stringify(got) ?? String(got);
+  const shown = typeof got === 'string' ? JSON.stringify(got) : (JSON.stringify(got) ?? String(got));
   throw new ModelLoadError(`${what}: expected ${expected}, got ${shown}`);
 }
 
@@ -106,7 +106,8 @@ export function validateManifest(m: unknown): ModelManifest {
   if (typeof m !== 'object' || m === null) fail('model.json', 'a JSON object', m);
   const o = m as Unchecked;
   if (o.format !== MODEL_FORMAT) fail('model.json format', JSON.stringify(MODEL_FORMAT), o.format);
-  if (o.formatVersion !== MODEL_FORMAT_VERSION) fail('model.json formatVersion', String(MODEL_FORMAT_VERSION), o.formatVersion);
+  if (o.formatVersion !== MODEL_FORMAT_VERSION)
+    fail('model.json formatVersion', String(MODEL_FORMAT_VERSION), o.formatVersion);
   if (o.dtype !== 'float16' && o.dtype !== 'float32') fail('model.json dtype', '"float16" or "float32"', o.dtype);
   const a = o.architecture ?? {};
   for (const k of ['zDim', 'wDim', 'mappingLayers', 'numWs'] as const) {
@@ -130,7 +131,8 @@ export function validateManifest(m: unknown): ModelManifest {
       fail(`canonical.${k}`, '[x, y] in output pixels', p);
     }
   }
-  if (!Array.isArray(o.weightFiles) || o.weightFiles.length === 0) fail('weightFiles', 'a non-empty list', o.weightFiles);
+  if (!Array.isArray(o.weightFiles) || o.weightFiles.length === 0)
+    fail('weightFiles', 'a non-empty list', o.weightFiles);
   for (const f of o.weightFiles) {
     if (typeof f?.path !== 'string' || !isPosInt(f?.byteLength) || !/^[0-9a-f]{64}$/.test(f?.sha256 ?? '')) {
       fail('weightFiles entry', '{path, byteLength, sha256 (64 hex digits)}', f);
@@ -165,9 +167,14 @@ function halfToFloat(src: Uint16Array): Float32Array {
     const sign = h & 0x8000 ? -1 : 1;
     const exp = (h >> 10) & 0x1f;
     const frac = h & 0x3ff;
-    out[i] = exp === 0 ? sign * 2 ** -14 * (frac / 1024)
-      : exp === 31 ? (frac ? NaN : sign * Infinity)
-      : sign * 2 ** (exp - 15) * (1 + frac / 1024);
+    out[i] =
+      exp === 0
+        ? sign * 2 ** -14 * (frac / 1024)
+        : exp === 31
+          ? frac
+            ? NaN
+            : sign * Infinity
+          : sign * 2 ** (exp - 15) * (1 + frac / 1024);
   }
   return out;
 }
@@ -186,7 +193,8 @@ async function fetchOk(url: string, what: string, signal?: AbortSignal): Promise
     if ((e as Error).name === 'AbortError') throw e;
     throw new ModelLoadError(`${what} ${url}: expected a response, got a network error (${(e as Error).message})`);
   }
-  if (!res.ok) throw new ModelLoadError(`${what} ${url}: expected HTTP 200, got ${res.status} ${res.statusText}`.trim());
+  if (!res.ok)
+    throw new ModelLoadError(`${what} ${url}: expected HTTP 200, got ${res.status} ${res.statusText}`.trim());
   return res;
 }
 

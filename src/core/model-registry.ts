@@ -17,8 +17,9 @@ export function acquireModel(url: string, onProgress?: LoadOptions['onProgress']
   let e = entries.get(url);
   if (!e) {
     const progress = new Set<(f: number) => void>();
-    const generator = loadModel(url, { onProgress: (f) => progress.forEach((p) => p(f)) })
-      .then((m) => new Generator(m));
+    const generator = loadModel(url, { onProgress: (f) => progress.forEach((p) => p(f)) }).then(
+      (m) => new Generator(m),
+    );
     e = { generator, refs: 0, progress };
     entries.set(url, e);
     // A failed load is not cached: the next request retries.
@@ -41,7 +42,10 @@ export function releaseModel(url: string): void {
   e.refs--;
   if (e.refs <= 0) {
     entries.delete(url);
-    e.generator.then((g) => g.dispose(), () => {});
+    e.generator.then(
+      (g) => g.dispose(),
+      () => {},
+    );
   }
 }
 

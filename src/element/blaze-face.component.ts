@@ -128,7 +128,10 @@ export class BlazeFaceElement extends LitElement {
     visibility: this.visibility,
     onModel: (generator) => this.cameraMode.setFaceModel(generator),
   });
-  private readonly cameraMode: CameraController = new CameraController(this, { face: this.face, box: () => this.cameraBox });
+  private readonly cameraMode: CameraController = new CameraController(this, {
+    face: this.face,
+    box: () => this.cameraBox,
+  });
 
   /** The backend in use once a face is drawn, else null. */
   get backendName(): BackendName | null {
@@ -177,15 +180,24 @@ export class BlazeFaceElement extends LitElement {
 
   protected override render() {
     const { hasFace, progress } = this.face;
-    return html`
-      <div class="base" part="base">
-        <canvas part="canvas"></canvas>
-        <div class="camera ${this.cameraMode.on ? 'on' : ''}"></div>
-        ${hasFace || this.cameraMode.on ? nothing : html`
-          <div class="placeholder" part="placeholder" role="progressbar" aria-label="Loading face"
-               aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.round(progress * 100)}>
-            <div class="progress"><div class="bar" style="width: ${(progress * 100).toFixed(1)}%"></div></div>
-          </div>`}
-      </div>`;
+    return html` <div class="base" part="base">
+      <canvas part="canvas"></canvas>
+      <div class="camera ${this.cameraMode.on ? 'on' : ''}"></div>
+      ${
+        hasFace || this.cameraMode.on
+          ? nothing
+          : html` <div
+              class="placeholder"
+              part="placeholder"
+              role="progressbar"
+              aria-label="Loading face"
+              aria-valuemin="0"
+              aria-valuemax="100"
+              aria-valuenow=${Math.round(progress * 100)}
+            >
+              <div class="progress"><div class="bar" style="width: ${(progress * 100).toFixed(1)}%"></div></div>
+            </div>`
+      }
+    </div>`;
   }
 }

@@ -51,7 +51,10 @@ export class CameraController implements ReactiveController {
   /** Bumped by every start and stop: a start that sees another value was replaced. */
   private session = 0;
 
-  constructor(private readonly host: CameraHost, private readonly o: CameraControllerOptions) {
+  constructor(
+    private readonly host: CameraHost,
+    private readonly o: CameraControllerOptions,
+  ) {
     host.addController(this);
   }
 
@@ -103,7 +106,8 @@ export class CameraController implements ReactiveController {
 
   /** The clip since startRecording(); rejects when none is recording. */
   stopRecording(): Promise<Blob> {
-    if (!this.pipeline) return Promise.reject(new Error('stopRecording: expected a recording in progress, got no camera'));
+    if (!this.pipeline)
+      return Promise.reject(new Error('stopRecording: expected a recording in progress, got no camera'));
     return this.pipeline.stopRecording();
   }
 
@@ -138,8 +142,10 @@ export class CameraController implements ReactiveController {
       ({ generator } = await this.o.face.model());
     } catch (e) {
       if (!stale()) {
-        this.fail(e instanceof ModelLoadFailure ? e.type : 'model-load',
-          `camera: expected a face model to overlay, got a failed load (${(e as Error).message})`);
+        this.fail(
+          e instanceof ModelLoadFailure ? e.type : 'model-load',
+          `camera: expected a face model to overlay, got a failed load (${(e as Error).message})`,
+        );
       }
       return;
     }
@@ -180,36 +186,47 @@ export class CameraController implements ReactiveController {
    * CAMERA_REOPEN_PROPS are read here; those in CAMERA_LIVE_PROPS arrive as `settings`.
    */
   private createPipeline(
-    mod: PipelineModule, canvas: HTMLCanvasElement, generator: Generator, tracking: 'mesh' | 'box', settings: CameraSettings,
+    mod: PipelineModule,
+    canvas: HTMLCanvasElement,
+    generator: Generator,
+    tracking: 'mesh' | 'box',
+    settings: CameraSettings,
     stale: () => boolean,
   ): CameraPipeline {
     const h = this.host;
-    return new mod.CameraPipeline({
-      canvas,
-      tracking,
-      faceModelUrl: h.faceModel ? new URL(h.faceModel, document.baseURI).href : assets.faceDetector(),
-      landmarkModelUrl: h.landmarkModel ? new URL(h.landmarkModel, document.baseURI).href : assets.faceLandmarker(),
-      wasmBase: h.wasmBase ? new URL(h.wasmBase, document.baseURI).href : assets.mediapipeWasm(),
-      delegate: DEFAULTS.camera.delegate,
-      minScore: DEFAULTS.camera.minScore,
-      capture: { width: DEFAULTS.camera.width, height: DEFAULTS.camera.height },
-      tracker: { smoothing: DEFAULTS.camera.smoothing, minIou: DEFAULTS.camera.minIou, maxMissed: DEFAULTS.camera.maxMissed },
-      faceResolution: generator.resolution,
-      canonical: generator.manifest.canonical,
-      faceFor: (slot) => this.faceFor(slot, stale),
-      onTrack: (detail) => {
-        if (!stale()) emit(h, 'blaze-face-track', detail);
+    return new mod.CameraPipeline(
+      {
+        canvas,
+        tracking,
+        faceModelUrl: h.faceModel ? new URL(h.faceModel, document.baseURI).href : assets.faceDetector(),
+        landmarkModelUrl: h.landmarkModel ? new URL(h.landmarkModel, document.baseURI).href : assets.faceLandmarker(),
+        wasmBase: h.wasmBase ? new URL(h.wasmBase, document.baseURI).href : assets.mediapipeWasm(),
+        delegate: DEFAULTS.camera.delegate,
+        minScore: DEFAULTS.camera.minScore,
+        capture: { width: DEFAULTS.camera.width, height: DEFAULTS.camera.height },
+        tracker: {
+          smoothing: DEFAULTS.camera.smoothing,
+          minIou: DEFAULTS.camera.minIou,
+          maxMissed: DEFAULTS.camera.maxMissed,
+        },
+        faceResolution: generator.resolution,
+        canonical: generator.manifest.canonical,
+        faceFor: (slot) => this.faceFor(slot, stale),
+        onTrack: (detail) => {
+          if (!stale()) emit(h, 'blaze-face-track', detail);
+        },
+        onError: (type, message) => {
+          if (stale()) return;
+          this.stop();
+          this.fail(type, message);
+        },
+        // Worked around (mesh tracking fell back to box): reported, and the camera runs on.
+        onWarning: (type, message) => {
+          if (!stale()) this.fail(type, message);
+        },
       },
-      onError: (type, message) => {
-        if (stale()) return;
-        this.stop();
-        this.fail(type, message);
-      },
-      // Worked around (mesh tracking fell back to box): reported, and the camera runs on.
-      onWarning: (type, message) => {
-        if (!stale()) this.fail(type, message);
-      },
-    }, settings);
+      settings,
+    );
   }
 
   /** The attributes in CAMERA_LIVE_PROPS, parsed. A removed attribute comes back as null: the default again. */

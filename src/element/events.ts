@@ -18,8 +18,13 @@ export interface BlazeFaceRenderDetail {
   draw: DrawPath;
 }
 export type BlazeFaceErrorType =
-  | 'model-load' | 'invalid-attribute' | 'backend-unavailable' | 'device-lost'
-  | 'camera-denied' | 'camera-unavailable' | 'face-model-load';
+  | 'model-load'
+  | 'invalid-attribute'
+  | 'backend-unavailable'
+  | 'device-lost'
+  | 'camera-denied'
+  | 'camera-unavailable'
+  | 'face-model-load';
 export interface BlazeFaceErrorDetail {
   type: BlazeFaceErrorType;
   message: string;
@@ -52,9 +57,9 @@ declare global {
   }
 }
 
-export function emit<K extends 'blaze-face-load' | 'blaze-face-render' | 'blaze-face-error' | 'blaze-face-progress' | 'blaze-face-track'>(
-  target: EventTarget, name: K, detail: GlobalEventHandlersEventMap[K]['detail'],
-): void {
+export function emit<
+  K extends 'blaze-face-load' | 'blaze-face-render' | 'blaze-face-error' | 'blaze-face-progress' | 'blaze-face-track',
+>(target: EventTarget, name: K, detail: GlobalEventHandlersEventMap[K]['detail']): void {
   target.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
 }
 

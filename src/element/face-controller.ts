@@ -4,7 +4,13 @@
  * with its progress, load, render and error events. Also the device-lost watch, and the visible canvas kept sharp.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { BUNDLED_STYLES, DEFAULTS, type BackendName, type BackendPreference, type LoadingMode } from '../core/defaults.js';
+import {
+  BUNDLED_STYLES,
+  DEFAULTS,
+  type BackendName,
+  type BackendPreference,
+  type LoadingMode,
+} from '../core/defaults.js';
 import { configureWasm, ensureBackend, onDeviceLost, type BackendChoice } from '../core/backend.js';
 import { acquireModel, releaseModel } from '../core/model-registry.js';
 import type { GenerateRequest, Generator } from '../core/generator.js';
@@ -12,13 +18,28 @@ import { drawFace, type DrawPath } from '../core/face-pixels.js';
 import { seedToZ } from '../core/seed.js';
 import { assets, looksLikeStyleName, resolveStyle, withAssetHint } from '../assets.js';
 import {
-  AttributeError, parseBackend, parseLatent, parseLoading, parseMixLayer, parseSeed, parseTruncation,
+  AttributeError,
+  parseBackend,
+  parseLatent,
+  parseLoading,
+  parseMixLayer,
+  parseSeed,
+  parseTruncation,
 } from './attributes.js';
 import { emit, emitError, type BlazeFaceErrorType } from './events.js';
 import type { VisibilityController } from './visibility-controller.js';
 
 /** Host properties whose change asks for a new face. */
-export const FACE_PROPS = ['seed', 'latent', 'faceStyle', 'truncation', 'mixSeed', 'mixLayer', 'backend', 'loading'] as const;
+export const FACE_PROPS = [
+  'seed',
+  'latent',
+  'faceStyle',
+  'truncation',
+  'mixSeed',
+  'mixLayer',
+  'backend',
+  'loading',
+] as const;
 
 /** What the face controller reads from its host: the face attributes as set; it parses them once per request. */
 export interface FaceHost extends ReactiveControllerHost, HTMLElement {
@@ -72,7 +93,10 @@ interface ModelLoad {
 /** A failed model load, with the error type the element reports for it. */
 export class ModelLoadFailure extends Error {
   override name = 'ModelLoadFailure';
-  constructor(readonly type: Extract<BlazeFaceErrorType, 'backend-unavailable' | 'model-load'>, message: string) {
+  constructor(
+    readonly type: Extract<BlazeFaceErrorType, 'backend-unavailable' | 'model-load'>,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -118,7 +142,10 @@ export class FaceController implements ReactiveController {
   private stopLostWatch: (() => void) | null = null;
   private resize: ResizeObserver | null = null;
 
-  constructor(private readonly host: FaceHost, private readonly o: FaceControllerOptions) {
+  constructor(
+    private readonly host: FaceHost,
+    private readonly o: FaceControllerOptions,
+  ) {
     host.addController(this);
   }
 
@@ -202,7 +229,8 @@ export class FaceController implements ReactiveController {
   capture(): Promise<Blob> {
     if (!this.hasFace) return Promise.reject(new Error('capture: expected a drawn face, got none yet'));
     return new Promise((resolve, reject) =>
-      this.faceCanvas.toBlob((b) => (b ? resolve(b) : reject(new Error('capture: PNG encoding failed'))), 'image/png'));
+      this.faceCanvas.toBlob((b) => (b ? resolve(b) : reject(new Error('capture: PNG encoding failed'))), 'image/png'),
+    );
   }
 
   /** One face request: parse, wait for visibility and the model, generate, draw, announce. Replaced requests stop at the next await. */
@@ -264,8 +292,11 @@ export class FaceController implements ReactiveController {
     if (load.announce) {
       load.announce = false;
       emit(this.host, 'blaze-face-load', {
-        style: spec.style, backend: model.backend, backendReason: model.backendReason,
-        resolution: model.generator.resolution, loadMs: now - load.t0,
+        style: spec.style,
+        backend: model.backend,
+        backendReason: model.backendReason,
+        resolution: model.generator.resolution,
+        loadMs: now - load.t0,
       });
     }
   }
@@ -276,9 +307,12 @@ export class FaceController implements ReactiveController {
     const backend = parseBackend(h.backend);
     const loading = parseLoading(h.loading);
     const truncation = parseTruncation(h.truncation);
-    const styleError = () => new AttributeError(
-      `face-style: expected one of ${BUNDLED_STYLES.join(', ')} or a model.json URL, got ${JSON.stringify(h.faceStyle)}`);
-    if (!(BUNDLED_STYLES as readonly string[]).includes(h.faceStyle) && looksLikeStyleName(h.faceStyle)) throw styleError();
+    const styleError = () =>
+      new AttributeError(
+        `face-style: expected one of ${BUNDLED_STYLES.join(', ')} or a model.json URL, got ${JSON.stringify(h.faceStyle)}`,
+      );
+    if (!(BUNDLED_STYLES as readonly string[]).includes(h.faceStyle) && looksLikeStyleName(h.faceStyle))
+      throw styleError();
     let url: string;
     try {
       url = resolveStyle(h.faceStyle);
@@ -293,7 +327,17 @@ export class FaceController implements ReactiveController {
       seed = e as AttributeError; // the latent wins; only camera faces k > 0 would need the seed
     }
     const mixSeed = h.mixSeed === null ? null : parseSeed('mix-seed', h.mixSeed);
-    return { style: h.faceStyle, url, backend, loading, truncation, seed, latent: h.latent, mixSeed, mixLayer: h.mixLayer };
+    return {
+      style: h.faceStyle,
+      url,
+      backend,
+      loading,
+      truncation,
+      seed,
+      latent: h.latent,
+      mixSeed,
+      mixLayer: h.mixLayer,
+    };
   }
 
   /** The latest load if it is for the same model and has not failed; else a new load, which supersedes it. */

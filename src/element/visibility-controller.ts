@@ -15,7 +15,10 @@ export class VisibilityController implements ReactiveController {
   private deferred = false;
 
   /** `onNear` runs when the element comes near the viewport after `defer()` held something off. */
-  constructor(private readonly host: ReactiveControllerHost & Element, private readonly onNear: () => void) {
+  constructor(
+    private readonly host: ReactiveControllerHost & Element,
+    private readonly onNear: () => void,
+  ) {
     host.addController(this);
   }
 
@@ -26,13 +29,16 @@ export class VisibilityController implements ReactiveController {
   }
 
   hostConnected(): void {
-    this.observer = new IntersectionObserver((entries) => {
-      this.near = entries.some((e) => e.isIntersecting);
-      if (this.near && this.deferred) {
-        this.deferred = false;
-        this.onNear();
-      }
-    }, { rootMargin: ROOT_MARGIN });
+    this.observer = new IntersectionObserver(
+      (entries) => {
+        this.near = entries.some((e) => e.isIntersecting);
+        if (this.near && this.deferred) {
+          this.deferred = false;
+          this.onNear();
+        }
+      },
+      { rootMargin: ROOT_MARGIN },
+    );
     this.observer.observe(this.host);
   }
 

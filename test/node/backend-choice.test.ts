@@ -18,7 +18,8 @@ test('isSoftwareRenderer: software rasterisers by their renderer strings', () =>
     'Mesa softpipe',
     'ANGLE (Microsoft, Microsoft Basic Render Driver Direct3D11 vs_5_0 ps_5_0, D3D11)',
     'Apple Software Renderer',
-  ]) assert.equal(isSoftwareRenderer(s), true, s);
+  ])
+    assert.equal(isSoftwareRenderer(s), true, s);
 });
 
 test('isSoftwareRenderer: GPUs, and a masked renderer, are not software', () => {
@@ -30,19 +31,41 @@ test('isSoftwareRenderer: GPUs, and a masked renderer, are not software', () => 
     'Mali-G78',
     'WebKit WebGL',
     '',
-  ]) assert.equal(isSoftwareRenderer(s), false, s);
+  ])
+    assert.equal(isSoftwareRenderer(s), false, s);
 });
 
 test('isSoftwareAdapter: the fallback flag on the adapter or on its info, or a software name in the info', () => {
   // What Chromium's SwiftShader adapter reports (adapter.info), flag and name both.
-  assert.equal(isSoftwareAdapter({ vendor: 'google', architecture: 'swiftshader', device: '', description: '', isFallbackAdapter: true }), true);
+  assert.equal(
+    isSoftwareAdapter({
+      vendor: 'google',
+      architecture: 'swiftshader',
+      device: '',
+      description: '',
+      isFallbackAdapter: true,
+    }),
+    true,
+  );
   assert.equal(isSoftwareAdapter({ vendor: 'google', architecture: 'swiftshader' }), true, 'by name alone');
-  assert.equal(isSoftwareAdapter({ vendor: '', architecture: '' }, true), true, 'older browsers: the flag on the adapter');
-  assert.equal(isSoftwareAdapter({ vendor: 'mesa', description: 'llvmpipe (LLVM 15.0.6, 256 bits)' }), true, 'lavapipe');
+  assert.equal(
+    isSoftwareAdapter({ vendor: '', architecture: '' }, true),
+    true,
+    'older browsers: the flag on the adapter',
+  );
+  assert.equal(
+    isSoftwareAdapter({ vendor: 'mesa', description: 'llvmpipe (LLVM 15.0.6, 256 bits)' }),
+    true,
+    'lavapipe',
+  );
   assert.equal(isSoftwareAdapter({ description: 'Microsoft Basic Render Driver' }), true, 'WARP');
   assert.equal(isSoftwareAdapter({ vendor: 'nvidia', architecture: 'ampere', isFallbackAdapter: false }), false);
   assert.equal(isSoftwareAdapter({ vendor: 'apple', architecture: 'metal-3' }, false), false);
-  assert.equal(isSoftwareAdapter({ vendor: '', architecture: '', device: '', description: '' }), false, 'empty info is not evidence');
+  assert.equal(
+    isSoftwareAdapter({ vendor: '', architecture: '', device: '', description: '' }),
+    false,
+    'empty info is not evidence',
+  );
   assert.equal(isSoftwareAdapter(undefined), false);
 });
 
@@ -85,7 +108,7 @@ test('auto: a software WebGPU ranks after a hardware WebGL', async () => {
   assert.deepEqual(log, ['probe webgpu', 'probe webgl', 'start webgl']);
 });
 
-test('auto with both GPUs in software (this machine\'s browser) chooses wasm, and says why', async () => {
+test("auto with both GPUs in software (this machine's browser) chooses wasm, and says why", async () => {
   const { m, log } = machine(GPU_SW, GL_SW);
   const c = await chooseBackend('auto', m);
   assert.deepEqual(c, { name: 'wasm', reason: `auto: ${GPU_SW.detail}; ${GL_SW.detail}; chose wasm` });
@@ -95,7 +118,10 @@ test('auto with both GPUs in software (this machine\'s browser) chooses wasm, an
 test('auto: when wasm fails, a software WebGPU, then a software WebGL, then cpu', async () => {
   let { m, log } = machine(GPU_SW, GL_SW, ['wasm']);
   assert.equal((await chooseBackend('auto', m)).name, 'webgpu');
-  assert.deepEqual(log.filter((l) => l.startsWith('start')), ['start wasm', 'start webgpu']);
+  assert.deepEqual(
+    log.filter((l) => l.startsWith('start')),
+    ['start wasm', 'start webgpu'],
+  );
 
   ({ m } = machine(GPU_SW, GL_SW, ['wasm', 'webgpu']));
   const gl = await chooseBackend('auto', m);
@@ -105,21 +131,31 @@ test('auto: when wasm fails, a software WebGPU, then a software WebGL, then cpu'
   ({ m, log } = machine(NONE('WebGPU'), NONE('WebGL'), ['wasm']));
   const cpu = await chooseBackend('auto', m);
   assert.deepEqual(cpu, { name: 'cpu', reason: 'auto: no WebGPU; no WebGL; wasm failed to initialise; chose cpu' });
-  assert.deepEqual(log.filter((l) => l.startsWith('start')), ['start wasm', 'start cpu'], 'unavailable GPUs are not tried');
+  assert.deepEqual(
+    log.filter((l) => l.startsWith('start')),
+    ['start wasm', 'start cpu'],
+    'unavailable GPUs are not tried',
+  );
 });
 
 test('auto with nothing that starts rejects, saying what it found', async () => {
   const { m } = machine(GPU_SW, NONE('WebGL'), ['webgpu', 'wasm', 'cpu']);
   await assert.rejects(chooseBackend('auto', m), (e: Error) => {
     assert.ok(e instanceof BackendUnavailableError);
-    assert.match(e.message, /^backend: expected one of webgpu, webgl, wasm, cpu to initialise, got none \(WebGPU adapter is a software rasteriser/);
+    assert.match(
+      e.message,
+      /^backend: expected one of webgpu, webgl, wasm, cpu to initialise, got none \(WebGPU adapter is a software rasteriser/,
+    );
     return true;
   });
 });
 
 test("auto keeps the backend the page's own TensorFlow.js runs on, without probing or starting", async () => {
   const { m, log } = machine(GPU_HW, GL_HW, [], 'webgl');
-  assert.deepEqual(await chooseBackend('auto', m), { name: 'webgl', reason: "auto: the page's TensorFlow.js already runs on webgl" });
+  assert.deepEqual(await chooseBackend('auto', m), {
+    name: 'webgl',
+    reason: "auto: the page's TensorFlow.js already runs on webgl",
+  });
   assert.deepEqual(log, []);
 });
 

@@ -5,7 +5,9 @@ import { test } from 'node:test';
 import { BUNDLED_STYLES } from '../../src/core/defaults.js';
 
 test('BUNDLED_STYLES names every shipped model in models/, and nothing else', () => {
-  const shipped = readdirSync('models').filter((d) => existsSync(`models/${d}/model.json`)).sort();
+  const shipped = readdirSync('models')
+    .filter((d) => existsSync(`models/${d}/model.json`))
+    .sort();
   assert.deepEqual([...BUNDLED_STYLES].sort(), shipped);
   for (const style of shipped) {
     const manifest = JSON.parse(readFileSync(`models/${style}/model.json`, 'utf8')) as { name: string };

@@ -57,7 +57,14 @@ test('the metadata reads back: M001, RGB input normalised by mean 127.5 / std 12
 });
 
 test('a model that already has metadata, or is not a model, is refused with a reason', () => {
-  const md = buildMetadata({ name: 'x', description: '', version: '1', author: '', license: '', input: { mean: 0, std: 255, min: 0, max: 1 } });
+  const md = buildMetadata({
+    name: 'x',
+    description: '',
+    version: '1',
+    author: '',
+    license: '',
+    input: { mean: 0, std: 255, min: 0, max: 1 },
+  });
   const once = attachMetadata(readSource(), md);
   assert.throws(() => attachMetadata(once, md), /already has TFLITE_METADATA/);
   assert.throws(() => buildFaceDetector(new Uint8Array(64)), /expected sha256/);

@@ -12,10 +12,16 @@ test('the FIPS 180-4 / NIST vectors', () => {
   const vectors: [Uint8Array, string][] = [
     [text(''), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'],
     [text('abc'), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'],
-    [text('abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq'),
-      '248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1'],
-    [text('abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu'),
-      'cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1'],
+    [
+      text('abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq'),
+      '248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1',
+    ],
+    [
+      text(
+        'abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu',
+      ),
+      'cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1',
+    ],
     [new Uint8Array(1_000_000).fill(0x61), 'cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0'],
   ];
   for (const [data, expected] of vectors) {
@@ -41,7 +47,11 @@ test('random lengths and contents, a view into a larger buffer, an ArrayBuffer',
   const big = randomBytes(1000);
   const view = new Uint8Array(big.buffer, big.byteOffset + 7, 200);
   assert.equal(sha256HexPure(view), nodeSha256(view), 'a view at an offset');
-  assert.equal(sha256HexPure(new DataView(view.buffer, view.byteOffset, view.byteLength)), nodeSha256(view), 'a DataView');
+  assert.equal(
+    sha256HexPure(new DataView(view.buffer, view.byteOffset, view.byteLength)),
+    nodeSha256(view),
+    'a DataView',
+  );
   const copy = view.slice();
   assert.equal(sha256HexPure(copy.buffer), nodeSha256(view), 'an ArrayBuffer');
 });
@@ -55,7 +65,9 @@ test('a single changed bit changes the digest', () => {
 });
 
 test('the shipped weights hash to the sha256 in their model.json, by both paths', async () => {
-  const manifest = JSON.parse(readFileSync('models/toon/model.json', 'utf8')) as { weightFiles: { path: string; sha256: string }[] };
+  const manifest = JSON.parse(readFileSync('models/toon/model.json', 'utf8')) as {
+    weightFiles: { path: string; sha256: string }[];
+  };
   const file = manifest.weightFiles[0]!;
   const bytes = new Uint8Array(readFileSync(`models/toon/${file.path}`));
   assert.equal(sha256HexPure(bytes), file.sha256);
