@@ -15,7 +15,7 @@ face.addEventListener('blaze-face-load', (e) => {
   log(`load: ${e.detail.style} on ${e.detail.backend} in ${e.detail.loadMs.toFixed(0)} ms`);
 });
 face.addEventListener('blaze-face-render', (e) => {
-  $('timing').textContent = `${e.detail.ms.toFixed(1)} ms / face`;
+  $('timing').textContent = `${e.detail.ms.toFixed(1)} ms / face, ${e.detail.draw} draw path`;
 });
 face.addEventListener('blaze-face-error', (e) => log(`error (${e.detail.type}): ${e.detail.message}`));
 
@@ -172,7 +172,7 @@ async function animate() {
     frames++;
     const now = performance.now();
     if (now - since > 1000) {
-      $('fps').textContent = `${((frames * 1000) / (now - since)).toFixed(1)} fps`;
+      $('fps').textContent = `${((frames * 1000) / (now - since)).toFixed(1)} faces/s`;
       frames = 0;
       since = now;
     }

@@ -25,8 +25,8 @@ const arg = (name, dflt) => {
 const RUNS = Number(arg('runs', 30));
 /** Pages per runtime and backend, alternating ours and onnxruntime-web; times are pooled (a shared machine is noisy). */
 const ROUNDS = Number(arg('rounds', 3));
-const STYLES = (arg('styles', 'toon')).split(',');
-const BACKENDS = (arg('backends', 'webgpu,webgl,wasm')).split(',');
+const STYLES = arg('styles', 'toon').split(',');
+const BACKENDS = arg('backends', 'webgpu,webgl,wasm').split(',');
 /** Which build of ours to load: `--dist bench/tmp/dist` measures an older build copied there (for before/after). */
 const DIST = arg('dist', 'dist');
 const OUT = arg('out', 'bench/results.json');
@@ -45,10 +45,18 @@ const ORT_EP = { webgpu: 'webgpu', wasm: 'wasm' };
 
 function modelFacts(style) {
   const manifest = JSON.parse(readFileSync(`models/${style}/model.json`, 'utf8'));
-  const r = spawnSync('/usr/bin/python3', ['-m', 'training.model', '--config', manifest.config, '--json'], { encoding: 'utf8' });
+  const r = spawnSync('/usr/bin/python3', ['-m', 'training.model', '--config', manifest.config, '--json'], {
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`training.model failed: ${r.stderr}`);
   const facts = JSON.parse(r.stdout)[manifest.config];
-  return { config: manifest.config, resolution: manifest.resolution, zDim: manifest.architecture.zDim, params: facts.params, gflop: facts.flops.total / 1e9 };
+  return {
+    config: manifest.config,
+    resolution: manifest.resolution,
+    zDim: manifest.architecture.zDim,
+    params: facts.params,
+    gflop: facts.flops.total / 1e9,
+  };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -113,14 +121,22 @@ async function benchOurs({ backend, style, runs, zDim, dist }) {
     const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
     byKernel[k.name] = (byKernel[k.name] ?? 0) + ms;
   }
-  const topKernels = Object.entries(byKernel).sort((a, b) => b[1] - a[1]).slice(0, 8).map(([name, ms]) => `${name} ${ms.toFixed(1)}`);
+  const topKernels = Object.entries(byKernel)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 8)
+    .map(([name, ms]) => `${name} ${ms.toFixed(1)}`);
   const mem = tf.memory();
   tf.dispose(prof.result);
   gen.dispose();
   return {
-    backend: tf.getBackend(), times, firstFaceMs, kernels: prof.kernels.length, topKernels,
+    backend: tf.getBackend(),
+    times,
+    firstFaceMs,
+    kernels: prof.kernels.length,
+    topKernels,
     dispatches: backend === 'wasm' ? null : globalThis.dispatches,
-    gpuBytes: mem.numBytesInGPU ?? null, heapBytes: performance.memory?.usedJSHeapSize ?? null,
+    gpuBytes: mem.numBytesInGPU ?? null,
+    heapBytes: performance.memory?.usedJSHeapSize ?? null,
   };
 }
 
@@ -130,7 +146,10 @@ async function benchOrt({ ep, style, runs, zDim }) {
   const ort = await import('/node_modules/onnxruntime-web/dist/ort.webgpu.bundle.min.mjs');
   const { seedToZ } = await import('/dist/blaze-face.js');
   ort.env.wasm.wasmPaths = '/node_modules/onnxruntime-web/dist/';
-  const session = await ort.InferenceSession.create(`/bench/models/${style}.onnx`, { executionProviders: [ep], graphOptimizationLevel: 'all' });
+  const session = await ort.InferenceSession.create(`/bench/models/${style}.onnx`, {
+    executionProviders: [ep],
+    graphOptimizationLevel: 'all',
+  });
   const one = async (seed) => {
     const out = await session.run({
       z: new ort.Tensor('float32', seedToZ(seed, zDim), [1, zDim]),
@@ -142,8 +161,13 @@ async function benchOrt({ ep, style, runs, zDim }) {
   const { firstFaceMs, times } = await globalThis.timeGenerations(one, t0, runs);
   await session.release();
   return {
-    backend: ep, times, firstFaceMs, kernels: null, dispatches: ep === 'wasm' ? null : globalThis.dispatches,
-    gpuBytes: null, heapBytes: performance.memory?.usedJSHeapSize ?? null,
+    backend: ep,
+    times,
+    firstFaceMs,
+    kernels: null,
+    dispatches: ep === 'wasm' ? null : globalThis.dispatches,
+    gpuBytes: null,
+    heapBytes: performance.memory?.usedJSHeapSize ?? null,
   };
 }
 
@@ -159,11 +183,12 @@ async function benchAnimate({ backend, style, frames, blocks, dist, zDim }) {
   const { tf } = bf;
   const el = document.createElement('blaze-face');
   el.setAttribute('backend', backend);
-  el.setAttribute('face-style', style);
-  const rendered = () => new Promise((resolve, reject) => {
-    el.addEventListener('blaze-face-render', (e) => resolve(e.detail), { once: true });
-    el.addEventListener('blaze-face-error', (e) => reject(new Error(e.detail.message)), { once: true });
-  });
+  el.setAttribute('face-style', `/models/${style}/model.json`); // the repository's models, whichever build `dist` is
+  const rendered = () =>
+    new Promise((resolve, reject) => {
+      el.addEventListener('blaze-face-render', (e) => resolve(e.detail), { once: true });
+      el.addEventListener('blaze-face-error', (e) => reject(new Error(e.detail.message)), { once: true });
+    });
   let next = rendered();
   document.body.append(el);
   await next;
@@ -171,7 +196,8 @@ async function benchAnimate({ backend, style, frames, blocks, dist, zDim }) {
   const canvas = el.shadowRoot.querySelector('canvas');
   const sync = () => canvas.getContext('2d').getImageData(0, 0, 1, 1);
   // The demo's walk: a great circle between two latents, 200 steps a quarter turn.
-  const a = bf.seedToZ(1, zDim), b = bf.seedToZ(2, zDim);
+  const a = bf.seedToZ(1, zDim),
+    b = bf.seedToZ(2, zDim);
   let step = 0;
   const latent = () => {
     const t = ((step++ % 200) / 200) * (Math.PI / 2);
@@ -228,7 +254,10 @@ async function benchThreads({ threads, style, runs, dist, zDim }) {
   };
   const { times } = await globalThis.timeGenerations(one, performance.now(), runs);
   gen.dispose();
-  const binary = performance.getEntriesByType('resource').map((e) => e.name.split('/').pop()).find((n) => n.endsWith('.wasm'));
+  const binary = performance
+    .getEntriesByType('resource')
+    .map((e) => e.name.split('/').pop())
+    .find((n) => n.endsWith('.wasm'));
   return { threads: bf.wasmThreadsInUse(), binary, times };
 }
 
@@ -259,9 +288,16 @@ function summariseAnimate(r) {
   if (r.error) return { error: r.error };
   const med = Object.fromEntries(Object.entries(r.perFrame).map(([k, v]) => [k, +median(v).toFixed(2)]));
   return {
-    backend: r.backend, draw: r.draw, bareMs: med.bare, elementMs: med.element, pacedMs: med.paced,
-    elementOverBare: +(med.element / med.bare).toFixed(2), pacedOverBare: +(med.paced / med.bare).toFixed(2),
-    facesPerSecond: +(1000 / med.paced).toFixed(1), tensorGrowth: r.tensorGrowth, blocks: r.perFrame,
+    backend: r.backend,
+    draw: r.draw,
+    bareMs: med.bare,
+    elementMs: med.element,
+    pacedMs: med.paced,
+    elementOverBare: +(med.element / med.bare).toFixed(2),
+    pacedOverBare: +(med.paced / med.bare).toFixed(2),
+    facesPerSecond: +(1000 / med.paced).toFixed(1),
+    tensorGrowth: r.tensorGrowth,
+    blocks: r.perFrame,
   };
 }
 
@@ -269,56 +305,92 @@ function summariseThreads(rounds) {
   const bad = rounds.find((r) => r.error);
   if (bad) return { error: bad.error };
   const times = rounds.flatMap((r) => r.times);
-  return { threads: rounds[0].threads, binary: rounds[0].binary, medianMs: +median(times).toFixed(2), p90Ms: +p90(times).toFixed(2), runs: times.length };
+  return {
+    threads: rounds[0].threads,
+    binary: rounds[0].binary,
+    medianMs: +median(times).toFixed(2),
+    p90Ms: +p90(times).toFixed(2),
+    runs: times.length,
+  };
 }
 
 function summarise(r, gflop) {
   if (r.error) return { error: r.error };
   const med = median(r.times);
   return {
-    backend: r.backend, medianMs: +med.toFixed(2), p90Ms: +p90(r.times).toFixed(2), runs: r.times.length,
-    firstFaceMs: Math.round(r.firstFaceMs), kernels: r.kernels, topKernels: r.topKernels ?? null, dispatches: r.dispatches, gpuBytes: r.gpuBytes, heapBytes: r.heapBytes,
+    backend: r.backend,
+    medianMs: +med.toFixed(2),
+    p90Ms: +p90(r.times).toFixed(2),
+    runs: r.times.length,
+    firstFaceMs: Math.round(r.firstFaceMs),
+    kernels: r.kernels,
+    topKernels: r.topKernels ?? null,
+    dispatches: r.dispatches,
+    gpuBytes: r.gpuBytes,
+    heapBytes: r.heapBytes,
     gflops: +(gflop / (med / 1000)).toFixed(2),
   };
 }
 
 // An evaluate covers a whole page's generations: on SwiftShader that can exceed puppeteer's default 180 s.
-const results = await withHarness({ args: PRECISE_MEMORY_ARGS, protocolTimeout: 1200000 }, async ({ browser, open, openIsolated }) => {
-  const results = {
-    date: new Date().toISOString(), chromium: await browser.version(), dist: DIST, runs: RUNS, rounds: ROUNDS,
-    blocks: BLOCKS, styles: {}, threads: null,
-  };
-  for (const style of STYLES) {
-    const facts = modelFacts(style);
-    results.styles[style] = { ...facts, backends: {} };
-    for (const backend of BACKENDS) {
-      const ep = WITH_ORT ? ORT_EP[backend] : undefined;
-      const oursRuns = [], ortRuns = [];
-      for (let round = 0; round < ROUNDS; round++) {
-        oursRuns.push(await inPage(open, benchOurs, { backend, style, runs: RUNS, zDim: facts.zDim, dist: DIST }));
-        if (ep) ortRuns.push(await inPage(open, benchOrt, { ep, style, runs: RUNS, zDim: facts.zDim }));
+const results = await withHarness(
+  { args: PRECISE_MEMORY_ARGS, protocolTimeout: 1200000 },
+  async ({ browser, open, openIsolated }) => {
+    const results = {
+      date: new Date().toISOString(),
+      chromium: await browser.version(),
+      dist: DIST,
+      runs: RUNS,
+      rounds: ROUNDS,
+      blocks: BLOCKS,
+      styles: {},
+      threads: null,
+    };
+    for (const style of STYLES) {
+      const facts = modelFacts(style);
+      results.styles[style] = { ...facts, backends: {} };
+      for (const backend of BACKENDS) {
+        const ep = WITH_ORT ? ORT_EP[backend] : undefined;
+        const oursRuns = [],
+          ortRuns = [];
+        for (let round = 0; round < ROUNDS; round++) {
+          oursRuns.push(await inPage(open, benchOurs, { backend, style, runs: RUNS, zDim: facts.zDim, dist: DIST }));
+          if (ep) ortRuns.push(await inPage(open, benchOrt, { ep, style, runs: RUNS, zDim: facts.zDim }));
+        }
+        const ours = summarise(pool(oursRuns), facts.gflop);
+        const ort = ep ? summarise(pool(ortRuns), facts.gflop) : null;
+        const ratio = ort && !ort.error && !ours.error ? +(ours.medianMs / ort.medianMs).toFixed(2) : null;
+        const animate = ANIMATE
+          ? summariseAnimate(
+              await inPage(open, benchAnimate, {
+                backend,
+                style,
+                frames: FRAMES[backend] ?? 10,
+                blocks: BLOCKS,
+                dist: DIST,
+                zDim: facts.zDim,
+              }),
+            )
+          : null;
+        results.styles[style].backends[backend] = { ours, ort, ratio, animate };
+        console.log(style, backend, JSON.stringify({ ours, ort, ratio, animate }));
       }
-      const ours = summarise(pool(oursRuns), facts.gflop);
-      const ort = ep ? summarise(pool(ortRuns), facts.gflop) : null;
-      const ratio = ort && !ort.error && !ours.error ? +(ours.medianMs / ort.medianMs).toFixed(2) : null;
-      const animate = ANIMATE ? summariseAnimate(await inPage(open, benchAnimate, {
-        backend, style, frames: FRAMES[backend] ?? 10, blocks: BLOCKS, dist: DIST, zDim: facts.zDim,
-      })) : null;
-      results.styles[style].backends[backend] = { ours, ort, ratio, animate };
-      console.log(style, backend, JSON.stringify({ ours, ort, ratio, animate }));
-    }
-    if (THREADS.length && BACKENDS.includes('wasm')) {
-      // Pages alternate between the thread counts, as ours and onnxruntime-web do above.
-      const runs = Object.fromEntries(THREADS.map((n) => [n, []]));
-      for (let round = 0; round < ROUNDS; round++) {
-        for (const n of THREADS) runs[n].push(await inPage(openIsolated, benchThreads, { threads: n, style, runs: RUNS, dist: DIST, zDim: facts.zDim }));
+      if (THREADS.length && BACKENDS.includes('wasm')) {
+        // Pages alternate between the thread counts, as ours and onnxruntime-web do above.
+        const runs = Object.fromEntries(THREADS.map((n) => [n, []]));
+        for (let round = 0; round < ROUNDS; round++) {
+          for (const n of THREADS)
+            runs[n].push(
+              await inPage(openIsolated, benchThreads, { threads: n, style, runs: RUNS, dist: DIST, zDim: facts.zDim }),
+            );
+        }
+        results.threads = { style, byThreads: Object.fromEntries(THREADS.map((n) => [n, summariseThreads(runs[n])])) };
+        console.log(style, 'wasm threads', JSON.stringify(results.threads));
       }
-      results.threads = { style, byThreads: Object.fromEntries(THREADS.map((n) => [n, summariseThreads(runs[n])])) };
-      console.log(style, 'wasm threads', JSON.stringify(results.threads));
     }
-  }
-  return results;
-});
+    return results;
+  },
+);
 
 mkdirSync(dirname(OUT), { recursive: true });
 writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);
@@ -333,7 +405,7 @@ const lines = [
   `Run ${results.date.slice(0, 10)}, ${results.chromium}, headless; ${ROUNDS} fresh pages per runtime (alternating), each with ${RUNS} timed generations`,
   'after 5 warm-up, times pooled; first face: median of the pages. Each generation ends with the output read back to',
   'the CPU. Without a GPU here, WebGPU and WebGL run on SwiftShader (the CPU): compare ours with',
-  'onnxruntime-web in the same row; the absolute times are not a GPU\'s. onnxruntime-web has no WebGL execution provider.',
+  "onnxruntime-web in the same row; the absolute times are not a GPU's. onnxruntime-web has no WebGL execution provider.",
   'GPU dispatches: WebGPU compute dispatches or WebGL draw calls in one generation. Both runtimes run single-threaded wasm',
   '(the page is not cross-origin isolated, as most embedding pages are not).',
   '',
@@ -344,9 +416,11 @@ for (const [style, s] of Object.entries(results.styles)) {
   for (const [backend, { ours, ort, ratio }] of Object.entries(s.backends)) {
     const o = ours.error ? { medianMs: `error: ${ours.error}` } : ours;
     const t = !ort ? null : ort.error ? { medianMs: `error: ${ort.error}` } : ort;
-    lines.push(`| ${style} (${s.resolution} px, ${s.gflop.toFixed(3)} GFLOP) | ${backend} | ${o.medianMs}${o.p90Ms ? ` (${o.p90Ms})` : ''} | `
-      + `${t ? `${t.medianMs}${t.p90Ms ? ` (${t.p90Ms})` : ''}` : '-'} | ${cell(ratio)} | ${cell(o.firstFaceMs)} / ${cell(t?.firstFaceMs)} | `
-      + `${cell(o.dispatches)} / ${cell(t?.dispatches)} | ${cell(o.kernels)} | ${cell(o.gflops)} | ${cell(o.gpuBytes, mb)} | ${cell(o.heapBytes, mb)} / ${cell(t?.heapBytes, mb)} |`);
+    lines.push(
+      `| ${style} (${s.resolution} px, ${s.gflop.toFixed(3)} GFLOP) | ${backend} | ${o.medianMs}${o.p90Ms ? ` (${o.p90Ms})` : ''} | ` +
+        `${t ? `${t.medianMs}${t.p90Ms ? ` (${t.p90Ms})` : ''}` : '-'} | ${cell(ratio)} | ${cell(o.firstFaceMs)} / ${cell(t?.firstFaceMs)} | ` +
+        `${cell(o.dispatches)} / ${cell(t?.dispatches)} | ${cell(o.kernels)} | ${cell(o.gflops)} | ${cell(o.gpuBytes, mb)} | ${cell(o.heapBytes, mb)} / ${cell(t?.heapBytes, mb)} |`,
+    );
   }
 }
 lines.push(
@@ -364,7 +438,10 @@ for (const [style, s] of Object.entries(results.styles)) {
   for (const [backend, { animate: a }] of Object.entries(s.backends)) {
     if (!a) continue;
     if (a.error) lines.push(`| ${style} | ${backend} | error: ${a.error} | | | | | |`);
-    else lines.push(`| ${style} | ${backend} | ${a.draw} | ${a.bareMs} | ${a.elementMs} (${a.elementOverBare}) | ${a.pacedMs} (${a.pacedOverBare}) | ${a.facesPerSecond} | ${a.tensorGrowth} |`);
+    else
+      lines.push(
+        `| ${style} | ${backend} | ${a.draw} | ${a.bareMs} | ${a.elementMs} (${a.elementOverBare}) | ${a.pacedMs} (${a.pacedOverBare}) | ${a.facesPerSecond} | ${a.tensorGrowth} |`,
+      );
   }
 }
 if (results.threads) {
@@ -377,11 +454,18 @@ if (results.threads) {
     '',
     '| threads asked | threads in use | median (p90) ms | speed-up over 1 thread |',
     '|---|---|---|---|',
-    ...THREADS.map((n) => (t[n].error ? `| ${n} | error: ${t[n].error} | | |`
-      : `| ${n} | ${t[n].threads} | ${t[n].medianMs} (${t[n].p90Ms}) | ${one ? (one / t[n].medianMs).toFixed(2) : '-'} |`)),
+    ...THREADS.map((n) =>
+      t[n].error
+        ? `| ${n} | error: ${t[n].error} | | |`
+        : `| ${n} | ${t[n].threads} | ${t[n].medianMs} (${t[n].p90Ms}) | ${one ? (one / t[n].medianMs).toFixed(2) : '-'} |`,
+    ),
   );
 }
 const doc = readFileSync('docs/performance.md', 'utf8');
-const begin = '<!-- BENCH:BEGIN -->', end = '<!-- BENCH:END -->';
-writeFileSync('docs/performance.md', `${doc.slice(0, doc.indexOf(begin) + begin.length)}\n${lines.join('\n')}\n${doc.slice(doc.indexOf(end))}`);
+const begin = '<!-- BENCH:BEGIN -->',
+  end = '<!-- BENCH:END -->';
+writeFileSync(
+  'docs/performance.md',
+  `${doc.slice(0, doc.indexOf(begin) + begin.length)}\n${lines.join('\n')}\n${doc.slice(doc.indexOf(end))}`,
+);
 console.log('bench/results.json, docs/performance.md');
