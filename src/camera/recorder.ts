@@ -44,18 +44,25 @@ export class CanvasRecorder {
     this.stream = stream;
   }
 
-  /** Ends the clip and resolves with it; rejects with RecordingError when none is running. */
+  /**
+   * Ends the clip and resolves with it; rejects with RecordingError when none is running. The canvas track stops
+   * only once the recorder has handed over its last data: stopping it first can leave the encoder nothing to flush.
+   */
   stop(): Promise<Blob> {
     const recorder = this.recorder;
+    const stream = this.stream;
     if (!recorder)
       return Promise.reject(new RecordingError('stopRecording: expected a recording in progress, got none'));
+    this.recorder = null;
+    this.stream = null;
     return new Promise((resolve) => {
       recorder.onstop = () => {
+        for (const t of stream?.getTracks() ?? []) t.stop();
         const blob = new Blob(this.chunks, { type: recorder.mimeType.split(';')[0] });
         this.chunks = [];
         resolve(blob);
       };
-      this.release();
+      recorder.stop();
     });
   }
 
