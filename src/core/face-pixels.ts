@@ -39,9 +39,10 @@ export async function premultipliedBytes(generator: Generator, req: GenerateRequ
   }
 }
 
-/** Which path drawFace() takes on the page's backend now. */
+/** Which path drawFace() takes on the page's backend now ('cpu' before one is chosen). */
 export function drawPath(): DrawPath {
-  const name = tf.getBackend();
+  // Read without starting a backend, which tf.getBackend() would do.
+  const name = (tf.engine() as unknown as { backendName: string | null }).backendName;
   if (name === 'webgl' && verified.webgl !== false && webglOf(tf.backend()) !== null) return 'webgl';
   if (name === 'webgpu' && verified.webgpu !== false && hardwareWebGPU(tf.backend())) return 'webgpu';
   return 'cpu';
