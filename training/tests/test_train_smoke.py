@@ -43,7 +43,13 @@ def test_profile_times_every_phase(tiny_cache):
     assert set(r["ms_per_step"]) == {"data", "g_forward", "rec_loss", "g_backward_step", "ema", "d_step",
                                      "g_adv_forward", "g_backward_step_gan"}
     assert all(v > 0 for v in r["ms_per_step"].values())
-    assert r["images_per_s_with_gan_terms"] < r["images_per_s_reconstruction_only"]
+    # Which phases each figure adds up (a comparison of the two would time the machine, not test the code).
+    ms = r["ms_per_step"]
+    common = ms["data"] + ms["g_forward"] + ms["rec_loss"] + ms["ema"]
+    recon = 4000 / (common + ms["g_backward_step"])
+    gan = 4000 / (common + ms["d_step"] + ms["g_adv_forward"] + ms["g_backward_step_gan"])
+    assert abs(r["images_per_s_reconstruction_only"] - recon) <= 0.01 * recon + 0.1  # ms are rounded to 0.01
+    assert abs(r["images_per_s_with_gan_terms"] - gan) <= 0.01 * gan + 0.1
 
 
 def test_overfit_probe_gets_closer_to_its_faces(tiny_cache):
