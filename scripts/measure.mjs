@@ -1,5 +1,6 @@
 // Generation time per backend in headless Chromium: median and p90 of `renders` renders after 3 warm-up renders,
-// from the element's own blaze-face-render `ms` (generate + copy to the canvas). Not a test: numbers for the docs.
+// each from setting the seed to the face on the visible canvas (generate + draw, then a 1-pixel read of the canvas,
+// so that a draw path without a read-back is timed to its end too). Not a test: numbers for the docs.
 //   npm run build && node scripts/measure.mjs [renders=20] [backends=webgpu,webgl,wasm,cpu]
 // On a machine without a GPU, webgpu and webgl run on SwiftShader (the CPU): compare them with each other only.
 import { withHarness } from './browser-harness.mjs';
@@ -19,17 +20,22 @@ await withHarness({}, async ({ open }) => {
         const loaded = once('blaze-face-load');
         document.body.append(el);
         const load = await loaded;
+        const canvas = el.shadowRoot.querySelector('canvas');
         const times = [];
+        let draw = null;
         for (let i = 1; i <= 3 + renders; i++) {
+          const t = performance.now();
           const r = once('blaze-face-render');
           el.seed = i;
-          const d = await r;
-          if (i > 3) times.push(d.ms);
+          draw = (await r).draw;
+          canvas.getContext('2d').getImageData(0, 0, 1, 1);
+          if (i > 3) times.push(performance.now() - t);
         }
         times.sort((a, b) => a - b);
         const p90 = times[Math.ceil(times.length * 0.9) - 1];
         return {
           backend: load.backend,
+          draw,
           loadMs: Math.round(load.loadMs),
           medianMs: +times[Math.floor(times.length / 2)].toFixed(1),
           p90Ms: +p90.toFixed(1),

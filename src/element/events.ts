@@ -12,6 +12,7 @@ export interface BlazeFaceLoadDetail {
   loadMs: number;
 }
 export interface BlazeFaceRenderDetail {
+  /** From the request to the face drawn; on a GPU draw path, to the face submitted (the GPU may still be drawing). */
   ms: number;
   backend: BackendName;
   /** How the face reached the canvas: `cpu` (read back once, then putImageData), or without a read-back, `webgl` or `webgpu`. */
