@@ -8,48 +8,67 @@ import { EXPOSE_GC_ARGS, PRECISE_MEMORY_ARGS, withHarness } from './browser-harn
 
 const frames = Number(process.argv[2] ?? 10000);
 const backend = process.argv[3] ?? 'wasm';
-// The whole soak is one evaluate: the protocol timeout must cover it.
-await withHarness({ args: [...PRECISE_MEMORY_ARGS, ...EXPOSE_GC_ARGS], protocolTimeout: 3600000 }, async ({ open }) => {
+// The page reports each sample as it is taken (soakSample) and the end (soakDone); the file is rewritten each time, so
+// a soak cut short keeps what it measured. No protocol call spans the soak (a WebGL soak takes over an hour here).
+await withHarness({ args: [...PRECISE_MEMORY_ARGS, ...EXPOSE_GC_ARGS] }, async ({ open }) => {
   const page = await open('/demo/empty.html');
-  const samples = await page.evaluate(
-    async (frames, backend) => {
-      const { tf, seedToZ } = await import('/dist/blaze-face.js');
-      const el = document.createElement('blaze-face');
-      el.setAttribute('backend', backend);
-      const rendered = () =>
-        new Promise((r) => el.addEventListener('blaze-face-render', (e) => r(e.detail), { once: true }));
-      let next = rendered();
-      document.body.append(el);
-      let draw = (await next).draw;
-      const a = seedToZ(1, 64),
-        b = seedToZ(2, 64);
-      const out = [];
-      for (let f = 0; f <= frames; f++) {
-        if (f % 1000 === 0) {
-          globalThis.gc?.();
-          const m = tf.memory();
-          out.push({
-            frame: f,
-            draw,
-            numTensors: m.numTensors,
-            numBytes: m.numBytes,
-            heapBytes: performance.memory.usedJSHeapSize,
-            at: performance.now(),
-          });
+  const samples = [];
+  const save = () =>
+    writeFileSync(`bench/soak-${backend}.json`, `${JSON.stringify({ frames, backend, samples }, null, 2)}\n`);
+  let finish, fail;
+  const done = new Promise((resolve, reject) => ([finish, fail] = [resolve, reject]));
+  await page.exposeFunction('soakSample', (sample) => {
+    samples.push(sample);
+    save();
+    console.log(
+      `frame ${sample.frame}: ${sample.draw} draw path, ${sample.numTensors} tensors, ${(sample.heapBytes / 2 ** 20).toFixed(1)} MB heap`,
+    );
+  });
+  await page.exposeFunction('soakDone', (error) => (error ? fail(new Error(error)) : finish()));
+  await page.evaluate(
+    (frames, backend) => {
+      (async () => {
+        const { tf, seedToZ } = await import('/dist/blaze-face.js');
+        const el = document.createElement('blaze-face');
+        el.setAttribute('backend', backend);
+        const rendered = () =>
+          new Promise((r) => el.addEventListener('blaze-face-render', (e) => r(e.detail), { once: true }));
+        let next = rendered();
+        document.body.append(el);
+        let draw = (await next).draw;
+        const a = seedToZ(1, 64),
+          b = seedToZ(2, 64);
+        for (let f = 0; f <= frames; f++) {
+          if (f % 1000 === 0) {
+            globalThis.gc?.();
+            const m = tf.memory();
+            await globalThis.soakSample({
+              frame: f,
+              draw,
+              numTensors: m.numTensors,
+              numBytes: m.numBytes,
+              heapBytes: performance.memory.usedJSHeapSize,
+              at: performance.now(),
+            });
+          }
+          const t = (((f % 200) / 200) * Math.PI) / 2;
+          next = rendered();
+          el.setAttribute(
+            'latent',
+            Array.from(a, (v, i) => (v * Math.cos(t) + b[i] * Math.sin(t)).toFixed(4)).join(','),
+          );
+          draw = (await next).draw;
+          await new Promise((r) => requestAnimationFrame(r));
         }
-        const t = (((f % 200) / 200) * Math.PI) / 2;
-        next = rendered();
-        el.setAttribute('latent', Array.from(a, (v, i) => (v * Math.cos(t) + b[i] * Math.sin(t)).toFixed(4)).join(','));
-        draw = (await next).draw;
-        await new Promise((r) => requestAnimationFrame(r));
-      }
-      return out;
+      })().then(
+        () => globalThis.soakDone(null),
+        (e) => globalThis.soakDone(String(e?.stack ?? e)),
+      );
     },
     frames,
     backend,
   );
-  const result = { frames, backend, samples };
-  writeFileSync(`bench/soak-${backend}.json`, `${JSON.stringify(result, null, 2)}\n`);
+  await done;
   const first = samples[0],
     last = samples.at(-1);
   console.log(
