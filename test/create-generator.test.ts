@@ -77,7 +77,12 @@ describe('createGenerator (blaze-face/core)', () => {
   const bad: [string, object, RegExp][] = [
     ['a negative seed', { seed: -1 }, /seed: expected an integer in \[0, 4294967295\], got -1/],
     ['a latent of the wrong length', { latent: [1, 2] }, /latent: expected 64 numbers, got 2/],
-    ['a latent with NaN', { latent: Array(64).fill(NaN) }, /latent: expected finite numbers/],
+    ['a latent with NaN', { latent: Array(64).fill(NaN) }, /latent: expected a finite number at index 0, got NaN/],
+    [
+      'a latent beyond float32',
+      { latent: Array(64).fill(1e39) },
+      /latent: expected a finite number at index 0, got 1e\+39/,
+    ],
     ['a truncation above 1', { truncation: 2 }, /truncation: expected a number in \[0, 1\], got 2/],
     [
       'a mix layer out of range',
@@ -91,9 +96,13 @@ describe('createGenerator (blaze-face/core)', () => {
     });
   }
 
-  it('rejects an unknown style name and a wrong asset base, saying what it expected', async () => {
+  it('rejects an unknown style name or backend and a wrong asset base, saying what it expected', async () => {
     expect(await rejection(createGenerator({ style: 'tooon' }))).to.match(
       /style: expected one of toon, sketch or a model.json URL, got "tooon"/,
+    );
+    // the element's rule and message for its backend attribute (src/core/options.ts), under the option's name
+    expect(await rejection(createGenerator({ backend: 'metal' } as object))).to.match(
+      /backend: expected one of auto, webgpu, webgl, wasm, cpu, got "metal"/,
     );
     const message = await rejection(createGenerator({ style: 'toon', assetBase: '/no-such-folder/' }));
     expect(message).to.match(/no-such-folder\/models\/toon\/model.json: expected HTTP 200, got 404/);

@@ -7,9 +7,9 @@ import { DEFAULTS, type BackendName, type BackendPreference } from './defaults.j
 import { Generator, type GenerateRequest } from './generator.js';
 import { drawFace, faceImageData } from './face-pixels.js';
 import { loadModel, type ModelManifest } from './model-format.js';
-import { isValidSeed, seedToZ } from './seed.js';
-import { assets, baseOrDefault, looksLikeStyleName, resolveStyle, withAssetHint } from '../assets.js';
-import { BUNDLED_STYLES } from './defaults.js';
+import { checkBackend, checkLatent, checkMixLayer, checkSeed, checkStyle, checkTruncation } from './options.js';
+import { seedToZ } from './seed.js';
+import { assets, baseOrDefault, resolveStyle, withAssetHint } from '../assets.js';
 
 export interface CreateGeneratorOptions {
   /** A bundled style name (`toon`, `sketch`) or the URL of a model.json. Default `toon`. */
@@ -51,15 +51,11 @@ export interface FaceGenerator {
 
 /** Loads a style on the backend and returns a generator for it. Rejects with a message on a bad option or model. */
 export async function createGenerator(options: CreateGeneratorOptions = {}): Promise<FaceGenerator> {
-  const style = options.style ?? DEFAULTS.faceStyle;
-  if (typeof style !== 'string' || style === '')
-    throw new TypeError(`style: expected a style name or a model.json URL, got ${JSON.stringify(style)}`);
-  if (looksLikeStyleName(style) && !(BUNDLED_STYLES as readonly string[]).includes(style)) {
-    throw new TypeError(`style: expected one of ${BUNDLED_STYLES.join(', ')} or a model.json URL, got "${style}"`);
-  }
+  const style = checkStyle('style', options.style ?? DEFAULTS.faceStyle);
+  const preference = checkBackend('backend', options.backend ?? DEFAULTS.backend);
   const base = baseOrDefault(options.assetBase);
   configureWasm(assets.tfjsWasm(base));
-  const { name: backend, reason: backendReason } = await ensureBackend(options.backend ?? DEFAULTS.backend);
+  const { name: backend, reason: backendReason } = await ensureBackend(preference);
   const url = resolveStyle(style, base);
   let model;
   try {
@@ -106,28 +102,12 @@ export async function createGenerator(options: CreateGeneratorOptions = {}): Pro
 
 function requestFor(face: FaceOptions, manifest: ModelManifest): GenerateRequest {
   const { zDim, numWs } = manifest.architecture;
-  const truncation = face.truncation ?? DEFAULTS.truncation;
-  if (typeof truncation !== 'number' || !(truncation >= 0 && truncation <= 1)) {
-    throw new RangeError(`truncation: expected a number in [0, 1], got ${String(truncation)}`);
-  }
-  let z: Float32Array;
-  if (face.latent !== undefined) {
-    const n = face.latent?.length;
-    if (n !== zDim) throw new RangeError(`latent: expected ${zDim} numbers, got ${String(n)}`);
-    z = Float32Array.from(face.latent);
-    if (!z.every(Number.isFinite)) throw new RangeError('latent: expected finite numbers, got NaN or Infinity');
-  } else {
-    z = seedToZ(checkSeed('seed', face.seed ?? DEFAULTS.seed), zDim);
-  }
+  const truncation = checkTruncation('truncation', face.truncation ?? DEFAULTS.truncation);
+  const z =
+    face.latent !== undefined
+      ? checkLatent('latent', face.latent, zDim)
+      : seedToZ(checkSeed('seed', face.seed ?? DEFAULTS.seed), zDim);
   if (face.mixSeed === undefined) return { z, truncation };
-  const mixLayer = face.mixLayer ?? Math.floor(numWs / 2);
-  if (!Number.isInteger(mixLayer) || mixLayer < 0 || mixLayer > numWs) {
-    throw new RangeError(`mixLayer: expected an integer in [0, ${numWs}], got ${String(mixLayer)}`);
-  }
+  const mixLayer = checkMixLayer('mixLayer', face.mixLayer ?? Math.floor(numWs / 2), numWs);
   return { z, truncation, mixZ: seedToZ(checkSeed('mixSeed', face.mixSeed), zDim), mixLayer };
-}
-
-function checkSeed(name: string, seed: unknown): number {
-  if (!isValidSeed(seed)) throw new RangeError(`${name}: expected an integer in [0, 4294967295], got ${String(seed)}`);
-  return seed;
 }

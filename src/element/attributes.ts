@@ -1,9 +1,19 @@
 /**
  * Attribute validation: each returns the parsed value or throws AttributeError saying what was expected and
- * what arrived. The element keeps its last good face when one throws.
+ * what arrived. The element keeps its last good face when one throws. The rules and their messages are the core's
+ * (src/core/options.ts), shared with createGenerator; here they get the attribute's name and the element's error.
  */
-import { BACKENDS, type BackendPreference, type LoadingMode } from '../core/defaults.js';
-import { MAX_SEED, isValidSeed } from '../core/seed.js';
+import type { BackendPreference, LoadingMode } from '../core/defaults.js';
+import {
+  checkBackend,
+  checkIntegerIn,
+  checkLatent,
+  checkMixLayer,
+  checkNumberIn,
+  checkOneOf,
+  checkSeed,
+  checkTruncation,
+} from '../core/options.js';
 
 /** Each face costs a detection slot and a generated texture; more than a few is no longer real time on phones. */
 export const MAX_FACES = 8;
@@ -12,72 +22,27 @@ export class AttributeError extends Error {
   override name = 'AttributeError';
 }
 
-const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : String(v));
+export const parseSeed = (name: string, v: unknown): number => checkSeed(name, v, AttributeError);
 
-export function parseSeed(name: string, v: unknown): number {
-  if (!isValidSeed(v)) {
-    throw new AttributeError(`${name}: expected an integer in [0, ${MAX_SEED}], got ${show(v)}`);
-  }
-  return v;
-}
+export const parseTruncation = (v: unknown): number => checkTruncation('truncation', v, AttributeError);
 
-export function parseTruncation(v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1) {
-    throw new AttributeError(`truncation: expected a number in [0, 1], got ${show(v)}`);
-  }
-  return v;
-}
+export const parseLatent = (v: string, zDim: number): Float32Array => checkLatent('latent', v, zDim, AttributeError);
 
-export function parseLatent(v: string, zDim: number): Float32Array {
-  const parts = v.split(',').map((s) => s.trim());
-  if (parts.length !== zDim) {
-    throw new AttributeError(`latent: expected ${zDim} comma-separated numbers, got ${parts.length}`);
-  }
-  const z = new Float32Array(zDim);
-  parts.forEach((p, i) => {
-    const x = p === '' ? NaN : Number(p);
-    if (!Number.isFinite(x)) throw new AttributeError(`latent: expected a finite number at index ${i}, got ${show(p)}`);
-    z[i] = x;
-  });
-  return z;
-}
+export const parseMixLayer = (v: unknown, numWs: number): number =>
+  checkMixLayer('mix-layer', v, numWs, AttributeError);
 
-export function parseMixLayer(v: unknown, numWs: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > numWs) {
-    throw new AttributeError(`mix-layer: expected an integer in [0, ${numWs}], got ${show(v)}`);
-  }
-  return v;
-}
+export const parseBackend = (v: unknown): BackendPreference => checkBackend('backend', v, AttributeError);
 
-export function parseBackend(v: unknown): BackendPreference {
-  if (v === 'auto' || (BACKENDS as readonly unknown[]).includes(v)) return v as BackendPreference;
-  throw new AttributeError(`backend: expected one of auto, ${BACKENDS.join(', ')}, got ${show(v)}`);
-}
+export const parseLoading = (v: unknown): LoadingMode =>
+  checkOneOf('loading', v, ['eager', 'lazy'] as const, AttributeError);
 
-export function parseLoading(v: unknown): LoadingMode {
-  if (v === 'eager' || v === 'lazy') return v;
-  throw new AttributeError(`loading: expected "eager" or "lazy", got ${show(v)}`);
-}
+export const parseMaxFaces = (v: unknown): number => checkIntegerIn('max-faces', v, 1, MAX_FACES, AttributeError);
 
-export function parseMaxFaces(v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_FACES) {
-    throw new AttributeError(`max-faces: expected an integer in [1, ${MAX_FACES}], got ${show(v)}`);
-  }
-  return v;
-}
-
-export function parseTracking(v: unknown): 'mesh' | 'box' {
-  if (v === 'mesh' || v === 'box') return v;
-  throw new AttributeError(`tracking: expected "mesh" or "box", got ${show(v)}`);
-}
+export const parseTracking = (v: unknown): 'mesh' | 'box' =>
+  checkOneOf('tracking', v, ['mesh', 'box'] as const, AttributeError);
 
 /** A number in [0, 1], for `blend-opacity`, `blend-feather` and `blend-lighting`. */
-export function parseUnit(name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1) {
-    throw new AttributeError(`${name}: expected a number in [0, 1], got ${show(v)}`);
-  }
-  return v;
-}
+export const parseUnit = (name: string, v: unknown): number => checkNumberIn(name, v, 0, 1, AttributeError);
 
 /** `mirror` defaults to on, so a plain boolean attribute cannot turn it off: `mirror="false"` does. */
 export const onUnlessFalse = {
