@@ -1,3 +1,5 @@
+// @ts-check
+/// <reference lib="dom" />
 // Camera mode per frame in headless Chromium with the fake camera (640x480 clips from scripts/fake-camera.mjs):
 // medians of detect ms (landmarks with mesh tracking), composite ms and frame ms from blaze-face-track, and the
 // end-to-end rate of processed frames, with one face and with three, for mesh and box tracking in one run.
@@ -8,6 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { fakeCameraArgs, withBrowser, withServer } from './browser-harness.mjs';
 
 const frames = Number(process.argv[2] ?? 150);
+/** @type {[clip: string, maxFaces: number][]} */
 const runs = [
   ['one-face', 1],
   ['three-faces', 3],
@@ -15,46 +18,63 @@ const runs = [
 ];
 const TRACKING = ['mesh', 'box'];
 const only = process.argv.slice(3);
+/** @type {object[]} */
 const results = [];
 await withServer(async (origin) => {
   // A fresh browser per run: Chromium's fake camera plays the clip it was started with.
-  for (const [clip, maxFaces] of only.length ? only.map((c) => runs.find((r) => r[0] === c)) : runs)
+  // A clip not in `runs` fails here, as it always has: destructuring undefined.
+  for (const [clip, maxFaces] of only.length
+    ? only.map((c) => /** @type {[string, number]} */ (runs.find((r) => r[0] === c)))
+    : runs)
     for (const tracking of TRACKING) {
       await withBrowser({ args: fakeCameraArgs(clip) }, async (browser) => {
         const page = await browser.newPage();
         await page.goto(`${origin}/demo/empty.html`);
         const r = await page.evaluate(
-          async (maxFaces, frames, tracking) => {
+          async (/** @type {number} */ maxFaces, /** @type {number} */ frames, /** @type {string} */ tracking) => {
+            // @ts-expect-error -- a URL on the page's server, not a module path tsc can follow
             await import('/dist/blaze-face.js');
-            const el = document.createElement('blaze-face');
+            const el = /** @type {import('./browser-harness.mjs').BlazeFaceElement} */ (
+              document.createElement('blaze-face')
+            );
+            /** @typedef {{ faces: { overlaid: boolean }[], tracking: string, detectMs: number, compositeMs: number, frameMs: number }} Track */
+            const detail = (/** @type {Event} */ e) => /** @type {CustomEvent} */ (e).detail;
             el.setAttribute('camera', '');
             el.setAttribute('max-faces', String(maxFaces));
             el.setAttribute('seed', '11');
             el.setAttribute('tracking', tracking);
             el.style.width = '640px';
-            const load = new Promise((r) => el.addEventListener('blaze-face-load', (e) => r(e.detail), { once: true }));
-            el.addEventListener('blaze-face-error', (e) => console.error(JSON.stringify(e.detail)));
+            /** @type {Promise<{ backend: string }>} */
+            const load = new Promise((r) =>
+              el.addEventListener('blaze-face-load', (e) => r(detail(e)), { once: true }),
+            );
+            el.addEventListener('blaze-face-error', (e) => console.error(JSON.stringify(detail(e))));
             document.body.append(el);
             const { backend } = await load;
+            /** @type {(Track & { at: number })[]} */
             const seen = [];
-            await new Promise((resolve) =>
+            /** @type {Promise<void>} */
+            const warmed = new Promise((resolve) =>
               el.addEventListener('blaze-face-track', function on(e) {
+                /** @type {Track} */
+                const t = detail(e);
                 // Warm-up: from the first frame with every face tracked and overlaid, 30 more frames.
-                if (seen.length === 0 && (e.detail.faces.length < maxFaces || !e.detail.faces.every((f) => f.overlaid)))
-                  return;
-                seen.push({ ...e.detail, at: performance.now() });
+                if (seen.length === 0 && (t.faces.length < maxFaces || !t.faces.every((f) => f.overlaid))) return;
+                seen.push({ ...t, at: performance.now() });
                 if (seen.length >= 30 + frames) {
                   el.removeEventListener('blaze-face-track', on);
                   resolve();
                 }
               }),
             );
+            await warmed;
             const run = seen.slice(30);
-            const median = (xs) => {
+            const median = (/** @type {number[]} */ xs) => {
               const s = [...xs].sort((a, b) => a - b);
               return +s[Math.floor(s.length / 2)].toFixed(1);
             };
             const blob = await el.capture();
+            /** @type {string} */
             const png = await new Promise((r) => {
               const reader = new FileReader();
               reader.onload = () => r(String(reader.result).split(',')[1]);
@@ -62,7 +82,7 @@ await withServer(async (origin) => {
             });
             return {
               backend,
-              tracking: run.at(-1).tracking,
+              tracking: run[run.length - 1].tracking,
               frames: run.length,
               facesMedian: median(run.map((t) => t.faces.length)),
               detectMs: median(run.map((t) => t.detectMs)),

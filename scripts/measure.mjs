@@ -1,3 +1,5 @@
+// @ts-check
+/// <reference lib="dom" />
 // Generation time per backend in headless Chromium: median and p90 of `renders` renders after 3 warm-up renders,
 // each from setting the seed to the face on the visible canvas (generate + draw, then a 1-pixel read of the canvas,
 // so that a draw path without a read-back is timed to its end too). Not a test: numbers for the docs.
@@ -7,20 +9,29 @@ import { withHarness } from './browser-harness.mjs';
 
 const renders = Number(process.argv[2] ?? 20);
 const backends = (process.argv[3] ?? 'webgpu,webgl,wasm,cpu').split(',');
+/** @type {Record<string, unknown>} */
 const results = {};
 await withHarness({}, async ({ open }) => {
   for (const backend of backends) {
     const page = await open('/demo/empty.html');
     results[backend] = await page.evaluate(
-      async (backend, renders) => {
+      async (/** @type {string} */ backend, /** @type {number} */ renders) => {
+        // @ts-expect-error -- a URL on the page's server, not a module path tsc can follow
         await import('/dist/blaze-face.js');
-        const el = document.createElement('blaze-face');
+        const el = /** @type {import('./browser-harness.mjs').BlazeFaceElement} */ (
+          document.createElement('blaze-face')
+        );
         el.setAttribute('backend', backend);
-        const once = (name) => new Promise((r) => el.addEventListener(name, (e) => r(e.detail), { once: true }));
+        /** @type {(name: string) => Promise<any>} */
+        const once = (name) =>
+          new Promise((r) =>
+            el.addEventListener(name, (e) => r(/** @type {CustomEvent} */ (e).detail), { once: true }),
+          );
         const loaded = once('blaze-face-load');
         document.body.append(el);
         const load = await loaded;
-        const canvas = el.shadowRoot.querySelector('canvas');
+        const canvas = /** @type {HTMLCanvasElement} */ (el.shadowRoot.querySelector('canvas'));
+        /** @type {number[]} */
         const times = [];
         let draw = null;
         for (let i = 1; i <= 3 + renders; i++) {
@@ -28,7 +39,7 @@ await withHarness({}, async ({ open }) => {
           const r = once('blaze-face-render');
           el.seed = i;
           draw = (await r).draw;
-          canvas.getContext('2d').getImageData(0, 0, 1, 1);
+          /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d')).getImageData(0, 0, 1, 1);
           if (i > 3) times.push(performance.now() - t);
         }
         times.sort((a, b) => a - b);

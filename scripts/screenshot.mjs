@@ -1,13 +1,18 @@
+// @ts-check
+/// <reference lib="dom" />
 // Screenshots of the demo in headless Chromium, for the docs: desktop and phone-sized viewports, and the phone
 // layout in camera mode with the fake camera playing a clip of a real photo (scripts/fake-camera.mjs).
 //   npm run build && node scripts/screenshot.mjs
 import { fakeCameraArgs, withHarness } from './browser-harness.mjs';
 
-/** Renders the shown seed again (via seed + 1): the first render compiles the shaders, and the caption should show a warm one. */
+/**
+ * Renders the shown seed again (via seed + 1): the first render compiles the shaders, and the caption should show a warm one.
+ * @param {import('./browser-harness.mjs').Page} page
+ */
 async function warm(page) {
   await page.evaluate(async () => {
-    const face = document.getElementById('face');
-    const seed = face.getAttribute('seed');
+    const face = /** @type {HTMLElement} */ (document.getElementById('face'));
+    const seed = /** @type {string} */ (face.getAttribute('seed'));
     for (const s of [String(Number(seed) + 1), seed]) {
       const rendered = new Promise((r) => face.addEventListener('blaze-face-render', r, { once: true }));
       face.setAttribute('seed', s);
@@ -17,12 +22,14 @@ async function warm(page) {
 }
 
 const PHONE = { width: 390, height: 844, deviceScaleFactor: 2, isMobile: true };
+/** @type {[string, import('./browser-harness.mjs').Viewport][]} */
+const SHOTS = [
+  ['demo', { width: 980, height: 760 }],
+  ['demo-phone', PHONE],
+];
 
 await withHarness({ args: fakeCameraArgs('one-face') }, async ({ open }) => {
-  for (const [name, viewport] of [
-    ['demo', { width: 980, height: 760 }],
-    ['demo-phone', PHONE],
-  ]) {
+  for (const [name, viewport] of SHOTS) {
     const page = await open('/demo/index.html', viewport);
     await page.waitForFunction(() => document.querySelector('#backend')?.textContent?.includes('px'), {
       timeout: 120000,

@@ -1,3 +1,5 @@
+// @ts-check
+/// <reference lib="dom" />
 // npm run test:package: the package as users get it. Packs the tarball, checks what is in it, installs it into a
 // fresh project outside this repository (a copy of examples/), builds every example there (static host, Vite,
 // webpack 5, a Web Worker, React 19) and loads each built page in Chromium. Each page must show a face (the
@@ -14,12 +16,13 @@ import { fakeCameraArgs, launchChromium } from './browser-harness.mjs';
 
 const LIMITS = { tarballBytes: 8e6, firstFaceJsGzip: 250e3 };
 const SEED_PAGES = ['static', 'vite', 'webpack', 'worker', 'with-tfjs']; // seed 7, truncation 1: the same face on each
+/** @type {string[]} */
 const failures = [];
-const check = (ok, what) => {
+const check = (/** @type {boolean} */ ok, /** @type {string} */ what) => {
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
   if (!ok) failures.push(what);
 };
-const run = (cmd, args, cwd) =>
+const run = (/** @type {string} */ cmd, /** @type {string[]} */ args, /** @type {string} */ cwd) =>
   execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 26 });
 
 const repo = resolve(import.meta.dirname, '..');
@@ -29,13 +32,13 @@ const keep = !!process.env.KEEP_PACKAGE_TEST;
 // 1. The tarball.
 const [packed] = JSON.parse(run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], repo));
 const tarball = join(work, packed.filename);
-const names = packed.files.map((f) => f.path);
+const names = packed.files.map((/** @type {{ path: string }} */ f) => f.path);
 check(
   packed.size < LIMITS.tarballBytes,
   `tarball ${(packed.size / 1e6).toFixed(2)} MB (unpacked ${(packed.unpackedSize / 1e6).toFixed(2)} MB, ${names.length} files) < ${LIMITS.tarballBytes / 1e6} MB`,
 );
-check(!names.some((n) => n.endsWith('.map')), 'no sourcemaps in the tarball');
-check(!names.some((n) => n.includes('/goldens/')), 'no goldens in the tarball');
+check(!names.some((/** @type {string} */ n) => n.endsWith('.map')), 'no sourcemaps in the tarball');
+check(!names.some((/** @type {string} */ n) => n.includes('/goldens/')), 'no goldens in the tarball');
 for (const n of [
   'LICENSE',
   'dist/blaze-face.js',
@@ -81,6 +84,7 @@ check(
 );
 
 // 3. A static server for out/: one origin for every example.
+/** @type {Record<string, string>} */
 const TYPES = {
   '.html': 'text/html',
   '.js': 'text/javascript',
@@ -89,7 +93,7 @@ const TYPES = {
   '.json': 'application/json',
 };
 const server = createServer((req, res) => {
-  let path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
+  let path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
   if (path.endsWith('/')) path += 'index.html';
   const file = join(out, path);
   try {
@@ -100,8 +104,9 @@ const server = createServer((req, res) => {
     res.writeHead(404).end();
   }
 });
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const port = server.address().port;
+await new Promise((r) => server.listen(0, '127.0.0.1', () => r(undefined)));
+// Listening on a TCP port, so address() is an AddressInfo.
+const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
 
 // The insecure origin: a name that is not localhost (how a phone on the LAN sees the page), mapped to this server.
 const INSECURE_HOST = 'lan-device.test';
@@ -109,22 +114,38 @@ const browser = await launchChromium({
   args: [...fakeCameraArgs('one-face'), `--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`],
 });
 
-/** Loads `url`; returns the page, the requests it made, and the element events it saw. */
+/** @typedef {import('./browser-harness.mjs').Page} Page */
+/** An element event as the page records it, for the checks to read; `detail` is the event's, as JSON. */
+/** @typedef {{ type: string, at: number, detail: any }} PageEvent */
+/** @typedef {typeof window & { __events: PageEvent[] }} EventsWindow */
+/** @typedef {{ url: string, at: number }} RequestSeen */
+
+/**
+ * Loads `url`; returns the page, the requests it made, and the element events it saw.
+ * @param {string} url
+ */
 async function open(url) {
   const page = await browser.newPage();
   await page.setViewport({ width: 800, height: 700 });
+  /** @type {RequestSeen[]} */
   const requests = [];
   page.on('request', (r) => requests.push({ url: r.url(), at: Date.now() }));
+  /** @type {string[]} */
   const bad = [];
   page.on('response', (r) => {
     if (r.status() >= 400) bad.push(`${r.status()} ${r.url()}`);
   });
   page.on('requestfailed', (r) => bad.push(`failed ${r.url()} (${r.failure()?.errorText})`));
   await page.evaluateOnNewDocument(() => {
-    window.__events = [];
+    const win = /** @type {EventsWindow} */ (window);
+    win.__events = [];
     for (const type of ['blaze-face-load', 'blaze-face-error', 'blaze-face-track', 'blaze-face-render']) {
       document.addEventListener(type, (e) =>
-        window.__events.push({ type, at: Date.now(), detail: JSON.parse(JSON.stringify(e.detail ?? null)) }),
+        win.__events.push({
+          type,
+          at: Date.now(),
+          detail: JSON.parse(JSON.stringify(/** @type {CustomEvent} */ (e).detail ?? null)),
+        }),
       );
     }
   });
@@ -132,22 +153,41 @@ async function open(url) {
   return { page, requests, bad, origin: new URL(url).origin };
 }
 
-const events = (page, type) => page.evaluate((t) => window.__events.filter((e) => e.type === t), type);
+/** @type {(page: Page, type: string) => Promise<PageEvent[]>} */
+const events = (page, type) =>
+  page.evaluate((t) => /** @type {EventsWindow} */ (window).__events.filter((e) => e.type === t), type);
+/**
+ * The first event of `type` for which the expression `pred` (of `e`) holds, waiting up to `timeout` ms; else null.
+ * @param {Page} page
+ * @param {string} type
+ * @returns {Promise<PageEvent | null>}
+ */
 async function waitEvent(page, type, pred = 'true', timeout = 180000) {
   const find = `window.__events.find((e) => e.type === ${JSON.stringify(type)} && (${pred})) ?? null`;
   await page.waitForFunction(find, { timeout, polling: 200 }).catch(() => {});
-  return page.evaluate(find);
+  return /** @type {Promise<PageEvent | null>} */ (page.evaluate(find));
 }
 
-/** A screenshot of `selector`, as 32 x 32 mean RGB cells (composited on the page), plus its spread. */
+/** @typedef {{ cells: number[], spread: number, background: number }} Face */
+
+/**
+ * A screenshot of `selector`, as 32 x 32 mean RGB cells (composited on the page), plus its spread. Throws when
+ * nothing matches `selector`.
+ * @param {Page} page
+ * @param {string} selector
+ * @returns {Promise<Face>}
+ */
 async function face(page, selector) {
-  const png = await (await page.$(selector)).screenshot({ encoding: 'base64' });
+  const element = await page.$(selector);
+  if (!element) throw new Error(`face: expected an element matching ${selector}, got none`);
+  const png = await element.screenshot({ encoding: 'base64' });
   return page.evaluate(async (b64) => {
     const img = await createImageBitmap(await (await fetch(`data:image/png;base64,${b64}`)).blob());
     const c = new OffscreenCanvas(32, 32);
-    const ctx = c.getContext('2d');
+    const ctx = /** @type {OffscreenCanvasRenderingContext2D} */ (c.getContext('2d'));
     ctx.drawImage(img, 0, 0, 32, 32);
     const d = ctx.getImageData(0, 0, 32, 32).data;
+    /** @type {number[]} */
     const cells = [];
     let sum = 0,
       sum2 = 0,
@@ -164,10 +204,16 @@ async function face(page, selector) {
   }, png);
 }
 
-const isFace = (f) => f.spread > 25 && f.background > 0.05 && f.background < 0.9;
+const isFace = (/** @type {Face} */ f) => f.spread > 25 && f.background > 0.05 && f.background < 0.9;
+/** @type {Record<string, Face>} */
 const faces = {};
+/** @type {Record<string, number>} */
 const firstFaceJs = {};
 
+/**
+ * @param {string} name
+ * @param {{ requests: RequestSeen[], bad: string[], origin: string }} session
+ */
 function network(name, { requests, bad, origin }) {
   check(bad.length === 0, `${name}: no failed requests${bad.length ? `: ${bad.slice(0, 3).join(', ')}` : ''}`);
   const away = requests.map((r) => r.url).filter((u) => !/^(data|blob):/.test(u) && new URL(u).origin !== origin);
@@ -177,6 +223,12 @@ function network(name, { requests, bad, origin }) {
   );
 }
 
+/**
+ * Adds up the gzipped JS that `name`'s page requested by time `t`.
+ * @param {string} name
+ * @param {RequestSeen[]} requests
+ * @param {number} t
+ */
 function jsBefore(name, requests, t) {
   const files = requests
     .filter((r) => r.at <= t && /\.m?js$/.test(new URL(r.url).pathname))
@@ -218,7 +270,10 @@ for (const name of ['static', 'vite', 'webpack', 'react', 'with-tfjs']) {
     );
     await page.click('button');
     await page
-      .waitForFunction(() => /^seed 8 drawn/.test(document.querySelector('#status').textContent), { timeout: 60000 })
+      .waitForFunction(
+        () => /^seed 8 drawn/.test(String(/** @type {Element} */ (document.querySelector('#status')).textContent)),
+        { timeout: 60000 },
+      )
       .catch(() => {});
     check(/^seed 8 drawn/.test(await status()), `react: a new seed prop draws a new face ("${await status()}")`);
   } else {
@@ -239,7 +294,9 @@ for (const name of ['static', 'vite', 'webpack', 'react', 'with-tfjs']) {
   const session = await open(`http://127.0.0.1:${port}/worker/`);
   const { page } = session;
   await page.waitForSelector('canvas[data-state]', { timeout: 180000 }).catch(() => {});
-  const state = await page.$eval('canvas', (c) => c.dataset.state ?? 'none').catch(() => 'no canvas');
+  const state = await page
+    .$eval('canvas', (c) => /** @type {HTMLCanvasElement} */ (c).dataset.state ?? 'none')
+    .catch(() => 'no canvas');
   const status = await page.$eval('#status', (e) => e.textContent).catch(() => '(no #status)');
   check(state === 'drawn', `worker: createGenerator in a worker drew a face ("${status}")`);
   if (state === 'drawn') {
