@@ -1,15 +1,24 @@
 /**
  * Camera mode, independent of the element: front camera -> MediaPipe face landmarks (mesh tracking) or face
  * detection (box tracking) -> tracking and smoothing -> a generated face on each tracked face, blended on the
- * GPU: textured on the face's mesh (a face lens), or placed flat by its eyes and mouth. The caller supplies the
- * generated faces (`faceFor(slot)`, once per latent) and gets a track report per processed frame.
+ * GPU with WebGL2 (or, where the view's canvas gives no WebGL2, with a 2D canvas: compositor-2d.ts): textured on
+ * the face's mesh (a face lens), or placed flat by its eyes and mouth. The caller supplies the generated faces
+ * (`faceFor(slot)`, once per latent) and gets a track report per processed frame.
  *
  * Every acquire has its release in `stop()`: the camera tracks, the MediaPipe task, the frame callback, the
- * visibility listener and the WebGL resources. While the page is hidden the camera and the task are released
- * too, and reopened on return.
+ * visibility listener and the compositor's resources. While the page is hidden the camera and the task are
+ * released too, and reopened on return.
  */
 import { CameraError, openFrontCamera, stopStream, type CameraRequest } from './camera-stream.js';
-import { Compositor, type FaceDraw, type MeshDraw } from './compositor.js';
+import {
+  Compositor,
+  WebGL2Unavailable,
+  type CompositorKind,
+  type FaceCompositor,
+  type FaceDraw,
+  type MeshDraw,
+} from './compositor.js';
+import { Compositor2D } from './compositor-2d.js';
 import { FaceFinder, FaceModelError, fetchModelBytes, type Box, type FaceSource } from './face-detector.js';
 import { FaceMeshFinder } from './face-landmarker.js';
 import { FaceTracker, type TrackedFace, type TrackerOptions } from './face-tracker.js';
@@ -20,7 +29,7 @@ import { CanvasRecorder, RecordingError } from './recorder.js';
 import { fitSimilarity, type Point } from './similarity.js';
 
 export { CameraError, FaceModelError, RecordingError };
-export type { HeadPose };
+export type { CompositorKind, HeadPose };
 
 /** `mesh`: the face lens on MediaPipe's face mesh. `box`: the lighter detector-only path, a flat face. */
 export type Tracking = 'mesh' | 'box';
@@ -48,6 +57,11 @@ export interface CameraTrackDetail {
   faces: CameraFace[];
   /** The tracking in use: `box` also after a landmark model failed to load. */
   tracking: Tracking;
+  /**
+   * What draws the view: `webgl2`, or `2d` where its canvas gets no WebGL2 context (slower, and the lens takes no
+   * lighting from the frame).
+   */
+  compositor: CompositorKind;
   /** Detection + tracking + compositing of this frame, on the main thread. */
   frameMs: number;
   detectMs: number;
@@ -93,9 +107,19 @@ export function errorType(e: unknown): CameraPipelineErrorType | null {
   return null;
 }
 
+/** WebGL2 where the browser gives it; the 2D canvas only where it does not (any other failure is an error). */
+function createCompositor(canvas: HTMLCanvasElement, onLost: () => void): FaceCompositor {
+  try {
+    return new Compositor(canvas, onLost);
+  } catch (e) {
+    if (e instanceof WebGL2Unavailable) return new Compositor2D(canvas);
+    throw e;
+  }
+}
+
 export class CameraPipeline {
   private settings: CameraSettings;
-  private readonly compositor: Compositor;
+  private readonly compositor: FaceCompositor;
   private readonly tracker: FaceTracker;
   private stream: MediaStream | null = null;
   private video: HTMLVideoElement | null = null;
@@ -123,7 +147,7 @@ export class CameraPipeline {
     settings: CameraSettings,
   ) {
     this.settings = { ...settings };
-    this.compositor = new Compositor(o.canvas, () =>
+    this.compositor = createCompositor(o.canvas, () =>
       this.o.onError('camera-unavailable', 'camera: the WebGL context was lost'),
     );
     this.tracker = new FaceTracker(o.tracker);
@@ -135,6 +159,11 @@ export class CameraPipeline {
   async start(): Promise<void> {
     document.addEventListener('visibilitychange', this.onVisibility);
     if (document.visibilityState === 'visible') await this.open();
+  }
+
+  /** Which compositor draws the view (see CameraTrackDetail.compositor). */
+  get compositorKind(): CompositorKind {
+    return this.compositor.kind;
   }
 
   get running(): boolean {
@@ -354,6 +383,7 @@ export class CameraPipeline {
         landmarks: t.landmarks ?? null,
       })),
       tracking: this.tracking,
+      compositor: this.compositor.kind,
       frameMs: t2 - t0,
       detectMs: t1 - t0,
       compositeMs: t2 - t1,
@@ -382,7 +412,7 @@ export class CameraPipeline {
         return { pose: null, mouthOpen: null, eyesOpen: null };
       }
       const camera = lens.fitter.fit(t.landmarks);
-      // One vertex buffer per slot, reused frame after frame (the compositor copies it to the GPU at once).
+      // One vertex buffer per slot, reused frame after frame (the compositor reads it only within draw()).
       let positions = this.meshPositions.get(t.slot);
       if (!positions) this.meshPositions.set(t.slot, (positions = new Float32Array(3 * lens.mesh.vertexCount)));
       lens.mesh.place(t.landmarks, camera, positions);

@@ -45,6 +45,30 @@ export interface CompositeOptions {
   lighting: number;
 }
 
+/** Which compositor draws the camera view: WebGL2, or the 2D-canvas fallback where WebGL2 is missing. */
+export type CompositorKind = 'webgl2' | '2d';
+
+/** What the camera pipeline needs of a compositor; Compositor (WebGL2) and Compositor2D (compositor-2d.ts). */
+export interface FaceCompositor {
+  readonly kind: CompositorKind;
+  /** The lens mesh for the current model; replaces the previous one. Until it is set, mesh draws are skipped. */
+  setLensGeometry(g: LensGeometry): void;
+  /** A generated face for a slot: premultiplied RGBA bytes, size x size, taken in once per latent. */
+  setFace(slot: number, rgba: Uint8Array, size: number): void;
+  hasFace(slot: number): boolean;
+  dropFace(slot: number): void;
+  dropFaces(): void;
+  /** The frame and the faces whose textures are ready; the canvas takes the frame's size. */
+  draw(frame: HTMLVideoElement, faces: readonly FaceDraw[], meshes: readonly MeshDraw[], o: CompositeOptions): void;
+  /** Releases everything it holds. */
+  dispose(): void;
+}
+
+/** The browser gives the canvas no WebGL2 context: the one failure that the 2D compositor stands in for. */
+export class WebGL2Unavailable extends Error {
+  override name = 'WebGL2Unavailable';
+}
+
 const VERT = `#version 300 es
 in vec2 corner;            // unit square, 0..1
 uniform mat3 toClip;       // unit square -> clip space
@@ -194,7 +218,8 @@ interface MeshBuffers {
   indexCount: number;
 }
 
-export class Compositor {
+export class Compositor implements FaceCompositor {
+  readonly kind = 'webgl2';
   readonly canvas: HTMLCanvasElement;
   private readonly gl: WebGL2RenderingContext;
   private readonly videoProg: WebGLProgram;
@@ -217,7 +242,7 @@ export class Compositor {
   private lost = false;
   private readonly listeners = new AbortController();
 
-  /** Throws if WebGL2 is unavailable. */
+  /** Throws WebGL2Unavailable if the canvas gets no WebGL2 context. */
   constructor(canvas: HTMLCanvasElement, onLost: () => void) {
     this.canvas = canvas;
     const gl = canvas.getContext('webgl2', {
@@ -227,7 +252,7 @@ export class Compositor {
       depth: true,
       preserveDrawingBuffer: false,
     });
-    if (!gl) throw new Error('camera compositing needs WebGL2, which this browser does not provide');
+    if (!gl) throw new WebGL2Unavailable('camera compositing needs WebGL2, which this browser does not provide');
     this.gl = gl;
     canvas.addEventListener(
       'webglcontextlost',

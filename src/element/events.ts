@@ -39,6 +39,8 @@ export interface BlazeFaceProgressDetail {
  * Camera mode, after each processed frame: the pipeline's own report, passed on as it is. `faces[].id` stays with
  * a face while it moves; `box` is in video pixels of the captured (unmirrored) frame; `overlaid` once its generated
  * face is drawn over it. `frameMs` is the main-thread time of the frame (detection + tracking + compositing).
+ * `compositor` says what draws the view: `webgl2`, or `2d` where its canvas gets no WebGL2 context (slower, and
+ * the lens takes no lighting from the frame).
  */
 export type BlazeFaceTrackDetail = CameraTrackDetail;
 
