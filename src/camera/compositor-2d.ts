@@ -235,14 +235,8 @@ export class Compositor2D implements FaceCompositor {
     if (x1 <= x0 || y1 <= y0) return;
     const colour = this.colourLayer,
       cover = this.coverLayer;
-    for (const l of [colour, cover]) {
-      if (l.canvas.width !== vw || l.canvas.height !== vh) {
-        l.canvas.width = vw;
-        l.canvas.height = vh;
-      }
-      l.ctx.setTransform(1, 0, 0, 1, 0, 0);
-      l.ctx.clearRect(x0, y0, x1 - x0, y1 - y0);
-    }
+    clearLayer(colour, vw, vh, x0, y0, x1, y1);
+    clearLayer(cover, vw, vh, x0, y0, x1, y1);
     depthOrder(p, g.indices, g.keys, g.order);
     const m = this.m,
       pm = this.pm,
@@ -381,6 +375,16 @@ function layer(): Layer {
   const ctx = canvas.getContext('2d', CPU);
   if (!ctx) throw new Error('camera compositing: expected a 2D canvas context for a lens layer, got none');
   return { canvas, ctx };
+}
+
+/** The layer at the frame's size, cleared within (x0, y0)..(x1, y1). */
+function clearLayer(l: Layer, vw: number, vh: number, x0: number, y0: number, x1: number, y1: number): void {
+  if (l.canvas.width !== vw || l.canvas.height !== vh) {
+    l.canvas.width = vw;
+    l.canvas.height = vh;
+  }
+  l.ctx.setTransform(1, 0, 0, 1, 0, 0);
+  l.ctx.clearRect(x0, y0, x1 - x0, y1 - y0);
 }
 
 /** The grown triangle `e` (six corners) added to the context's path, its corners in reverse order if asked. */
