@@ -3,7 +3,7 @@
  * video pixels. The model and the wasm come from URLs the caller gives (by default the package's own files).
  */
 import { FaceDetector } from '@mediapipe/tasks-vision';
-import { visionFileset } from './vision-wasm.js';
+import { visionCanvas, visionFileset } from './vision-wasm.js';
 import type { Point } from './similarity.js';
 
 export interface Box {
@@ -74,10 +74,12 @@ export class FaceFinder implements FaceSource {
 
   static async create(o: FaceFinderOptions): Promise<FaceFinder> {
     const model = await fetchModelBytes(o.modelUrl, 'face-model');
+    const canvas = visionCanvas(); // CameraError, not a model error, where there is no WebGL
     let detector: FaceDetector;
     try {
       const fileset = await visionFileset(o.wasmBase);
       detector = await FaceDetector.createFromOptions(fileset, {
+        canvas,
         baseOptions: { modelAssetBuffer: model, delegate: o.delegate },
         runningMode: 'VIDEO',
         minDetectionConfidence: o.minScore,

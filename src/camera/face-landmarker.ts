@@ -4,7 +4,7 @@
  * faces than it was asked for, so `numFaces` follows `max-faces` (a larger value would detect every frame).
  */
 import { FaceLandmarker } from '@mediapipe/tasks-vision';
-import { visionFileset } from './vision-wasm.js';
+import { visionCanvas, visionFileset } from './vision-wasm.js';
 import { FaceModelError, RisingClock, type FaceDetection, type FaceSource } from './face-detector.js';
 import { readBundleEntry } from './task-bundle.js';
 import { FEATURE_POINTS, parseCanonicalMesh, type CanonicalMesh } from './canonical-mesh.js';
@@ -58,10 +58,12 @@ export class FaceMeshFinder implements FaceSource {
         `landmark-model: expected a FaceLandmarker .task with ${GEOMETRY_ENTRY} (${o.bundleUrl}): ${(e as Error).message}`,
       );
     }
+    const canvas = visionCanvas(); // CameraError, not a model error, where there is no WebGL
     let landmarker: FaceLandmarker;
     try {
       const fileset = await visionFileset(o.wasmBase);
       landmarker = await FaceLandmarker.createFromOptions(fileset, {
+        canvas,
         baseOptions: { modelAssetBuffer: o.bundle, delegate: o.delegate },
         runningMode: 'VIDEO',
         numFaces: o.maxFaces,
