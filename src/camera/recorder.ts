@@ -45,7 +45,8 @@ export class CanvasRecorder {
   }
 
   /**
-   * Ends the clip and resolves with it; rejects with RecordingError when none is running. The canvas track stops
+   * Ends the clip and resolves with it; rejects with RecordingError when none is running, or when the browser's
+   * encoder gave nothing (an empty clip is a failure to say, not a file to hand over). The canvas track stops
    * only once the recorder has handed over its last data: stopping it first can leave the encoder nothing to flush.
    */
   stop(): Promise<Blob> {
@@ -55,12 +56,19 @@ export class CanvasRecorder {
       return Promise.reject(new RecordingError('stopRecording: expected a recording in progress, got none'));
     this.recorder = null;
     this.stream = null;
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       recorder.onstop = () => {
         for (const t of stream?.getTracks() ?? []) t.stop();
-        const blob = new Blob(this.chunks, { type: recorder.mimeType.split(';')[0] });
+        const type = recorder.mimeType.split(';')[0]!;
+        const blob = new Blob(this.chunks, { type });
         this.chunks = [];
-        resolve(blob);
+        if (blob.size > 0) resolve(blob);
+        else
+          reject(
+            new RecordingError(
+              `stopRecording: expected a ${type} clip, got 0 bytes from this browser's MediaRecorder (its encoder produced nothing)`,
+            ),
+          );
       };
       recorder.stop();
     });

@@ -159,7 +159,11 @@ export class BlazeFaceElement extends LitElement {
     this.cameraMode.startRecording();
   }
 
-  /** Camera mode: ends the recording and resolves with the clip, a WebM (MP4 where the browser records only that). */
+  /**
+   * Camera mode: ends the recording and resolves with the clip: a WebM where the browser records WebM (Chromium,
+   * Firefox), else an MP4 (Safari). Rejects with an Error saying what was expected when none is recording, or when
+   * the browser's encoder gave an empty clip.
+   */
   stopRecording(): Promise<Blob> {
     return this.cameraMode.stopRecording();
   }
