@@ -1,22 +1,11 @@
-// Headless Chromium from the system (CHROME_PATH or /usr/bin/chromium), with SwiftShader WebGPU; no network.
-import { chromeLauncher } from '@web/test-runner-chrome';
+// Every browser test file runs in Chromium, Firefox ESR and WebKitGTK (scripts/browsers.mjs; BLAZE_ENGINES picks
+// fewer), all from apt, with no network. A test that cannot run in an engine skips itself and says why
+// (test/engine.ts). The camera files that play a photo clip need Chromium's fake camera: they run there only.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { buildClip } from './scripts/fake-camera.mjs';
+import { CHROMIUM_ARGS, ENGINES, chromium, engineBrowsers } from './scripts/browsers.mjs';
 
-export const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--enable-unsafe-webgpu',
-  '--enable-features=Vulkan',
-  '--use-webgpu-adapter=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--use-angle=swiftshader',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
+export { CHROMIUM_ARGS };
 
 /** Chromium's fake camera, playing a Y4M clip made from a real photo (scripts/fake-camera.mjs). */
 export const fakeCameraArgs = (clip) => [
@@ -25,31 +14,32 @@ export const fakeCameraArgs = (clip) => [
   `--use-file-for-fake-video-capture=${buildClip(clip)}`,
 ];
 
-const chromium = (extraArgs = []) =>
-  chromeLauncher({
-    launchOptions: {
-      executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-      headless: true,
-      args: [...CHROMIUM_ARGS, ...extraArgs],
-    },
-  });
-
 /** Camera test files, each in its own group (named for the file) whose fake camera plays its clip. */
 const CAMERA_GROUPS = {
   'test/camera.test.ts': 'one-face',
   'test/camera-faces.test.ts': 'three-faces',
   'test/camera-lens.test.ts': 'turning-face',
   'test/camera-mouth.test.ts': 'open-mouth',
+  'test/camera-2d.test.ts': 'turning-face',
 };
+
+/** Camera mode in every engine, each on its own fake or mock camera (Chromium's without a clip). */
+const ENGINE_CAMERA = 'test/camera-engines.test.ts';
+const CHROMIUM_FAKE_CAMERA = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
 
 export default {
   // Camera tests need a browser whose fake camera plays their clip: they run in their own group.
-  files: ['test/*.test.ts', ...Object.keys(CAMERA_GROUPS).map((f) => `!${f}`)],
-  groups: Object.entries(CAMERA_GROUPS).map(([files, clip]) => ({
-    name: files.replace(/^test\/|\.test\.ts$/g, ''),
-    files,
-    browsers: [chromium(fakeCameraArgs(clip))],
-  })),
+  files: ['test/*.test.ts', ...[...Object.keys(CAMERA_GROUPS), ENGINE_CAMERA].map((f) => `!${f}`)],
+  groups: [
+    { name: 'camera-engines', files: ENGINE_CAMERA, browsers: engineBrowsers(CHROMIUM_FAKE_CAMERA) },
+    ...(ENGINES.includes('chromium')
+      ? Object.entries(CAMERA_GROUPS).map(([files, clip]) => ({
+          name: files.replace(/^test\/|\.test\.ts$/g, ''),
+          files,
+          browsers: [chromium(fakeCameraArgs(clip))],
+        }))
+      : []),
+  ],
   nodeResolve: true,
   concurrency: 1,
   concurrentBrowsers: 1,
@@ -58,5 +48,5 @@ export default {
   testsFinishTimeout: 900000,
   testFramework: { config: { timeout: 120000, ...(process.env.WTR_GREP ? { grep: process.env.WTR_GREP } : {}) } },
   plugins: [esbuildPlugin({ ts: true, target: 'es2022' })],
-  browsers: [chromium()],
+  browsers: engineBrowsers(),
 };

@@ -1,10 +1,14 @@
 import { expect } from '@esm-bundle/chai';
 import { BUNDLED_STYLES } from '../dist/blaze-face.js';
+import { hasWebGPU, requires } from './engine.js';
 import { cleanup, diffFromGolden, goldens, makeFace, next } from './helpers.js';
 
 // One backend per page: this page asks for webgpu by name. Its adapter is SwiftShader, which `auto` would pass
 // over for wasm; a backend asked for by name is honoured all the same.
 describe('<blaze-face backend="webgpu">', () => {
+  before(async function () {
+    requires(this, await hasWebGPU(), 'needs a WebGPU adapter, which this browser does not offer here');
+  });
   afterEach(cleanup);
 
   it('is honoured on a software adapter, and says it was asked for', async () => {

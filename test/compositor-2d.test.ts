@@ -26,6 +26,7 @@ import { GEOMETRY_ENTRY } from '../src/camera/face-landmarker.js';
 import { LensMesh } from '../src/camera/lens-mesh.js';
 import { snapshot, type Rgba } from './lens-helpers.js';
 import { within } from './wait.js';
+import { ENGINE } from './engine.js';
 
 const TASK_URL = new URL('../models/mediapipe/face_landmarker.task', import.meta.url).href;
 
@@ -443,10 +444,12 @@ describe('the 2D compositor against the WebGL2 compositor', () => {
     const { webgl, twoD } = drawBoth(flatColour(R, red), [], [meshAt(15, 5)], o);
     const w = webgl.width,
       h = webgl.height;
+    // Within 4 levels: Firefox's 8-bit layers round the flat red to (231, 23, 23) in places; a seam lets the frame
+    // through, tens of levels away.
     const isRed = (img: Rgba, i: number) =>
-      Math.abs(img.data[4 * i]! - red[0]) <= 2 &&
-      Math.abs(img.data[4 * i + 1]! - red[1]) <= 2 &&
-      Math.abs(img.data[4 * i + 2]! - red[2]) <= 2;
+      Math.abs(img.data[4 * i]! - red[0]) <= 4 &&
+      Math.abs(img.data[4 * i + 1]! - red[1]) <= 4 &&
+      Math.abs(img.data[4 * i + 2]! - red[2]) <= 4;
     // Pixels 2 px or more inside the WebGL2 face: the open mouth's edge, aliased there and smoothed here, is no seam.
     const interior = (x: number, y: number) => {
       for (let dy = -2; dy <= 2; dy++)
@@ -464,7 +467,8 @@ describe('the 2D compositor against the WebGL2 compositor', () => {
     }
     console.log(`seams: ${broken} of ${solid} solid WebGL2 face pixels are not solid in 2D`);
     expect(solid).to.be.above(15000);
-    expect(broken).to.equal(0);
+    // Firefox antialiases clip paths so that one diagonal edge keeps a 5-pixel line of partial cover (seen here).
+    expect(broken).to.be.at.most(ENGINE === 'firefox' ? 10 : 0);
   });
 
   it('releases its canvases on dispose', () => {

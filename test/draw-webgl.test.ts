@@ -1,9 +1,16 @@
 import { expect } from '@esm-bundle/chai';
 import { createGenerator, seedToZ, tf, type FaceGenerator } from '../dist/blaze-face.js';
-import { cleanup, makeFace, next, pngPixels, premultiply } from './helpers.js';
+import { ENGINE, hasWebGL2, requires } from './engine.js';
+import { cleanup, makeFace, next, pngPixels, premultiply, throughCanvas } from './helpers.js';
 
 // One backend per page: this page asks for webgl by name (SwiftShader here). The face goes from tfjs's texture to
 // the element's canvas on the GPU; its pixels must be the CPU path's within 1/255.
+
+/**
+ * How far a GPU-drawn face may be from the CPU path's, in premultiplied 0..255. In Chromium, 1. Firefox (WebGL on
+ * Mesa's llvmpipe, copied into its 2D canvas) rounds about 1 % of the values 2 away, at every alpha; nothing further.
+ */
+const GPU_VS_CPU = ENGINE === 'chromium' ? 1 : 2;
 
 /** Largest difference of two straight-alpha RGBA8 images once premultiplied (what a canvas stores), in 0..255. */
 function maxPremultipliedDiff(a: Uint8ClampedArray, b: Uint8ClampedArray): number {
@@ -36,7 +43,8 @@ async function readBacks(fn: () => Promise<unknown>): Promise<number> {
 
 describe('<blaze-face backend="webgl">: the GPU draw path', () => {
   let cpu: FaceGenerator;
-  before(async () => {
+  before(async function () {
+    requires(this, hasWebGL2(), 'needs WebGL2, which this browser does not offer here');
     cpu = await createGenerator({ backend: 'webgl' }); // its imageData() is the CPU path: read back, putImageData
   });
   after(() => cpu?.dispose());
@@ -48,8 +56,8 @@ describe('<blaze-face backend="webgl">: the GPU draw path', () => {
     const first = await next(el, 'blaze-face-render');
     expect(first.detail.backend).to.equal('webgl');
     expect(first.detail.draw).to.equal('webgl');
-    const want = await cpu.imageData({ seed: 42 });
-    expect(maxPremultipliedDiff((await pngPixels(await el.capture())).data, want.data)).to.be.at.most(1);
+    const want = await throughCanvas(await cpu.imageData({ seed: 42 }));
+    expect(maxPremultipliedDiff((await pngPixels(await el.capture())).data, want)).to.be.at.most(GPU_VS_CPU);
     // Its first face was checked against the CPU path (one read-back); later faces have none.
     let detail = first.detail;
     const n = await readBacks(async () => {
@@ -63,8 +71,8 @@ describe('<blaze-face backend="webgl">: the GPU draw path', () => {
       await readBacks(() => cpu.imageData({ seed: 7 })),
       'read-backs of the CPU path (the count sees them)',
     ).to.be.above(0);
-    const seven = await cpu.imageData({ seed: 7 });
-    expect(maxPremultipliedDiff((await pngPixels(await el.capture())).data, seven.data)).to.be.at.most(1);
+    const seven = await throughCanvas(await cpu.imageData({ seed: 7 }));
+    expect(maxPremultipliedDiff((await pngPixels(await el.capture())).data, seven)).to.be.at.most(GPU_VS_CPU);
   });
 
   it('holds tensors flat over 8 animate frames', async function () {
@@ -91,8 +99,8 @@ describe('<blaze-face backend="webgl">: the GPU draw path', () => {
     try {
       const el = makeFace({ seed: '5', backend: 'webgl' });
       expect((await next(el, 'blaze-face-render')).detail.draw).to.equal('cpu');
-      const want = await cpu.imageData({ seed: 5 });
-      expect(maxPremultipliedDiff((await pngPixels(await el.capture())).data, want.data)).to.be.at.most(1);
+      const want = await throughCanvas(await cpu.imageData({ seed: 5 }));
+      expect(maxPremultipliedDiff((await pngPixels(await el.capture())).data, want)).to.be.at.most(1);
     } finally {
       proto.getContextAttributes = getContextAttributes;
     }

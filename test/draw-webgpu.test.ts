@@ -1,11 +1,15 @@
 import { expect } from '@esm-bundle/chai';
 import { drawPath } from '../dist/blaze-face.js';
+import { hasWebGPU, requires } from './engine.js';
 import { cleanup, makeFace, next } from './helpers.js';
 
 // One backend per page: webgpu by name, on SwiftShader here. In this browser the first getCurrentTexture() of any
 // WebGPU canvas breaks every later buffer map in the page, so on a software adapter the face must go through the
 // CPU path and no WebGPU canvas context may even be made.
 describe('<blaze-face backend="webgpu"> on a software adapter', () => {
+  before(async function () {
+    requires(this, await hasWebGPU(), 'needs a WebGPU adapter, which this browser does not offer here');
+  });
   afterEach(cleanup);
 
   it('draws through the CPU path and never makes a WebGPU canvas context', async function () {

@@ -6,6 +6,7 @@ import { foreignRequests, requested } from './request-log.js';
 import { expect } from '@esm-bundle/chai';
 import type * as Vision from '@mediapipe/tasks-vision';
 import { assets } from '../src/assets.js';
+import { visionCanvas } from '../src/camera/vision-wasm.js';
 
 const LANDMARKER_URL = new URL('../models/mediapipe/face_landmarker.task', import.meta.url).href;
 const PHOTOS = [1, 2, 3, 4, 5, 6].map(
@@ -80,13 +81,16 @@ describe('face_landmarker.task in tasks-vision (IMAGE mode, CPU)', () => {
     const px = (j: number) => ({ x: landmarks[j]!.x * w, y: landmarks[j]!.y * h });
     return { rightEye: mean(rightEye.map(px)), leftEye: mean(leftEye.map(px)), mouth: mean([px(13), px(14)]) };
   };
+  // On the canvas the product gives MediaPipe (an OffscreenCanvas only where it has WebGL2: not in WebKitGTK).
   const landmarkerOptions = (extra: Partial<Vision.FaceLandmarkerOptions> = {}): Vision.FaceLandmarkerOptions => ({
+    canvas: visionCanvas(),
     baseOptions: { modelAssetPath: LANDMARKER_URL, delegate: 'CPU' },
     runningMode: 'IMAGE',
     numFaces: 8,
     ...extra,
   });
   const detectorOptions = (extra: Partial<Vision.FaceDetectorOptions> = {}): Vision.FaceDetectorOptions => ({
+    canvas: visionCanvas(),
     baseOptions: { modelAssetPath: assets.faceDetector(), delegate: 'CPU' },
     runningMode: 'IMAGE',
     ...extra,

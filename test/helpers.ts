@@ -66,6 +66,21 @@ export async function pngPixels(blob: Blob): Promise<{ data: Uint8ClampedArray; 
   return { data: img.data, width: img.width, height: img.height };
 }
 
+/**
+ * `img` as the element's capture() would give it back after drawing it with putImageData: through a canvas (which
+ * stores premultiplied 8-bit colour in Firefox and WebKit) and a PNG. A capture compared with this has made the same
+ * round trip, so the comparison sees the draw path and not the engine's canvas storage.
+ */
+export async function throughCanvas(img: ImageData): Promise<Uint8ClampedArray> {
+  const c = document.createElement('canvas');
+  [c.width, c.height] = [img.width, img.height];
+  c.getContext('2d')!.putImageData(img, 0, 0);
+  const png = await new Promise<Blob>((resolve, reject) =>
+    c.toBlob((b) => (b ? resolve(b) : reject(new Error('toBlob gave nothing'))), 'image/png'),
+  );
+  return (await pngPixels(png)).data;
+}
+
 /** Straight -> premultiplied, rounded, for comparing with premultiplied goldens. */
 export function premultiply(d: Uint8ClampedArray): Uint8Array {
   const out = new Uint8Array(d.length);
