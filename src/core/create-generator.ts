@@ -7,9 +7,9 @@ import { DEFAULTS, type BackendName, type BackendPreference } from './defaults.j
 import { Generator, type GenerateRequest } from './generator.js';
 import { drawFace, faceImageData } from './face-pixels.js';
 import { loadModel, type ModelManifest } from './model-format.js';
-import { checkBackend, checkLatent, checkMixLayer, checkSeed, checkStyle, checkTruncation } from './options.js';
+import { checkBackend, checkLatent, checkMixLayer, checkSeed, checkStyleUrl, checkTruncation } from './options.js';
 import { seedToZ } from './seed.js';
-import { assets, baseOrDefault, resolveStyle, withAssetHint } from '../assets.js';
+import { assets, baseOrDefault, withAssetHint } from '../assets.js';
 
 export interface CreateGeneratorOptions {
   /** A bundled style name (`toon`, `sketch`) or the URL of a model.json. Default `toon`. */
@@ -51,12 +51,11 @@ export interface FaceGenerator {
 
 /** Loads a style on the backend and returns a generator for it. Rejects with a message on a bad option or model. */
 export async function createGenerator(options: CreateGeneratorOptions = {}): Promise<FaceGenerator> {
-  const style = checkStyle('style', options.style ?? DEFAULTS.faceStyle);
-  const preference = checkBackend('backend', options.backend ?? DEFAULTS.backend);
   const base = baseOrDefault(options.assetBase);
+  const { url } = checkStyleUrl('style', options.style ?? DEFAULTS.faceStyle, base);
+  const preference = checkBackend('backend', options.backend ?? DEFAULTS.backend);
   configureWasm(assets.tfjsWasm(base));
   const { name: backend, reason: backendReason } = await ensureBackend(preference);
-  const url = resolveStyle(style, base);
   let model;
   try {
     model = await loadModel(url, { onProgress: options.onProgress });

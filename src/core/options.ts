@@ -4,7 +4,7 @@
  * createGenerator, `mix-layer` for the element). The error class is the caller's too: RangeError in the core, the
  * element's AttributeError there. No DOM, no Lit.
  */
-import { looksLikeStyleName } from '../assets.js';
+import { looksLikeStyleName, resolveStyle } from '../assets.js';
 import { BACKENDS, BUNDLED_STYLES, type BackendPreference } from './defaults.js';
 import { MAX_SEED } from './seed.js';
 
@@ -81,9 +81,27 @@ export function checkStyle(name: string, v: unknown, E: ErrorClass = RangeError)
     v === '' ||
     (looksLikeStyleName(v) && !(BUNDLED_STYLES as readonly string[]).includes(v))
   ) {
-    throw new E(`${name}: expected one of ${BUNDLED_STYLES.join(', ')} or a model.json URL, got ${show(v)}`);
+    throw new E(styleMessage(name, v));
   }
   return v;
+}
+
+const styleMessage = (name: string, v: unknown) =>
+  `${name}: expected one of ${BUNDLED_STYLES.join(', ')} or a model.json URL, got ${show(v)}`;
+
+/** checkStyle, and the model.json URL the style names (against the asset base); a URL that will not parse is refused alike. */
+export function checkStyleUrl(
+  name: string,
+  v: unknown,
+  base?: string,
+  E: ErrorClass = RangeError,
+): { style: string; url: string } {
+  const style = checkStyle(name, v, E);
+  try {
+    return { style, url: resolveStyle(style, base) };
+  } catch {
+    throw new E(styleMessage(name, v));
+  }
 }
 
 /** `auto` or a backend's name; whether it initialises is ensureBackend's to say. */

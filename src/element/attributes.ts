@@ -12,6 +12,7 @@ import {
   checkNumberIn,
   checkOneOf,
   checkSeed,
+  checkStyleUrl,
   checkTruncation,
 } from '../core/options.js';
 
@@ -23,6 +24,10 @@ export class AttributeError extends Error {
 }
 
 export const parseSeed = (name: string, v: unknown): number => checkSeed(name, v, AttributeError);
+
+/** `face-style`: a bundled style's name or a model.json URL, and the URL it resolves to. */
+export const parseStyle = (v: unknown): { style: string; url: string } =>
+  checkStyleUrl('face-style', v, undefined, AttributeError);
 
 export const parseTruncation = (v: unknown): number => checkTruncation('truncation', v, AttributeError);
 

@@ -4,19 +4,13 @@
  * with its progress, load, render and error events. Also the device-lost watch, and the visible canvas kept sharp.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import {
-  BUNDLED_STYLES,
-  DEFAULTS,
-  type BackendName,
-  type BackendPreference,
-  type LoadingMode,
-} from '../core/defaults.js';
+import { DEFAULTS, type BackendName, type BackendPreference, type LoadingMode } from '../core/defaults.js';
 import { configureWasm, ensureBackend, onDeviceLost, type BackendChoice } from '../core/backend.js';
 import { acquireModel, releaseModel } from '../core/model-registry.js';
 import type { GenerateRequest, Generator } from '../core/generator.js';
 import { drawFace, type DrawPath } from '../core/face-pixels.js';
 import { seedToZ } from '../core/seed.js';
-import { assets, looksLikeStyleName, resolveStyle, withAssetHint } from '../assets.js';
+import { assets, withAssetHint } from '../assets.js';
 import {
   AttributeError,
   parseBackend,
@@ -24,6 +18,7 @@ import {
   parseLoading,
   parseMixLayer,
   parseSeed,
+  parseStyle,
   parseTruncation,
 } from './attributes.js';
 import { emit, emitError, type BlazeFaceErrorType } from './events.js';
@@ -307,18 +302,7 @@ export class FaceController implements ReactiveController {
     const backend = parseBackend(h.backend);
     const loading = parseLoading(h.loading);
     const truncation = parseTruncation(h.truncation);
-    const styleError = () =>
-      new AttributeError(
-        `face-style: expected one of ${BUNDLED_STYLES.join(', ')} or a model.json URL, got ${JSON.stringify(h.faceStyle)}`,
-      );
-    if (!(BUNDLED_STYLES as readonly string[]).includes(h.faceStyle) && looksLikeStyleName(h.faceStyle))
-      throw styleError();
-    let url: string;
-    try {
-      url = resolveStyle(h.faceStyle);
-    } catch {
-      throw styleError();
-    }
+    const { url } = parseStyle(h.faceStyle);
     let seed: number | AttributeError;
     try {
       seed = parseSeed('seed', h.seed);
