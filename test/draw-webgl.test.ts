@@ -8,9 +8,10 @@ import { cleanup, makeFace, next, pngPixels, premultiply, throughCanvas } from '
 
 /**
  * How far a GPU-drawn face may be from the CPU path's, in premultiplied 0..255. In Chromium, 1. Firefox (WebGL on
- * Mesa's llvmpipe, copied into its 2D canvas) rounds about 1 % of the values 2 away, at every alpha; nothing further.
+ * Mesa's llvmpipe, copied into its 2D canvas) rounds about 1 % of the values 2 or 3 away, at every alpha (seen over
+ * runs here); the element's own check of its first face allows 3 (src/core/face-pixels.ts).
  */
-const GPU_VS_CPU = ENGINE === 'chromium' ? 1 : 2;
+const GPU_VS_CPU = ENGINE === 'chromium' ? 1 : 3;
 
 /** Largest difference of two straight-alpha RGBA8 images once premultiplied (what a canvas stores), in 0..255. */
 function maxPremultipliedDiff(a: Uint8ClampedArray, b: Uint8ClampedArray): number {
