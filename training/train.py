@@ -82,6 +82,10 @@ def parse_args(argv=None):
     p.add_argument("--adv-weight", type=float, default=0.02)
     p.add_argument("--fm-weight", type=float, default=0.5)
     p.add_argument("--adv-start", type=int, default=2000, help="steps of pure reconstruction before the GAN terms")
+    p.add_argument("--d-warmup", type=int, default=0,
+                   help="the discriminator starts this many steps before --adv-start, so that the generator's first "
+                        "GAN gradients come from a discriminator that has learnt something (a fresh one beside "
+                        "trained generator weights, as in a fine-tune)")
     p.add_argument("--r1-gamma", type=float, default=1.0)
     p.add_argument("--r1-every", type=int, default=16)
     p.add_argument("--ema-beta", type=float, default=0.999)
@@ -225,14 +229,16 @@ def train(args) -> dict:
         idx = np.sort(rng.integers(0, len(data), args.batch))
         z = torch.from_numpy(data.z[idx]).to(device)
         real = to_model_space(data.img[idx]).to(device)
-        use_adv = step >= args.adv_start and (args.adv_weight > 0 or args.fm_weight > 0)
+        gan = args.adv_weight > 0 or args.fm_weight > 0
+        use_adv = gan and step >= args.adv_start
+        train_d = gan and step >= args.adv_start - args.d_warmup
         f = lr_factor(step, args.lr_decay_from, args.steps, args.lr_end_frac)
         for opt, lr in ((opt_g, args.lr), (opt_d, args.d_lr)):
             for group in opt.param_groups:
                 group["lr"] = lr * f
 
         # --- discriminator: teacher renders are the real images ---
-        if use_adv:
+        if train_d:
             with torch.no_grad(), amp_context(device, args.amp):
                 fake = G(z)[-1].float()
             loss_d = discriminator_loss(D, fake, real, args.r1_gamma, args.r1_every, step % args.r1_every == 0)

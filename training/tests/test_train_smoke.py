@@ -152,3 +152,14 @@ def test_freeze_grown_trains_only_the_added_block(tiny_cache, tmp_path):
         if name in a["G_ema"] and name != "mapping.w_avg":
             assert torch.equal(a["G_ema"][name], value), name
     assert not torch.equal(b["G"]["heads.2.conv2.bias"], d["G"]["heads.2.conv2.bias"])
+
+
+def test_d_warmup_starts_the_discriminator_before_the_generators_gan_terms(tiny_cache, tmp_path):
+    from training.train import parse_args, train
+    out = tmp_path / "warm"
+    train(parse_args(["--config", "tiny", "--data", str(tiny_cache), "--out", str(out), "--batch", "4", "--steps", "6",
+                      "--log-every", "1", "--adv-start", "4", "--d-warmup", "2", "--threads", "1"]))
+    log = [json.loads(line) for line in (out / "log.jsonl").read_text().splitlines()]
+    # A record's step counts the steps done: the step begun at 2 is logged as 3.
+    assert [r["d"] != 0 for r in log] == [False, False, True, True, True, True]
+    assert [r["adv"] != 0 for r in log] == [False, False, False, False, True, True]
