@@ -1,3 +1,4 @@
+// @ts-check
 // The three browser engines the test suite runs in, each from Debian's apt and driven without downloads:
 //   Blink: /usr/bin/chromium through puppeteer-core (CDP), SwiftShader for WebGPU and WebGL;
 //   Gecko: /usr/bin/firefox-esr through puppeteer-core (WebDriver BiDi), in a window on Xvfb: headless Firefox
@@ -58,9 +59,13 @@ for (const e of ENGINES) {
   if (!KNOWN.includes(e)) throw new Error(`BLAZE_ENGINES: expected some of ${KNOWN.join(', ')}, got "${e}"`);
 }
 
+/** @type {Promise<string> | null} */
 let display = null;
 
-/** One Xvfb server for the run (Firefox and WebKit draw into it), started on first use and ended at exit. */
+/**
+ * One Xvfb server for the run (Firefox and WebKit draw into it), started on first use and ended at exit.
+ * @returns {Promise<string>} its DISPLAY, e.g. ":1"
+ */
 export function virtualDisplay() {
   display ??= new Promise((resolve, reject) => {
     if (!existsSync('/usr/bin/Xvfb')) {
@@ -73,7 +78,7 @@ export function virtualDisplay() {
     });
     process.once('exit', () => x.kill());
     let out = '';
-    x.stdio[3].on('data', (d) => {
+    /** @type {import('node:stream').Readable} */ (x.stdio[3]).on('data', (d) => {
       out += d;
       if (out.includes('\n')) resolve(`:${out.trim()}`);
     });
@@ -82,12 +87,15 @@ export function virtualDisplay() {
   return display;
 }
 
-export const chromium = (extraArgs = []) =>
+export const chromium = (/** @type {string[]} */ extraArgs = []) =>
   chromeLauncher({
     launchOptions: { executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] },
   });
 
 export const firefox = () => {
+  // The launcher keeps this object; DISPLAY is filled in once Xvfb is up, before the browser starts.
+  /** @type {Record<string, string | undefined>} */
+  const env = { ...process.env };
   const launcher = chromeLauncher({
     puppeteer,
     launchOptions: {
@@ -95,27 +103,34 @@ export const firefox = () => {
       executablePath: FIREFOX_PATH,
       headless: false,
       extraPrefsFirefox: FIREFOX_PREFS,
+      env,
     },
   });
   const initialize = launcher.initialize.bind(launcher);
   launcher.initialize = async (config, testFiles) => {
-    launcher.launchOptions.env = { ...process.env, DISPLAY: await virtualDisplay() };
+    env.DISPLAY = await virtualDisplay();
     return initialize(config, testFiles);
   };
   return launcher;
 };
 
+/** @returns {Promise<number>} */
 function freePort() {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.on('error', reject);
     srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
+      const { port } = /** @type {import('node:net').AddressInfo} */ (srv.address());
       srv.close(() => resolve(port));
     });
   });
 }
 
+/**
+ * @param {number} port
+ * @param {import('node:child_process').ChildProcess} child
+ * @param {number} ms
+ */
 async function waitForPort(port, child, ms) {
   const until = Date.now() + ms;
   while (Date.now() < until) {
@@ -149,7 +164,7 @@ export async function startWebKitDriver() {
   const stop = () => {
     if (child.exitCode !== null) return;
     try {
-      process.kill(-child.pid, 'SIGTERM');
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
     } catch {
       // already gone
     }
@@ -159,7 +174,10 @@ export async function startWebKitDriver() {
   return { port, stop };
 }
 
-/** WebdriverIO's options for MiniBrowser on a WebKitWebDriver at `port`. */
+/**
+ * WebdriverIO's options for MiniBrowser on a WebKitWebDriver at `port`.
+ * @param {number} port
+ */
 export const webkitOptions = (port) => ({
   hostname: '127.0.0.1',
   port,
@@ -175,23 +193,35 @@ export const webkitOptions = (port) => ({
 
 /** WebdriverLauncher that owns its WebKitWebDriver, started with the run and ended with it. */
 class WebKitLauncher extends WebdriverLauncher {
-  driver_ = null;
+  /** @type {{ port: number, stop: () => void } | null} */
+  driverProcess = null;
 
-  async initialize(config, testFiles) {
-    this.driver_ = await startWebKitDriver();
-    this.options.port = this.driver_.port;
-    await super.initialize(config, testFiles);
+  /** @param {ReturnType<typeof webkitOptions>} options kept: its port is set once the driver listens */
+  constructor(options) {
+    super(/** @type {any} */ (options));
+    this.webkitOptions = options;
+  }
+
+  /**
+   * @override
+   * @param {import('@web/test-runner-core').TestRunnerCoreConfig} config
+   */
+  async initialize(config) {
+    this.driverProcess = await startWebKitDriver();
+    this.webkitOptions.port = this.driverProcess.port;
+    await super.initialize(config);
     this.name = 'WebKit';
   }
 
+  /** @override */
   async stop() {
     await super.stop();
-    this.driver_?.stop();
+    this.driverProcess?.stop();
   }
 }
 
 export const webkit = () => new WebKitLauncher(webkitOptions(0));
 
 /** A launcher for each engine in BLAZE_ENGINES (all three by default); `chromiumArgs` are added to Chromium's. */
-export const engineBrowsers = (chromiumArgs = []) =>
+export const engineBrowsers = (/** @type {string[]} */ chromiumArgs = []) =>
   ENGINES.map((e) => (e === 'chromium' ? chromium(chromiumArgs) : e === 'firefox' ? firefox() : webkit()));

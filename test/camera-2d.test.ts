@@ -208,7 +208,8 @@ describe('camera mode without WebGL2: the pipeline on the 2D canvas', () => {
     );
     expect(Math.max(...rolls) - Math.min(...rolls), 'the head turned').to.be.above(25);
     expect(Math.max(...errors)).to.be.below(0.1);
-    expect(worstAngle).to.be.below(3);
+    // The WebGL2 lens's limit (test/camera-lens.test.ts), which leaves room for a frame that lags on a loaded machine.
+    expect(worstAngle).to.be.below(5);
   });
 
   it('bakes the face once: no texture is made or uploaded frame by frame', async function () {

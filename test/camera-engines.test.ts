@@ -1,4 +1,4 @@
-// Camera mode in every engine (the `camera-engines` group of web-test-runner.config.mjs): Chromium's default fake
+// Camera mode in every engine (in the default group, whose browsers all have a camera): Chromium's default fake
 // camera, Firefox's fake stream (prefs) and WebKitGTK's mock capture device each show a generated moving picture
 // with no face. The face itself comes from a camera whose stream is a canvas showing a real photo (face-api's
 // sample3.jpg, as in the Chromium-only clips) sliding to and fro: getUserMedia is wrapped to return it.

@@ -30,12 +30,13 @@ import { assetBase, setAssetBase } from '../assets.js';
  *   landmark model that fails to load is the exception: camera mode goes on with `tracking="box"` and says so.
  * @event {CustomEvent<BlazeFaceTrackDetail>} blaze-face-track - Camera mode, after each processed frame: the
  *   pipeline's report (`CameraTrackDetail`). detail: `{faces: [{id, box: {x, y, width, height}, score, overlaid,
- *   pose, mouthOpen, eyesOpen, landmarks}], tracking, frameMs, detectMs, compositeMs, fps}`. Boxes and landmarks
+ *   pose, mouthOpen, eyesOpen, landmarks}], tracking, compositor, frameMs, detectMs, compositeMs, fps}`. Boxes and landmarks
  *   are in video pixels of the unmirrored frame; `overlaid` once the face's generated face is drawn over it. With
  *   mesh tracking (null with box tracking): `pose: {yaw, pitch, roll}` in degrees, in the unmirrored frame, `yaw`
  *   > 0 when the nose points to the frame's right, `pitch` > 0 nose up, `roll` > 0 clockwise on screen;
  *   `mouthOpen` in [0, 1]; `eyesOpen: [left, right]` in [0, 1], the user's own left and right eye; `landmarks`,
- *   478 x (x, y, z). `tracking` is the tracking in use (`box` after a fallback).
+ *   478 x (x, y, z). `tracking` is the tracking in use (`box` after a fallback); `compositor` what draws the view:
+ *   `webgl2`, or `2d` where the view's canvas gets no WebGL2.
  *
  * @csspart canvas - The canvas the face is drawn into (sized by CSS, sharp at devicePixelRatio).
  * @csspart camera - Camera mode: the composited camera view (video size, fitted by `object-fit: cover`).
