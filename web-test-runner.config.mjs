@@ -2,17 +2,9 @@
 // fewer), all from apt, with no network. A test that cannot run in an engine skips itself and says why
 // (test/engine.ts). The camera files that play a photo clip need Chromium's fake camera: they run there only.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
-import { buildClip } from './scripts/fake-camera.mjs';
-import { CHROMIUM_ARGS, ENGINES, chromium, engineBrowsers } from './scripts/browsers.mjs';
+import { CHROMIUM_ARGS, ENGINES, chromium, engineBrowsers, fakeCameraArgs } from './scripts/browsers.mjs';
 
-export { CHROMIUM_ARGS };
-
-/** Chromium's fake camera, playing a Y4M clip made from a real photo (scripts/fake-camera.mjs). */
-export const fakeCameraArgs = (clip) => [
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  `--use-file-for-fake-video-capture=${buildClip(clip)}`,
-];
+export { CHROMIUM_ARGS, fakeCameraArgs };
 
 /** Camera test files, each in its own group (named for the file) whose fake camera plays its clip. */
 const CAMERA_GROUPS = {

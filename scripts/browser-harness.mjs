@@ -6,7 +6,7 @@
 // the same browser the tests check.
 import { startDevServer } from '@web/dev-server';
 import puppeteer from 'puppeteer-core';
-import { CHROMIUM_ARGS, fakeCameraArgs } from '../web-test-runner.config.mjs';
+import { CHROMIUM_ARGS, fakeCameraArgs } from './browsers.mjs';
 
 export { fakeCameraArgs };
 

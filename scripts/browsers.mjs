@@ -11,10 +11,12 @@ import { createServer, connect } from 'node:net';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { WebdriverLauncher } from '@web/test-runner-webdriver';
 import * as puppeteer from 'puppeteer-core';
+import { buildClip } from './fake-camera.mjs';
 
 export const CHROMIUM_PATH = process.env.CHROME_PATH || '/usr/bin/chromium';
 export const FIREFOX_PATH = process.env.FIREFOX_PATH || '/usr/bin/firefox-esr';
 export const WEBKIT_DRIVER = process.env.WEBKIT_DRIVER || '/usr/bin/WebKitWebDriver';
+// Debian's amd64 path; MINIBROWSER gives it on other architectures.
 export const MINIBROWSER = process.env.MINIBROWSER || '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
 
 export const CHROMIUM_ARGS = [
@@ -30,6 +32,16 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
   '--disable-quic',
   '--no-first-run',
+];
+
+/**
+ * Chromium's fake camera, playing a Y4M clip made from a real photo (scripts/fake-camera.mjs).
+ * @param {string} clip a name in scripts/fake-camera-clips.mjs
+ */
+export const fakeCameraArgs = (clip) => [
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  `--use-file-for-fake-video-capture=${buildClip(/** @type {Parameters<typeof buildClip>[0]} */ (clip))}`,
 ];
 
 /** Firefox's fake camera (a generated moving picture) with no permission prompt, and no network chatter. */
@@ -62,6 +74,12 @@ for (const e of ENGINES) {
 /** @type {Promise<string> | null} */
 let display = null;
 
+// The Xvfb server and the WebKit driver's process group are ended by 'exit' handlers, which Node runs on a normal
+// exit but not on a signal: a run stopped by SIGTERM or SIGHUP (a CI timeout) exits through them too.
+for (const signal of /** @type {const} */ (['SIGTERM', 'SIGHUP'])) {
+  process.once(signal, () => process.exit(128 + (signal === 'SIGTERM' ? 15 : 1)));
+}
+
 /**
  * One Xvfb server for the run (Firefox and WebKit draw into it), started on first use and ended at exit.
  * @returns {Promise<string>} its DISPLAY, e.g. ":1"
@@ -77,12 +95,25 @@ export function virtualDisplay() {
       stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
     });
     process.once('exit', () => x.kill());
+    const timer = setTimeout(() => {
+      x.kill();
+      reject(new Error('Xvfb gave no display number within 20 s'));
+    }, 20000);
     let out = '';
     /** @type {import('node:stream').Readable} */ (x.stdio[3]).on('data', (d) => {
       out += d;
-      if (out.includes('\n')) resolve(`:${out.trim()}`);
+      if (!out.includes('\n')) return;
+      clearTimeout(timer);
+      resolve(`:${out.trim()}`);
     });
-    x.once('exit', (code) => reject(new Error(`Xvfb exited with ${code} before it was ready`)));
+    x.once('error', (e) => {
+      clearTimeout(timer);
+      reject(new Error(`Xvfb could not start: ${e.message}`));
+    });
+    x.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Xvfb exited with ${code} before it was ready`));
+    });
   });
   return display;
 }
@@ -161,8 +192,8 @@ export async function startWebKitDriver() {
     stdio: process.env.WEBKIT_LOG ? ['ignore', 'inherit', 'inherit'] : 'ignore',
     env: { ...process.env, DISPLAY },
   });
+  // The whole group, even after the driver itself has gone: a MiniBrowser it started may outlive it.
   const stop = () => {
-    if (child.exitCode !== null) return;
     try {
       if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
     } catch {
@@ -170,7 +201,13 @@ export async function startWebKitDriver() {
     }
   };
   process.once('exit', stop);
-  await waitForPort(port, child, 30000);
+  const failed = new Promise((_, reject) => child.once('error', reject));
+  try {
+    await Promise.race([waitForPort(port, child, 30000), failed]);
+  } catch (e) {
+    stop();
+    throw e;
+  }
   return { port, stop };
 }
 

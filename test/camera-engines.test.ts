@@ -6,7 +6,7 @@ import { expect } from '@esm-bundle/chai';
 import { tf } from '../dist/blaze-face.js';
 import type { BlazeFaceElement } from '../dist/blaze-face.js';
 import { ENGINE, hasWebGL2 } from './engine.js';
-import { cleanup, makeFace, next, waitFor } from './helpers.js';
+import { cleanup, makeFace, next, pngPixels, waitFor } from './helpers.js';
 import { bareAndBlended, bestShift, meanDiff, playableClip, trackWhere, tracks } from './camera-helpers.js';
 
 /** Every MediaStream the page opens (the engine's camera and the photo camera alike). */
@@ -21,6 +21,9 @@ navigator.mediaDevices.getUserMedia = async (c) => {
 const allEnded = () => streams.every((s) => s.getTracks().every((t) => t.readyState === 'ended'));
 const trackStates = () => streams.map((s) => s.getTracks().map((t) => t.readyState));
 
+/** The photo cameras' drawing timers, cleared after each test whether or not the product stopped the tracks. */
+const timers: ReturnType<typeof setInterval>[] = [];
+
 /** A 640x480 camera showing the photo's face sliding 60 px to and fro; stopping its track stops the drawing. */
 async function photoCamera(): Promise<MediaStream> {
   const img = new Image();
@@ -33,6 +36,7 @@ async function photoCamera(): Promise<MediaStream> {
   const draw = () => ctx.drawImage(img, 880 + 30 * (1 - Math.cos(frame++ / 15)), 150, 560, 420, 0, 0, 640, 480);
   draw();
   const timer = setInterval(draw, 40);
+  timers.push(timer);
   const stream = canvas.captureStream(25);
   for (const t of stream.getTracks()) {
     const stop = t.stop.bind(t);
@@ -44,9 +48,6 @@ async function photoCamera(): Promise<MediaStream> {
   return stream;
 }
 
-/** The compositor this engine should get: WebGL2 where it exists, else the 2D canvas one. */
-const expectedCompositor = () => (hasWebGL2() ? 'webgl2' : '2d');
-
 describe(`camera mode in ${ENGINE}`, function () {
   this.timeout(300000);
   afterEach(async () => {
@@ -54,21 +55,32 @@ describe(`camera mode in ${ENGINE}`, function () {
     await waitFor(allEnded, 'every camera stream of the test to stop', { now: trackStates });
     streams.length = 0;
     camera = engineGetUserMedia;
+    timers.splice(0).forEach(clearInterval);
   });
 
   it("runs on the engine's own fake camera: tracks, draws the camera, and releases everything", async () => {
     const el = makeFace({ camera: '', seed: '5', 'blend-opacity': '0' });
     await next(el, 'blaze-face-load', 120000);
     const first = await trackWhere(el, () => true);
-    expect(first.compositor).to.equal(expectedCompositor());
+    // Camera mode needs WebGL2 for MediaPipe, and each engine here has it: the view gets it too.
+    expect(hasWebGL2()).to.equal(true);
+    expect(first.compositor).to.equal('webgl2');
     expect(first.faces).to.deep.equal([]); // a generated picture, no face
     const seen = await tracks(el, 10);
     expect(seen.every((t) => Number.isFinite(t.frameMs) && t.frameMs >= 0)).to.equal(true);
     expect(streams).to.have.length(1);
     expect(streams[0]!.getVideoTracks()[0]!.readyState).to.equal('live');
-    // The view shows the camera: not a blank canvas.
-    const canvas = el.shadowRoot!.querySelector<HTMLCanvasElement>('[part=camera]')!;
-    expect([canvas.width, canvas.height].every((n) => n > 0)).to.equal(true);
+    // The view shows the camera: a capture of it is the camera's size and not one flat colour.
+    const view = await pngPixels(await el.capture());
+    expect(view.width).to.be.above(0);
+    let lo = 765,
+      hi = 0;
+    for (let i = 0; i < view.data.length; i += 4) {
+      const luma = view.data[i]! + view.data[i + 1]! + view.data[i + 2]!;
+      lo = Math.min(lo, luma);
+      hi = Math.max(hi, luma);
+    }
+    expect(hi - lo, "the view's brightness range").to.be.above(60);
     const before = tf.memory();
     await tracks(el, 10);
     expect(tf.memory().numTensors).to.equal(before.numTensors);
@@ -83,7 +95,7 @@ describe(`camera mode in ${ENGINE}`, function () {
     const el: BlazeFaceElement = makeFace({ camera: '', seed: '5', mirror: 'false' });
     await next(el, 'blaze-face-load', 120000);
     const track = await trackWhere(el, (t) => t.faces.length === 1 && t.faces[0]!.overlaid, 180000);
-    expect(track.compositor).to.equal(expectedCompositor());
+    expect(track.compositor).to.equal('webgl2');
     expect(track.tracking).to.equal('mesh');
     const box = track.faces[0]!.box;
     expect(box.width).to.be.within(150, 450); // the photo's face is ~320 px wide in the 640 px frame
@@ -122,8 +134,8 @@ describe(`camera mode in ${ENGINE}`, function () {
       // WebKitGTK 2.50 offers MP4 but, on Debian 12's GStreamer 1.22, its encoding pipeline does not link (it
       // wants autovideoflip, from GStreamer 1.24): every clip is empty, which must be said, not handed over.
       console.log(`${ENGINE} cannot record here: ${got.error}`);
-      expect(got.error).to.equal(
-        `stopRecording: expected a ${type} clip, got 0 bytes from this browser's MediaRecorder (its encoder produced nothing)`,
+      expect(got.error).to.match(
+        new RegExp(`^stopRecording: expected a ${type} clip, got 0 bytes from this browser's MediaRecorder \\(`),
       );
       return;
     }

@@ -7,9 +7,10 @@ import { cleanup, makeFace, next, pngPixels, premultiply, throughCanvas } from '
 // the element's canvas on the GPU; its pixels must be the CPU path's within 1/255.
 
 /**
- * How far a GPU-drawn face may be from the CPU path's, in premultiplied 0..255. In Chromium, 1. Firefox (WebGL on
- * Mesa's llvmpipe, copied into its 2D canvas) rounds about 1 % of the values 2 or 3 away, at every alpha (seen over
- * runs here); the element's own check of its first face allows 3 (src/core/face-pixels.ts).
+ * How far a GPU-drawn face may be from the CPU path's, in premultiplied 0..255. In Chromium, 1. Firefox and WebKit
+ * (WebGL on Mesa's llvmpipe, copied into their 2D canvases) round about 1 % of the values 2 (WebKit) or 2-3
+ * (Firefox) away, at every alpha (seen over runs here); the element's own check of its first face allows 3
+ * (src/core/face-pixels.ts).
  */
 const GPU_VS_CPU = ENGINE === 'chromium' ? 1 : 3;
 

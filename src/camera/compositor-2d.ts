@@ -1,8 +1,8 @@
 /**
  * The camera view drawn with a 2D canvas, where the view's canvas gets no WebGL2 context: slower than the WebGL2
  * compositor (compositor.ts), but the same picture, bar the lighting. (MediaPipe's tasks need WebGL2 of their own,
- * on an OffscreenCanvas, even on the CPU delegate: where a browser has no WebGL2 at all, camera mode still cannot
- * track faces.)
+ * on another canvas (vision-wasm.ts), even on the CPU delegate: where a browser has no WebGL2 at all, camera mode
+ * still cannot track faces.)
  *
  * - The frame: one drawImage, mirrored by the canvas transform.
  * - A flat face: one drawImage through its similarity.

@@ -15,6 +15,10 @@ export class CanvasRecorder {
   private recorder: MediaRecorder | null = null;
   private stream: MediaStream | null = null;
   private chunks: Blob[] = [];
+  /** The type asked for in start(), for when the recorder reports none. */
+  private mimeType = '';
+  /** Set when the encoder failed on its own while recording. */
+  private failure: string | null = null;
 
   constructor(private readonly canvas: HTMLCanvasElement) {}
 
@@ -35,8 +39,13 @@ export class CanvasRecorder {
     const stream = this.canvas.captureStream(fps);
     const recorder = new MediaRecorder(stream, { mimeType });
     this.chunks = [];
+    this.mimeType = mimeType;
+    this.failure = null;
     recorder.ondataavailable = (e) => {
       if (e.data.size > 0) this.chunks.push(e.data);
+    };
+    recorder.onerror = (e) => {
+      this.failure = String((e as Event & { error?: unknown }).error ?? 'an encoder error');
     };
     // Chunks every second, so a long clip does not sit in one growing buffer inside the encoder.
     recorder.start(1000);
@@ -57,19 +66,25 @@ export class CanvasRecorder {
     this.recorder = null;
     this.stream = null;
     return new Promise((resolve, reject) => {
-      recorder.onstop = () => {
+      const finish = () => {
         for (const t of stream?.getTracks() ?? []) t.stop();
-        const type = recorder.mimeType.split(';')[0]!;
+        const type = (recorder.mimeType || this.mimeType).split(';')[0]!;
         const blob = new Blob(this.chunks, { type });
         this.chunks = [];
         if (blob.size > 0) resolve(blob);
         else
           reject(
             new RecordingError(
-              `stopRecording: expected a ${type} clip, got 0 bytes from this browser's MediaRecorder (its encoder produced nothing)`,
+              `stopRecording: expected a ${type} clip, got 0 bytes from this browser's MediaRecorder (${this.failure ?? 'its encoder produced nothing'})`,
             ),
           );
       };
+      // A recorder whose encoder failed has stopped already, and stop() would never fire onstop.
+      if (recorder.state === 'inactive') {
+        finish();
+        return;
+      }
+      recorder.onstop = finish;
       recorder.stop();
     });
   }

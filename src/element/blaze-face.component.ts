@@ -162,7 +162,7 @@ export class BlazeFaceElement extends LitElement {
 
   /**
    * Camera mode: ends the recording and resolves with the clip: a WebM where the browser records WebM (Chromium,
-   * Firefox), else an MP4 (Safari). Rejects with an Error saying what was expected when none is recording, or when
+   * Firefox), else an MP4 (where WebM is not offered, as in WebKitGTK here). Rejects with an Error saying what was expected when none is recording, or when
    * the browser's encoder gave an empty clip.
    */
   stopRecording(): Promise<Blob> {
