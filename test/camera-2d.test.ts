@@ -10,7 +10,7 @@ import type { BlazeFaceElement } from '../dist/blaze-face.js';
 import { CLIPS, readFrameCode, rollAt } from '../scripts/fake-camera-clips.mjs';
 import { FACE_OVAL } from '../src/camera/canonical-mesh.js';
 import { blobCentre, overlaid, snapshot, startLensPipeline, type Rgba, type Sample } from './lens-helpers.js';
-import { bareAndBlended, meanDiff, trackWhere, tracks, type Track } from './camera-helpers.js';
+import { bareAndBlended, meanDiff, recordStreams, trackWhere, tracks, type Track } from './camera-helpers.js';
 import { cleanup, makeFace, next, pngPixels, waitFor } from './helpers.js';
 
 const CLIP = CLIPS['turning-face'];
@@ -29,15 +29,7 @@ function webgl2(available: boolean) {
 }
 webgl2(false);
 
-/** Every MediaStream the page opens, by wrapping (not replacing) getUserMedia. */
-const streams: MediaStream[] = [];
-const realGetUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-navigator.mediaDevices.getUserMedia = async (c) => {
-  const s = await realGetUserMedia(c);
-  streams.push(s);
-  return s;
-};
-const allEnded = () => streams.every((s) => s.getTracks().every((t) => t.readyState === 'ended'));
+const { streams, allEnded } = recordStreams();
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 

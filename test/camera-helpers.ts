@@ -121,6 +121,57 @@ export async function bareAndBlended(el: HTMLElement & { capture(): Promise<Blob
   return { bare: await pngPixels(await bareShot), blended: await pngPixels(await blendedShot) };
 }
 
+/**
+ * Every MediaStream the page opens, by wrapping (not replacing) getUserMedia. `source` (default: the browser's
+ * own camera) can be swapped per test; `allEnded` and `trackStates` are for waiting on, and reporting, releases.
+ */
+export function recordStreams() {
+  const streams: MediaStream[] = [];
+  const browserCamera = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  const log = {
+    streams,
+    browserCamera,
+    source: browserCamera as (c?: MediaStreamConstraints) => Promise<MediaStream>,
+    allEnded: () => streams.every((s) => s.getTracks().every((t) => t.readyState === 'ended')),
+    trackStates: () => streams.map((s) => s.getTracks().map((t) => t.readyState)),
+  };
+  navigator.mediaDevices.getUserMedia = async (c) => {
+    const s = await log.source(c);
+    streams.push(s);
+    return s;
+  };
+  return log;
+}
+
+/**
+ * The overlay against the bare view over a tracked face's box: mean RGB difference in the face's core, and far
+ * from the face (after undoing the clip's sideways motion between the two captures), and the bare view's far
+ * region against black (the camera picture, not an empty canvas).
+ */
+export async function overlayContrast(
+  el: HTMLElement & { capture(): Promise<Blob>; updateComplete: Promise<unknown> },
+  box: { x: number; y: number; width: number; height: number },
+) {
+  const { bare, blended } = await bareAndBlended(el);
+  const { width: w, height: h } = blended;
+  const core = (x: number, y: number) =>
+    x > box.x + 0.25 * box.width &&
+    x < box.x + 0.75 * box.width &&
+    y > box.y + 0.25 * box.height &&
+    y < box.y + 0.75 * box.height;
+  const far = (x: number, y: number) =>
+    x < box.x - 0.6 * box.width || x > box.x + 1.6 * box.width || y > box.y + 1.8 * box.height;
+  const dx = bestShift(bare.data, blended.data, w, h, far);
+  return {
+    width: w,
+    height: h,
+    dx,
+    inside: meanDiff(bare.data, blended.data, w, h, core, dx),
+    outside: meanDiff(bare.data, blended.data, w, h, far, dx),
+    bareFar: meanDiff(bare.data, new Uint8ClampedArray(bare.data.length), w, h, far),
+  };
+}
+
 /** Loads a recorded clip into a video element and resolves once a frame is decoded (rejects if it cannot play). */
 export async function playableClip(clip: Blob): Promise<HTMLVideoElement> {
   const video = document.createElement('video');

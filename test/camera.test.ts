@@ -9,24 +9,16 @@ import {
   bareAndBlended,
   bestShift,
   meanDiff,
+  overlayContrast,
   playableClip,
+  recordStreams,
   sleep,
   trackWhere,
   tracks,
   type Track,
 } from './camera-helpers.js';
 
-/** Every MediaStream the page opens, by wrapping (not replacing) getUserMedia. */
-const streams: MediaStream[] = [];
-const realGetUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-navigator.mediaDevices.getUserMedia = async (c) => {
-  const s = await realGetUserMedia(c);
-  streams.push(s);
-  return s;
-};
-
-const allEnded = () => streams.every((s) => s.getTracks().every((t) => t.readyState === 'ended'));
-const trackStates = () => streams.map((s) => s.getTracks().map((t) => t.readyState));
+const { streams, allEnded, trackStates } = recordStreams();
 
 /** Camera on and a face tracked whose generated face has had time to arrive. */
 async function tracking(attrs: Record<string, string> = {}): Promise<{ el: BlazeFaceElement; track: Track }> {
@@ -52,26 +44,15 @@ describe('<blaze-face camera>', function () {
     const box = track.faces[0]!.box;
     expect(box.width).to.be.within(150, 450); // the clip's face is ~320 px wide
     // The same moment without and with the overlay: opacity 0 shows the bare video.
-    const { bare, blended } = await bareAndBlended(el);
-    expect([blended.width, blended.height]).to.deep.equal([640, 480]);
-    const { width: w, height: h } = blended;
-    const core = (x: number, y: number) =>
-      x > box.x + 0.25 * box.width &&
-      x < box.x + 0.75 * box.width &&
-      y > box.y + 0.25 * box.height &&
-      y < box.y + 0.75 * box.height;
-    const far = (x: number, y: number) =>
-      x < box.x - 0.6 * box.width || x > box.x + 1.6 * box.width || y > box.y + 1.8 * box.height;
-    const dx = bestShift(bare.data, blended.data, w, h, far);
-    const inside = meanDiff(bare.data, blended.data, w, h, core, dx);
-    const outside = meanDiff(bare.data, blended.data, w, h, far, dx);
+    const { width, height, dx, inside, outside, bareFar } = await overlayContrast(el, box);
+    expect([width, height]).to.deep.equal([640, 480]);
     console.log(
       `camera overlay: mean |diff| inside the face ${inside.toFixed(1)}, far outside ${outside.toFixed(1)} (clip moved ${dx} px between captures)`,
     );
     expect(inside).to.be.above(20);
     expect(outside).to.be.below(inside / 4);
     // The bare frame is the camera picture, not an empty canvas.
-    expect(meanDiff(bare.data, new Uint8ClampedArray(bare.data.length), w, h, far)).to.be.above(20);
+    expect(bareFar).to.be.above(20);
   });
 
   it('mirrors the view by default, with boxes still in video pixels', async () => {
