@@ -1,7 +1,7 @@
 /**
- * The tasks-vision runtime: its wasm fileset and the canvas it works on. The package ships only the SIMD build (the other one doubles the tarball for
- * browsers that predate WebGPU and wasm SIMD alike), so a browser without SIMD gets a clear error instead of a
- * 404 for the build it would ask for.
+ * The tasks-vision runtime: its wasm fileset and the canvas it works on. The package ships only the SIMD build
+ * (the other one doubles the tarball for browsers that predate WebGPU and wasm SIMD alike), so a browser without
+ * SIMD gets a clear error instead of a 404 for the build it would ask for.
  */
 import { FilesetResolver } from '@mediapipe/tasks-vision';
 import { CameraError } from './camera-stream.js';
