@@ -33,7 +33,9 @@ function modconvLayers(numBlocks: number, skip: boolean): [string, number][] {
 /**
  * Load-time rewrites, each exact up to float rounding and each measured in docs/performance.md:
  * - all style affines as one matrix, so one matMul gives every layer's style (instead of one per layer);
- * - the style scales the 3x3 depthwise filter (C x 9 numbers) instead of the activation (C x H x W);
+ * - the style scales the 3x3 depthwise filter (C x 9 numbers) instead of the activation (C x H x W), and every
+ *   layer's filter at once: the filters side by side as one [9, sum C] matrix, times the styles' [1, sum C] row, then
+ *   split (one multiply instead of one per layer: on a GPU, one dispatch instead of eleven);
  * - the output's [-1, 1] -> [0, 1] map folded into the last conv, and "colour <= alpha" done as
  *   `rgba - relu(rgba . M)` with a 1x1 conv (M gives [r - a, g - a, b - a, 0]) instead of slice/min/concat.
  */
@@ -42,10 +44,10 @@ export class Generator {
   readonly resolution: number;
   private readonly w: Map<string, tf.Tensor>;
   private readonly layers: string[];
-  /** The ws index of each layer's style (for style mixing). */
-  private readonly styleWs: number[];
   /** Width of each layer's style in the concatenated affine output. */
   private readonly styleSizes: number[];
+  /** Per column of the concatenated affine output, its layer's ws index (which latent it takes when mixing). */
+  private readonly styleLayerWs: Float32Array;
   /** The backend the weights live on decides how the heads upsample (see depthToSpace2). */
   private readonly shuffleByTranspose = tf.getBackend() === 'wasm';
   /**
@@ -63,7 +65,6 @@ export class Generator {
     const a = model.manifest.architecture;
     const layers = modconvLayers(a.channels.length, a.skip === true);
     this.layers = layers.map(([name]) => name);
-    this.styleWs = layers.map(([, k]) => k);
     const src = model.weights;
     const get = (name: string) => {
       const t = src.get(name);
@@ -72,7 +73,7 @@ export class Generator {
     };
     this.w = new Map();
     const rewritten = new Set<string>(['head.conv2.weight', 'head.conv2.bias', 'skip.conv2.weight', 'skip.conv2.bias']);
-    for (const l of this.layers) rewritten.add(`${l}.affine.weight`).add(`${l}.affine.bias`);
+    for (const l of this.layers) rewritten.add(`${l}.affine.weight`).add(`${l}.affine.bias`).add(`${l}.depthwise`);
     for (const [name, { shape, data }] of src)
       if (!rewritten.has(name)) this.w.set(name, tf.tensor(data, shape, 'float32'));
 
@@ -92,6 +93,19 @@ export class Generator {
     });
     this.w.set('affine.weight', tf.tensor2d(affW, [wDim, total]));
     this.w.set('affine.bias', tf.tensor1d(affB));
+    // Each layer's [3, 3, C, 1] filter is [9, C] row-major: its columns go where its style sits in the affine output.
+    const dws = new Float32Array(9 * total);
+    off = 0;
+    this.layers.forEach((l, i) => {
+      const dw = get(`${l}.depthwise`).data,
+        c = this.styleSizes[i]!;
+      for (let k = 0; k < 9; k++) dws.set(dw.subarray(k * c, (k + 1) * c), k * total + off);
+      off += c;
+    });
+    this.w.set('depthwise', tf.tensor2d(dws, [9, total]));
+    this.styleLayerWs = new Float32Array(total);
+    off = 0;
+    this.styleSizes.forEach((c, i) => this.styleLayerWs.fill(layers[i]![1], off, (off += c)));
 
     // (head + upsample(skip) + 1) / 2: both convs halved, the + 1/2 once, in head's bias (upsampling is linear).
     for (const [h, offset] of (a.skip
@@ -170,11 +184,9 @@ export class Generator {
     return tf.add(avg, tf.mul(tf.sub(w, avg), psi)) as tf.Tensor2D;
   }
 
-  /** Modulated conv with style s [1, C]: the style scales the depthwise filter, not the activation. */
-  private modconv(prefix: string, x: tf.Tensor4D, s: tf.Tensor2D, activate = true): tf.Tensor4D {
+  /** Modulated conv; `dw` is the layer's depthwise filter already scaled by its style (see generate). */
+  private modconv(prefix: string, x: tf.Tensor4D, dw: tf.Tensor4D, activate = true): tf.Tensor4D {
     const slope = this.manifest.architecture.lreluSlope;
-    const c = s.shape[1];
-    const dw = tf.mul(this.t(`${prefix}.depthwise`), tf.reshape(s, [1, 1, c, 1])) as tf.Tensor4D;
     const y = tf.depthwiseConv2d(x, dw, 1, 'same');
     return tf.fused.conv2d({
       x: y,
@@ -200,8 +212,8 @@ export class Generator {
   }
 
   /** An UpToRGBA head: block features at r -> RGBA at 4r (in [0, 1] for `head`, see the conv2 rewrite). */
-  private uptorgba(prefix: string, x: tf.Tensor4D, s: tf.Tensor2D): tf.Tensor4D {
-    const y = this.depthToSpace2(this.modconv(`${prefix}.mod`, x, s));
+  private uptorgba(prefix: string, x: tf.Tensor4D, dw: tf.Tensor4D): tf.Tensor4D {
+    const y = this.depthToSpace2(this.modconv(`${prefix}.mod`, x, dw));
     return this.conv(`${prefix}.conv2`, this.depthToSpace2(this.conv(`${prefix}.conv1`, y, true)), false);
   }
 
@@ -232,23 +244,26 @@ export class Generator {
       const mixing = req.mixZ !== undefined && mixLayer < a.numWs;
       // Row 0: the latent's w; row 1 (style mixing): the mix latent's.
       const ws = mixing ? tf.concat([w, this.truncate(this.mapOnce(req.mixZ!, 1), req.truncation)], 0) : w;
-      const all = tf.fused.matMul({ a: ws, b: this.t('affine.weight') as tf.Tensor2D, bias: this.t('affine.bias') });
-      const perLayer = tf.split(all, this.styleSizes, 1) as tf.Tensor2D[];
-      const style = (pos: number): tf.Tensor2D => {
-        const s = perLayer[pos]!;
-        return mixing ? tf.slice(s, [this.styleWs[pos]! < mixLayer ? 0 : 1, 0], [1, -1]) : s;
-      };
+      let styles = tf.fused.matMul({ a: ws, b: this.t('affine.weight') as tf.Tensor2D, bias: this.t('affine.bias') });
+      if (mixing) {
+        // Each column from the row its layer takes: row 0 before mixLayer, row 1 from it on.
+        const pick = new Float32Array(2 * this.styleLayerWs.length);
+        this.styleLayerWs.forEach((k, j) => (pick[(k < mixLayer ? 0 : 1) * this.styleLayerWs.length + j] = 1));
+        styles = tf.sum(tf.mul(styles, tf.tensor2d(pick, [2, this.styleLayerWs.length])), 0, true);
+      }
+      const filters = tf.split(tf.mul(this.t('depthwise'), styles), this.styleSizes, 1);
+      const filter = (pos: number): tf.Tensor4D => tf.reshape(filters[pos]!, [3, 3, this.styleSizes[pos]!, 1]);
       const up2 = (t: tf.Tensor4D) => tf.image.resizeBilinear(t, [t.shape[1] * 2, t.shape[2] * 2], false, true);
       const blocks = a.channels.length;
       let x = this.t('const') as tf.Tensor4D;
       let below: tf.Tensor4D | null = null;
       for (let i = 0; i < blocks; i++) {
         if (i > 0) x = up2(x);
-        x = this.modconv(`conv.${2 * i}`, x, style(2 * i));
-        x = this.modconv(`conv.${2 * i + 1}`, x, style(2 * i + 1));
-        if (a.skip && i === blocks - 2) below = this.uptorgba('skip', x, style(this.layers.length - 1));
+        x = this.modconv(`conv.${2 * i}`, x, filter(2 * i));
+        x = this.modconv(`conv.${2 * i + 1}`, x, filter(2 * i + 1));
+        if (a.skip && i === blocks - 2) below = this.uptorgba('skip', x, filter(this.layers.length - 1));
       }
-      let out = this.uptorgba('head', x, style(2 * blocks));
+      let out = this.uptorgba('head', x, filter(2 * blocks));
       if (below) out = tf.add(out, up2(below));
       // Already in [0, 1] (folded into the conv2s); then colour <= alpha: rgb - relu(rgb - a).
       const rgba = tf.clipByValue(out, 0, 1);
