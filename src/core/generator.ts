@@ -48,8 +48,11 @@ export class Generator {
   private readonly styleSizes: number[];
   /** Per column of the concatenated affine output, its layer's ws index (which latent it takes when mixing). */
   private readonly styleLayerWs: Float32Array;
-  /** The backend the weights live on decides how the heads upsample (see depthToSpace2). */
-  private readonly shuffleByTranspose = tf.getBackend() === 'wasm';
+  /**
+   * The backend the weights live on decides how the heads upsample (see depthToSpace2) and how the leaky ReLU is
+   * fused (see activation).
+   */
+  private readonly onWasm = tf.getBackend() === 'wasm';
   /**
    * The last latent and the last mix latent mapped, with their w (before truncation): a face whose latent did not
    * change (a new truncation, mix layer or mix seed, the same face redrawn, a walk that keeps its mix seed) skips the
@@ -145,6 +148,19 @@ export class Generator {
     for (let c = 0; c < 3; c++) d[3 * 4 + c] = 1 / 255;
     this.w.set('straight.divisor', tf.tensor4d(d, [1, 1, 4, 4]));
     this.w.set('straight.bias', tf.tensor1d([0, 0, 0, 1 / 255]));
+    if (this.onWasm) this.w.set('lrelu.slope', tf.scalar(a.lreluSlope));
+  }
+
+  /**
+   * A fused op's activation: the leaky ReLU, or none. On wasm as a PReLU with the slope as a scalar tensor: the same
+   * numbers, and tfjs's wasm kernels apply it faster than their fused leaky ReLU (docs/performance.md).
+   */
+  private activation(
+    activate: boolean,
+  ): Pick<Parameters<typeof tf.fused.conv2d>[0], 'activation' | 'leakyreluAlpha' | 'preluActivationWeights'> {
+    if (!activate) return { activation: 'linear' };
+    if (this.onWasm) return { activation: 'prelu', preluActivationWeights: this.t('lrelu.slope') };
+    return { activation: 'leakyrelu', leakyreluAlpha: this.manifest.architecture.lreluSlope };
   }
 
   private t(name: string): tf.Tensor {
@@ -161,8 +177,7 @@ export class Generator {
         a: x,
         b: this.t(`mapping.${i}.weight`) as tf.Tensor2D,
         bias: this.t(`mapping.${i}.bias`),
-        activation: 'leakyrelu',
-        leakyreluAlpha: a.lreluSlope,
+        ...this.activation(true),
       }) as tf.Tensor2D;
     }
     return x;
@@ -185,8 +200,7 @@ export class Generator {
   }
 
   /** Modulated conv; `dw` is the layer's depthwise filter already scaled by its style (see generate). */
-  private modconv(prefix: string, x: tf.Tensor4D, dw: tf.Tensor4D, activate = true): tf.Tensor4D {
-    const slope = this.manifest.architecture.lreluSlope;
+  private modconv(prefix: string, x: tf.Tensor4D, dw: tf.Tensor4D): tf.Tensor4D {
     const y = tf.depthwiseConv2d(x, dw, 1, 'same');
     return tf.fused.conv2d({
       x: y,
@@ -194,8 +208,7 @@ export class Generator {
       strides: 1,
       pad: 'same',
       bias: this.t(`${prefix}.bias`),
-      activation: activate ? 'leakyrelu' : 'linear',
-      leakyreluAlpha: slope,
+      ...this.activation(true),
     });
   }
 
@@ -205,7 +218,7 @@ export class Generator {
    * the kernel is the faster (docs/performance.md has the timings). Same numbers either way.
    */
   private depthToSpace2(x: tf.Tensor4D): tf.Tensor4D {
-    if (!this.shuffleByTranspose) return tf.depthToSpace(x, 2);
+    if (!this.onWasm) return tf.depthToSpace(x, 2);
     const [n, h, w, c] = x.shape;
     // channel (bh, bw, c'): [n h, w, bh, (bw c')] -> [n h, bh, w, (bw c')] -> [n, 2h, 2w, c']
     return tf.reshape(tf.transpose(tf.reshape(x, [n * h, w, 2, c / 2]), [0, 2, 1, 3]), [n, 2 * h, 2 * w, c / 4]);
@@ -224,8 +237,7 @@ export class Generator {
       strides: 1,
       pad: 'same',
       bias: this.t(`${name}.bias`),
-      activation: activate ? 'leakyrelu' : 'linear',
-      leakyreluAlpha: this.manifest.architecture.lreluSlope,
+      ...this.activation(activate),
     });
   }
 
