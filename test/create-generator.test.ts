@@ -78,6 +78,13 @@ describe('createGenerator (blaze-face/core)', () => {
     ['a negative seed', { seed: -1 }, /seed: expected an integer in \[0, 4294967295\], got -1/],
     ['a latent of the wrong length', { latent: [1, 2] }, /latent: expected 64 numbers, got 2/],
     ['a latent with NaN', { latent: Array(64).fill(NaN) }, /latent: expected a finite number at index 0, got NaN/],
+    // Text is the attribute's form only; in code a string would be a caller's mistake.
+    [
+      'a latent as text',
+      { latent: Array(64).fill('1').join(',') },
+      /latent: expected an array of 64 numbers, got a string/,
+    ],
+    ['a latent of strings', { latent: Array(64).fill('1') }, /latent: expected a finite number at index 0, got "1"/],
     [
       'a latent beyond float32',
       { latent: Array(64).fill(1e39) },

@@ -51,24 +51,32 @@ export const checkMixLayer = (name: string, v: unknown, numWs: number, E: ErrorC
   checkIntegerIn(name, v, 0, numWs, E);
 
 /**
- * Exactly `zDim` finite numbers, as an array or as the `latent` attribute writes them (comma-separated). Checked
- * after rounding to float32, so that 1e39 is refused rather than becoming Infinity.
+ * Exactly `zDim` finite numbers, as an array or typed array. Checked after rounding to float32, so that 1e39 is
+ * refused rather than becoming Infinity. A string is refused: only the `latent` attribute takes text
+ * (checkLatentText).
  */
-export function checkLatent(
-  name: string,
-  v: string | ArrayLike<number>,
-  zDim: number,
-  E: ErrorClass = RangeError,
-): Float32Array {
-  const text = typeof v === 'string';
-  const parts: ArrayLike<unknown> | undefined = text ? v.split(',').map((s) => s.trim()) : v;
-  const n = parts?.length;
-  if (n !== zDim) throw new E(`${name}: expected ${zDim} ${text ? 'comma-separated ' : ''}numbers, got ${show(n)}`);
+export function checkLatent(name: string, v: unknown, zDim: number, E: ErrorClass = RangeError): Float32Array {
+  const list = typeof v === 'object' && v !== null && typeof (v as ArrayLike<unknown>).length === 'number';
+  if (!list)
+    throw new E(`${name}: expected an array of ${zDim} numbers, got ${typeof v === 'string' ? 'a string' : show(v)}`);
+  return latentFrom(name, v as ArrayLike<unknown>, zDim, false, E);
+}
+
+/** The `latent` attribute: exactly `zDim` comma-separated finite numbers. */
+export function checkLatentText(name: string, v: string, zDim: number, E: ErrorClass = RangeError): Float32Array {
+  const parts = v.split(',').map((s) => s.trim());
+  return latentFrom(name, parts, zDim, true, E);
+}
+
+/** `parts` as float32; `text`: its entries are the attribute's strings, else each must already be a number. */
+function latentFrom(name: string, parts: ArrayLike<unknown>, zDim: number, text: boolean, E: ErrorClass): Float32Array {
+  if (parts.length !== zDim)
+    throw new E(`${name}: expected ${zDim} ${text ? 'comma-separated ' : ''}numbers, got ${show(parts.length)}`);
   const z = new Float32Array(zDim);
   for (let i = 0; i < zDim; i++) {
-    const p = parts![i]; // there are zDim parts: the length matched
+    const p = parts[i];
     // Number('') is 0, so a blank entry is refused before it could pass as one.
-    z[i] = typeof p === 'number' ? p : typeof p === 'string' && p.trim() !== '' ? Number(p) : NaN;
+    z[i] = typeof p === 'number' ? p : text && typeof p === 'string' && p !== '' ? Number(p) : NaN;
     if (!Number.isFinite(z[i])) throw new E(`${name}: expected a finite number at index ${i}, got ${show(p)}`);
   }
   return z;

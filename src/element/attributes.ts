@@ -7,7 +7,7 @@ import type { BackendPreference, LoadingMode } from '../core/defaults.js';
 import {
   checkBackend,
   checkIntegerIn,
-  checkLatent,
+  checkLatentText,
   checkMixLayer,
   checkNumberIn,
   checkOneOf,
@@ -31,7 +31,8 @@ export const parseStyle = (v: unknown): { style: string; url: string } =>
 
 export const parseTruncation = (v: unknown): number => checkTruncation('truncation', v, AttributeError);
 
-export const parseLatent = (v: string, zDim: number): Float32Array => checkLatent('latent', v, zDim, AttributeError);
+export const parseLatent = (v: string, zDim: number): Float32Array =>
+  checkLatentText('latent', v, zDim, AttributeError);
 
 export const parseMixLayer = (v: unknown, numWs: number): number =>
   checkMixLayer('mix-layer', v, numWs, AttributeError);
