@@ -312,12 +312,10 @@ def can_grow(small: GeneratorConfig, big: GeneratorConfig) -> bool:
             == (big.z_dim, big.w_dim, big.mapping_layers, big.mapping_lr_mul, big.head_channels))
 
 
-def grow_from(G: Generator, small_state: dict, small_cfg: GeneratorConfig) -> list[str]:
-    """Loads a smaller generator's weights into G, whose config adds blocks at the end (progressive growing).
-
-    Every weight of the small generator has a same-named, same-shaped home in G: the mapping, the constant, the
-    blocks and their heads (its last head becomes an auxiliary one). The added blocks and heads keep their fresh
-    initialisation. Returns the names of the parameters that start fresh."""
+def load_trunk(G: Generator, small_state: dict, small_cfg: GeneratorConfig) -> None:
+    """Loads a smaller generator's weights into G, whose config adds blocks at the end, leaving G's added blocks and
+    heads as they are. Every weight of the small generator has a same-named, same-shaped home in G: the mapping, the
+    constant, the blocks and their heads (its last head becomes an auxiliary one)."""
     if not can_grow(small_cfg, G.cfg):
         raise ValueError(f"cannot grow {small_cfg} into {G.cfg}: the larger config must add blocks at the end only")
     own = G.state_dict()
@@ -326,6 +324,12 @@ def grow_from(G: Generator, small_state: dict, small_cfg: GeneratorConfig) -> li
             raise ValueError(f"{name}: shape {tuple(value.shape)} in the checkpoint, {tuple(own[name].shape)} here")
         own[name] = value
     G.load_state_dict(own)
+
+
+def grow_from(G: Generator, small_state: dict, small_cfg: GeneratorConfig) -> list[str]:
+    """Progressive growing: the smaller generator's weights into G (load_trunk); the added blocks and heads keep their
+    fresh initialisation. Returns the names of the parameters that start fresh."""
+    load_trunk(G, small_state, small_cfg)
     if G.cfg.skip:  # the new head adds nothing yet: the grown model is the small one scaled up
         with torch.no_grad():
             G.heads[-1].conv2.weight.zero_()

@@ -27,7 +27,7 @@ from torch.nn.parallel import DistributedDataParallel as DDP
 from .data import TeacherCache
 from .losses import (Discriminator, arc_neighbour, discriminator_loss, generator_gan_terms, grey_mse, pyramid_loss,
                      step_excess)
-from .model import CONFIGS, Generator, can_grow, grow_from
+from .model import CONFIGS, Generator, can_grow, grow_from, load_trunk
 from .visual import save_grid
 
 
@@ -103,6 +103,10 @@ def parse_args(argv=None):
                    help="start from another run's weights: the same architecture (e.g. a new style from a trained one) or "
                         "a smaller config that this one grows by blocks at the end (e.g. toon256 from toon128); the "
                         "step and the optimizer start fresh. Ignored when --resume finds a checkpoint")
+    p.add_argument("--init-trunk", type=Path, default=None, metavar="CKPT",
+                   help="with --init: then replace the part that CKPT's smaller config has (mapping, blocks, heads) "
+                        "by CKPT's weights, keeping --init's added blocks and head: a retrained base under a grown "
+                        "model, e.g. --init toon256.pt --init-trunk <toon128 run>/ckpt.pt --freeze-grown toon128")
     p.add_argument("--freeze-grown", nargs="?", const=INIT_CONFIG, default=None, metavar="CONFIG",
                    help="train only the blocks and head that the smaller config CONFIG lacks (from the last head's "
                         "loss); the rest keeps its exported (EMA) weights. CONFIG defaults to --init's config (growing); "
@@ -179,6 +183,14 @@ def train(args) -> dict:
                              f"{args.config}'s nor grows into it")
         if rank == 0:
             print(f"{how} from {args.init} (its step {ck['step']}); training from step 0", flush=True)
+        if args.init_trunk:
+            trunk = torch.load(args.init_trunk, map_location=device)
+            load_trunk(G, trunk["G"], CONFIGS[trunk["config"]])
+            load_trunk(G_ema, trunk["G_ema"], CONFIGS[trunk["config"]])
+            if rank == 0:
+                print(f"its {trunk['config']} part from {args.init_trunk} (its step {trunk['step']})", flush=True)
+    elif args.init_trunk:
+        raise ValueError("--init-trunk needs --init (the grown model whose added blocks and head it keeps)")
     frozen = set()
     if args.freeze_grown:
         small = CONFIGS.get(frozen_config)
