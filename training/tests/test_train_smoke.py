@@ -191,3 +191,23 @@ def test_d_warmup_starts_the_discriminator_before_the_generators_gan_terms(tiny_
     # A record's step counts the steps done: the step begun at 2 is logged as 3.
     assert [r["d"] != 0 for r in log] == [False, False, True, True, True, True]
     assert [r["adv"] != 0 for r in log] == [False, False, False, False, True, True]
+
+
+def test_release_checkpoint_drops_the_optimiser_halves_the_weights_and_resumes(tiny_cache, tmp_path):
+    from training.release_ckpt import release
+    common = ["--config", "tiny", "--data", str(tiny_cache), "--batch", "4", "--threads", "1"]
+    train(parse_args(common + ["--out", str(tmp_path / "run"), "--steps", "2"]))
+    full = torch.load(tmp_path / "run/ckpt.pt")
+    kept = release(tmp_path / "run/ckpt.pt", tmp_path / "tiny.pt")
+    assert "opt_g" not in kept and "opt_d" not in kept and kept["step"] == 2 and kept["config"] == "tiny"
+    for key in ("G", "G_ema", "D"):
+        for name, value in kept[key].items():
+            want = torch.float32 if name == "mapping.w_avg" else torch.float16
+            assert value.dtype == want, (key, name)
+            assert torch.allclose(value.float(), full[key][name], rtol=1e-3, atol=1e-4), (key, name)
+    assert (tmp_path / "tiny.pt").stat().st_size < 0.5 * (tmp_path / "run/ckpt.pt").stat().st_size
+    # A run resumes from it (float16 loads into float32 parameters), as from any checkpoint without optimiser state.
+    (tmp_path / "again").mkdir()
+    (tmp_path / "tiny.pt").rename(tmp_path / "again/ckpt.pt")
+    out = train(parse_args(common + ["--out", str(tmp_path / "again"), "--steps", "3", "--resume"]))
+    assert out["step"] == 3

@@ -1,0 +1,47 @@
+"""A run's checkpoint as the repository keeps it at a release: G, its EMA and D, without optimiser state.
+
+    /usr/bin/python3 -m training.release_ckpt --ckpt training/runs/<run>/ckpt.pt --out training/checkpoints/<config>.pt
+
+Floating-point weights are stored as float16: the shipped model is the EMA exported as float16 already, so its faces
+lose nothing, and G and D round by about 5e-4 of each weight, less than one Adam step moves them when a run resumes
+from it (`training.train --resume`, which starts the optimiser afresh). Buffers that are running statistics
+(`mapping.w_avg`) stay float32. The file replaces the last release's in place: one per config.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+import torch
+
+KEEP_FLOAT32 = {"mapping.w_avg"}
+
+
+def half(state: dict) -> dict:
+    return {k: v.half() if v.is_floating_point() and k not in KEEP_FLOAT32 else v for k, v in state.items()}
+
+
+def release(ckpt: Path, out: Path) -> dict:
+    ck = torch.load(ckpt, map_location="cpu")
+    kept = {key: half(ck[key]) for key in ("G", "G_ema", "D")}
+    for key in ("step", "config", "frozen_config", "args", "history"):
+        if key in ck:
+            kept[key] = ck[key]
+    tmp = out.with_suffix(".tmp")
+    torch.save(kept, tmp)
+    os.replace(tmp, out)
+    return kept
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--ckpt", type=Path, required=True)
+    p.add_argument("--out", type=Path, required=True)
+    a = p.parse_args()
+    kept = release(a.ckpt, a.out)
+    print(f"{a.out}: {kept['config']} at step {kept['step']}, {a.out.stat().st_size} bytes")
+
+
+if __name__ == "__main__":
+    main()
