@@ -10,7 +10,16 @@ import type { BlazeFaceElement } from '../dist/blaze-face.js';
 import { CLIPS, readFrameCode, rollAt } from '../scripts/fake-camera-clips.mjs';
 import { FACE_OVAL } from '../src/camera/canonical-mesh.js';
 import { blobCentre, overlaid, snapshot, startLensPipeline, type Rgba, type Sample } from './lens-helpers.js';
-import { bareAndBlended, meanDiff, recordStreams, trackWhere, tracks, type Track } from './camera-helpers.js';
+import {
+  bareAndBlended,
+  boxCore,
+  farFromBox,
+  meanDiff,
+  recordStreams,
+  trackWhere,
+  tracks,
+  type Track,
+} from './camera-helpers.js';
 import { cleanup, makeFace, next, pngPixels, waitFor } from './helpers.js';
 
 const CLIP = CLIPS['turning-face'];
@@ -269,13 +278,8 @@ describe('camera mode without WebGL2: <blaze-face camera>', function () {
     expect(pair, 'bare and blended captures of one frame, within 20 tries').to.not.equal(null);
     const { bare, blended } = pair!;
     const box = track.faces[0]!.box;
-    const core = (x: number, y: number) =>
-      x > box.x + 0.3 * box.width &&
-      x < box.x + 0.7 * box.width &&
-      y > box.y + 0.3 * box.height &&
-      y < box.y + 0.7 * box.height;
-    const far = (x: number, y: number) =>
-      x < box.x - 0.7 * box.width || x > box.x + 1.7 * box.width || y > box.y + 1.9 * box.height;
+    const core = boxCore(box, 0.3);
+    const far = farFromBox(box, 0.7, 1.9);
     const inside = meanDiff(bare.data, blended.data, blended.width, blended.height, core);
     const outside = meanDiff(bare.data, blended.data, blended.width, blended.height, far);
     const meanColour = (img: Rgba, where: (x: number, y: number) => boolean) => {

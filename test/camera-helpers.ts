@@ -143,6 +143,23 @@ export function recordStreams() {
   return log;
 }
 
+type Box = { x: number; y: number; width: number; height: number };
+
+/** Pixels inside the box, `margin` of its size in from each edge: the face's core. */
+export function boxCore(box: Box, margin: number) {
+  return (x: number, y: number) =>
+    x > box.x + margin * box.width &&
+    x < box.x + (1 - margin) * box.width &&
+    y > box.y + margin * box.height &&
+    y < box.y + (1 - margin) * box.height;
+}
+
+/** Pixels well clear of the box: `side` of its width beyond either side, or `below` of its height under its top. */
+export function farFromBox(box: Box, side: number, below: number) {
+  return (x: number, y: number) =>
+    x < box.x - side * box.width || x > box.x + (1 + side) * box.width || y > box.y + below * box.height;
+}
+
 /**
  * The overlay against the bare view over a tracked face's box: mean RGB difference in the face's core, and far
  * from the face (after undoing the clip's sideways motion between the two captures), and the bare view's far
@@ -150,17 +167,12 @@ export function recordStreams() {
  */
 export async function overlayContrast(
   el: HTMLElement & { capture(): Promise<Blob>; updateComplete: Promise<unknown> },
-  box: { x: number; y: number; width: number; height: number },
+  box: Box,
 ) {
   const { bare, blended } = await bareAndBlended(el);
   const { width: w, height: h } = blended;
-  const core = (x: number, y: number) =>
-    x > box.x + 0.25 * box.width &&
-    x < box.x + 0.75 * box.width &&
-    y > box.y + 0.25 * box.height &&
-    y < box.y + 0.75 * box.height;
-  const far = (x: number, y: number) =>
-    x < box.x - 0.6 * box.width || x > box.x + 1.6 * box.width || y > box.y + 1.8 * box.height;
+  const core = boxCore(box, 0.25);
+  const far = farFromBox(box, 0.6, 1.8);
   const dx = bestShift(bare.data, blended.data, w, h, far);
   return {
     width: w,
