@@ -41,6 +41,13 @@ def grey_mse(out: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     return F.mse_loss(over_grey((out + 1) / 2), over_grey((target + 1) / 2))
 
 
+def alpha_l1(out: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """L1 on the alpha channel alone. The pyramid's L1 averages the four channels, so the silhouette gets a
+    quarter of its weight; the flicker penalty can buy smooth paths by softening a silhouette that flips, which
+    costs alpha IoU, and this term is the counterweight."""
+    return F.l1_loss(out[:, 3], target[:, 3])
+
+
 class Discriminator(nn.Module):
     """Plain conv discriminator on RGBA (one strided 3x3 conv per halving, so that it costs less than the
     generator's backward pass on a CPU); returns (logit, features) for feature matching."""

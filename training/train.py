@@ -25,8 +25,8 @@ import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel as DDP
 
 from .data import TeacherCache
-from .losses import (Discriminator, arc_neighbour, discriminator_loss, generator_gan_terms, grey_mse, pyramid_loss,
-                     step_excess)
+from .losses import (Discriminator, alpha_l1, arc_neighbour, discriminator_loss, generator_gan_terms, grey_mse,
+                     pyramid_loss, step_excess)
 from .model import CONFIGS, Generator, can_grow, grow_from, load_trunk
 from .visual import save_grid
 
@@ -72,6 +72,8 @@ def parse_args(argv=None):
     p.add_argument("--grad-weight", type=float, default=1.0)
     p.add_argument("--mse-weight", type=float, default=0.0,
                    help="weight of the last head's MSE on grey (the evaluated PSNR's error) beside the L1 pyramid")
+    p.add_argument("--alpha-weight", type=float, default=0.0,
+                   help="weight of an extra L1 on the last head's alpha (losses.alpha_l1), to hold the silhouette's IoU")
     p.add_argument("--smooth-weight", type=float, default=0.0,
                    help="weight of the flicker penalty (losses.step_excess): a face's change over one latent step "
                         "beyond --smooth-ratio times the batch median. Costs one more forward and backward of the "
@@ -274,6 +276,8 @@ def train(args) -> dict:
         if args.mse_weight:
             loss_mse = grey_mse(outs[-1], real)
             loss_g = loss_g + args.mse_weight * loss_mse
+        if args.alpha_weight:
+            loss_g = loss_g + args.alpha_weight * alpha_l1(outs[-1], real)
         loss_smooth, steps = None, None
         if args.smooth_weight:
             with amp_context(device, args.amp):

@@ -59,6 +59,18 @@ def test_overfit_probe_gets_closer_to_its_faces(tiny_cache):
     assert r["curve"][-1]["psnr"] > r["curve"][0]["psnr"]
 
 
+def test_alpha_l1_sees_the_silhouette_and_not_the_colours():
+    import torch
+    from training.losses import alpha_l1
+    a = torch.zeros(2, 4, 8, 8)
+    recoloured = a.clone()
+    recoloured[:, :3] = 0.7
+    assert alpha_l1(recoloured, a).item() == 0
+    shrunk = a.clone()
+    shrunk[:, 3, :, :2] = -1.0  # a quarter of the silhouette goes transparent
+    assert abs(alpha_l1(shrunk, a).item() - 0.25) < 1e-6
+
+
 def test_grey_mse_is_the_error_that_evaluate_reports_as_psnr():
     from training.evaluate import psnr
     from training.losses import grey_mse
@@ -81,7 +93,7 @@ def test_two_caches_train_as_one_and_the_mse_term_is_logged(tiny_cache, tmp_path
     out = tmp_path / "run"
     train(parse_args(["--config", "tiny", "--data", str(tiny_cache), str(extra), "--out", str(out), "--batch", "4",
                       "--steps", "4", "--log-every", "2", "--adv-start", "100", "--mse-weight", "10",
-                      "--threads", "1"]))
+                      "--alpha-weight", "1", "--threads", "1"]))
     log = [json.loads(line) for line in (out / "log.jsonl").read_text().splitlines()]
     assert all(0 < r["mse"] < 1 for r in log)
 
