@@ -31,11 +31,13 @@ for style in $STYLES; do
   mkdir -p "$runs"
   [ -f "$cache/meta.txt" ] || "$PY" -m training.data --style "$style" --res 256 --z-dim 64 --seeds 0:80000 --out "$cache"
 
-  # The flicker penalty's weight per style, as chosen on validation seeds on the CPU (training/EXPERIMENTS.md): toon's
-  # base lost IoU and sharpness at 0.03 and beat its release on every measure at 0.01; sketch's head ships at 0.03.
-  smooth=0.03
-  [ "$style" = toon ] && smooth=0.01
+  # The flicker penalty's and the silhouette term's weights per style, as chosen on validation seeds on the CPU
+  # (training/EXPERIMENTS.md): toon beat its release on every measure at 0.01 and no silhouette term; sketch's
+  # third release trained at 0.1 - 0.2 with the silhouette L1 at 1, which held the IoU the penalty alone cost.
+  smooth=0.1 alpha=1
+  [ "$style" = toon ] && smooth=0.01 alpha=0
   common=(--config "${style}256" --data "$cache" --batch 32 --mse-weight 10 --smooth-weight "$smooth" --smooth-ratio 3
+          --alpha-weight "$alpha"
           --ckpt-every 1000 --sample-every 5000 --amp --resume)
   # A: pixel losses only (the adversarial phase starts after the last step).
   train "${common[@]}" --out "$runs/a" --init "training/checkpoints/${style}256.pt" --lr 1e-3 \
