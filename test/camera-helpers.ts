@@ -1,5 +1,6 @@
 // Helpers for the camera tests: waiting for track reports, and comparing captures of a moving clip.
 
+import type { Box } from '../src/camera/face-detector.js';
 import { pngPixels } from './helpers.js';
 import { within } from './wait.js';
 
@@ -142,8 +143,6 @@ export function recordStreams() {
   };
   return log;
 }
-
-type Box = { x: number; y: number; width: number; height: number };
 
 /** Pixels inside the box, `margin` of its size in from each edge: the face's core. */
 export function boxCore(box: Box, margin: number) {
