@@ -12,6 +12,7 @@ import type {
   BlazeFaceProgressEvent,
   BlazeFaceRenderEvent,
   BlazeFaceTrackEvent,
+  BlazeFaceWarningEvent,
 } from './index.js';
 
 type Settable =
@@ -42,6 +43,7 @@ export type BlazeFaceProps = DetailedHTMLProps<HTMLAttributes<BlazeFaceElement>,
     'onblaze-face-error'?: (event: BlazeFaceErrorEvent) => void;
     'onblaze-face-track'?: (event: BlazeFaceTrackEvent) => void;
   };
+    'onblaze-face-warning'?: (event: BlazeFaceWarningEvent) => void;
 
 declare module 'react' {
   namespace JSX {

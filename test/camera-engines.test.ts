@@ -5,7 +5,7 @@
 import { expect } from '@esm-bundle/chai';
 import { tf } from '../dist/blaze-face.js';
 import type { BlazeFaceElement } from '../dist/blaze-face.js';
-import { ENGINE, hasWebGL2 } from './engine.js';
+import { ENGINE, hasWebGL2, requires } from './engine.js';
 import { cleanup, makeFace, next, pngPixels, waitFor } from './helpers.js';
 import { overlayContrast, playableClip, recordStreams, trackWhere, tracks } from './camera-helpers.js';
 
@@ -96,6 +96,40 @@ describe(`camera mode in ${ENGINE}`, function () {
     expect(inside).to.be.above(20);
     expect(outside).to.be.below(inside / 4);
     expect(bareFar).to.be.above(20);
+  });
+
+  it('survives a lost WebGL context: a warning, tracking goes on, and the lens is back within a second', async function () {
+    cameras.source = () => photoCamera();
+    const el: BlazeFaceElement = makeFace({ camera: '', seed: '5', mirror: 'false' });
+    await next(el, 'blaze-face-load', 120000);
+    await trackWhere(el, (t) => t.faces.length === 1 && t.faces[0]!.overlaid, 180000);
+    const view = el.shadowRoot!.querySelector<HTMLCanvasElement>('canvas[part=camera]')!;
+    const lose = (view.getContext('webgl2') as WebGL2RenderingContext | null)?.getExtension('WEBGL_lose_context');
+    requires(this, lose != null, 'the view has no WEBGL_lose_context extension to lose its context with');
+    const warnings: string[] = [];
+    el.addEventListener('blaze-face-warning', (e) => warnings.push(e.detail.type));
+    const lost = next(el, 'blaze-face-warning', 10000, 'the context-lost warning');
+    lose!.loseContext();
+    expect((await lost).detail.type).to.equal('webgl-context-lost');
+    // Tracking goes on without the view (trackWhere fails on any blaze-face-error), and no face is drawn.
+    const blind = await trackWhere(el, (t) => t.faces.length === 1, 30000);
+    expect(blind.faces[0]!.overlaid).to.equal(false);
+    const restored = next(el, 'blaze-face-warning', 10000, 'the context-restored warning');
+    const t0 = performance.now();
+    lose!.restoreContext();
+    expect((await restored).detail.type).to.equal('webgl-context-restored');
+    const back = await trackWhere(el, (t) => t.faces.length === 1 && t.faces[0]!.overlaid, 10000);
+    const ms = performance.now() - t0;
+    console.log(`${ENGINE}: the lens is back ${ms.toFixed(0)} ms after the context was restored`);
+    expect(ms).to.be.below(1000);
+    expect(warnings).to.deep.equal(['webgl-context-lost', 'webgl-context-restored']);
+    // The pixels say it too: the generated face is over the face again, and only there.
+    const { inside, outside } = await overlayContrast(el, back.faces[0]!.box);
+    console.log(
+      `${ENGINE} after the restore: mean |diff| inside the face ${inside.toFixed(1)}, far outside ${outside.toFixed(1)}`,
+    );
+    expect(inside).to.be.above(20);
+    expect(outside).to.be.below(inside / 4);
   });
 
   it('records the composited view in a format this engine records', async () => {

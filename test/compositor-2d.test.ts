@@ -356,7 +356,7 @@ describe('the 2D compositor against the WebGL2 compositor', () => {
   function drawBoth(face: Uint8Array, flat: FaceDraw[], meshes: MeshDraw[], o: CompositeOptions) {
     const glCanvas = document.createElement('canvas'),
       canvas2d = document.createElement('canvas');
-    const gl = new Compositor(glCanvas, () => {});
+    const gl = new Compositor(glCanvas, { lost() {}, restored() {}, failed() {} });
     const c2 = new Compositor2D(canvas2d);
     expect([gl.kind, c2.kind]).to.deep.equal(['webgl2', '2d']);
     try {

@@ -14,6 +14,7 @@ import {
   Compositor,
   WebGL2Unavailable,
   type CompositorKind,
+  type ContextEvents,
   type FaceCompositor,
   type FaceDraw,
   type MeshDraw,
@@ -52,6 +53,13 @@ export interface CameraFace {
 }
 
 export type CameraPipelineErrorType = 'camera-denied' | 'camera-unavailable' | 'face-model-load';
+/**
+ * Something the pipeline worked around while the camera runs on: `face-model-load` (mesh tracking fell back to
+ * box tracking), `webgl-context-lost` (the view's WebGL context was lost: the frames keep being tracked, nothing
+ * is drawn, and the view comes back when the browser restores the context), `webgl-context-restored` (it did:
+ * the view and its lenses are drawn again).
+ */
+export type CameraPipelineWarningType = 'face-model-load' | 'webgl-context-lost' | 'webgl-context-restored';
 
 export interface CameraTrackDetail {
   faces: CameraFace[];
@@ -97,8 +105,8 @@ export interface CameraPipelineOptions {
   faceFor(slot: number): Promise<Uint8Array>;
   onTrack(detail: CameraTrackDetail): void;
   onError(type: CameraPipelineErrorType, message: string): void;
-  /** A problem the pipeline worked around (mesh tracking fell back to box tracking): the camera runs on. */
-  onWarning(type: CameraPipelineErrorType, message: string): void;
+  /** A problem the pipeline worked around (see CameraPipelineWarningType): the camera runs on. */
+  onWarning(type: CameraPipelineWarningType, message: string): void;
 }
 
 export function errorType(e: unknown): CameraPipelineErrorType | null {
@@ -108,9 +116,9 @@ export function errorType(e: unknown): CameraPipelineErrorType | null {
 }
 
 /** WebGL2 where the browser gives it; the 2D canvas only where it does not (any other failure is an error). */
-function createCompositor(canvas: HTMLCanvasElement, onLost: () => void): FaceCompositor {
+function createCompositor(canvas: HTMLCanvasElement, events: ContextEvents): FaceCompositor {
   try {
-    return new Compositor(canvas, onLost);
+    return new Compositor(canvas, events);
   } catch (e) {
     if (e instanceof WebGL2Unavailable) return new Compositor2D(canvas);
     throw e;
@@ -147,9 +155,20 @@ export class CameraPipeline {
     settings: CameraSettings,
   ) {
     this.settings = { ...settings };
-    this.compositor = createCompositor(o.canvas, () =>
-      this.o.onError('camera-unavailable', 'camera: the WebGL context was lost'),
-    );
+    this.compositor = createCompositor(o.canvas, {
+      lost: () =>
+        this.o.onWarning(
+          'webgl-context-lost',
+          "camera: the view's WebGL context was lost; tracking goes on, and the view returns when the browser restores the context",
+        ),
+      restored: () =>
+        this.o.onWarning('webgl-context-restored', "camera: the view's WebGL context was restored; the lens is back"),
+      failed: (message) =>
+        this.o.onError(
+          'camera-unavailable',
+          `camera: the view's WebGL context was restored but could not be rebuilt: ${message}`,
+        ),
+    });
     this.tracker = new FaceTracker(o.tracker);
     this.tracking = o.tracking;
     this.recorder = new CanvasRecorder(o.canvas);

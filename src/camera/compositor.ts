@@ -218,32 +218,130 @@ interface MeshBuffers {
   indexCount: number;
 }
 
+type FlatUniform = 'videoToClip' | 'videoTex' | 'faceToClip' | 'faceTex' | 'opacity' | 'radius' | 'flipU';
+
+/**
+ * Everything the compositor holds in one WebGL context: built when the compositor is made and again when a lost
+ * context is restored (a restored context has none of the old objects).
+ */
+interface GlState {
+  videoProg: WebGLProgram;
+  faceProg: WebGLProgram;
+  meshProg: WebGLProgram;
+  quad: WebGLBuffer;
+  vao: WebGLVertexArrayObject;
+  videoTex: WebGLTexture;
+  /** The frame at LIGHT_SIZE with mip levels, for the lens's lighting, and the framebuffer that draws it. */
+  lightTex: WebGLTexture;
+  lightFbo: WebGLFramebuffer;
+  /** Uniform locations, looked up once rather than every frame. */
+  u: Record<FlatUniform, WebGLUniformLocation | null>;
+  um: Record<MeshUniform, WebGLUniformLocation | null>;
+  faces: Map<number, { tex: WebGLTexture; size: number }>;
+  mesh: MeshBuffers | null;
+}
+
+const MESH_UNIFORMS: readonly MeshUniform[] = [
+  'frameSize',
+  'mirror',
+  'depth',
+  'tex',
+  'frame',
+  'opacity',
+  'radius',
+  'flipU',
+  'lighting',
+  'lod',
+  'faceCentre',
+];
+
+function texture(gl: WebGL2RenderingContext, minFilter: number): WebGLTexture {
+  const t = gl.createTexture()!;
+  gl.bindTexture(gl.TEXTURE_2D, t);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, minFilter);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+  return t;
+}
+
+/** The programs, the quad and the frame's textures, in a fresh (or freshly restored) context. */
+function buildState(gl: WebGL2RenderingContext): GlState {
+  const videoProg = compile(gl, VERT, VIDEO_FRAG, ['corner']);
+  const faceProg = compile(gl, VERT, FACE_FRAG, ['corner']);
+  const meshProg = compile(gl, MESH_VERT, MESH_FRAG, ['position', 'texCoord', 'edge']);
+  const v = (name: string) => gl.getUniformLocation(videoProg, name);
+  const f = (name: string) => gl.getUniformLocation(faceProg, name);
+  const u = {
+    videoToClip: v('toClip'),
+    videoTex: v('tex'),
+    faceToClip: f('toClip'),
+    faceTex: f('tex'),
+    opacity: f('opacity'),
+    radius: f('radius'),
+    flipU: f('flipU'),
+  };
+  const um = Object.fromEntries(MESH_UNIFORMS.map((n) => [n, gl.getUniformLocation(meshProg, n)])) as Record<
+    MeshUniform,
+    WebGLUniformLocation | null
+  >;
+  const quad = gl.createBuffer()!;
+  const vao = gl.createVertexArray()!;
+  gl.bindVertexArray(vao);
+  gl.bindBuffer(gl.ARRAY_BUFFER, quad);
+  gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([0, 0, 1, 0, 0, 1, 1, 1]), gl.STATIC_DRAW);
+  gl.enableVertexAttribArray(0);
+  gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
+  gl.bindVertexArray(null);
+  const videoTex = texture(gl, gl.LINEAR);
+  const lightTex = texture(gl, gl.LINEAR_MIPMAP_LINEAR);
+  gl.texStorage2D(gl.TEXTURE_2D, Math.floor(Math.log2(LIGHT_SIZE[0])) + 1, gl.RGBA8, LIGHT_SIZE[0], LIGHT_SIZE[1]);
+  const lightFbo = gl.createFramebuffer()!;
+  gl.bindFramebuffer(gl.FRAMEBUFFER, lightFbo);
+  gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, lightTex, 0);
+  gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+  return {
+    videoProg,
+    faceProg,
+    meshProg,
+    quad,
+    vao,
+    videoTex,
+    lightTex,
+    lightFbo,
+    u,
+    um,
+    faces: new Map(),
+    mesh: null,
+  };
+}
+
+/** Events of the view's WebGL context, for the camera pipeline. */
+export interface ContextEvents {
+  /** The context was lost: nothing is drawn until it is restored. */
+  lost(): void;
+  /** The context was restored and everything the compositor held is rebuilt: drawing goes on. */
+  restored(): void;
+  /** Rebuilding after a restore failed: the view stays blank. */
+  failed(message: string): void;
+}
+
 export class Compositor implements FaceCompositor {
   readonly kind = 'webgl2';
   readonly canvas: HTMLCanvasElement;
   private readonly gl: WebGL2RenderingContext;
-  private readonly videoProg: WebGLProgram;
-  private readonly faceProg: WebGLProgram;
-  private readonly meshProg: WebGLProgram;
-  private readonly quad: WebGLBuffer;
-  private readonly vao: WebGLVertexArrayObject;
-  private readonly videoTex: WebGLTexture;
-  /** The frame at LIGHT_SIZE with mip levels, for the lens's lighting, and the framebuffer that draws it. */
-  private readonly lightTex: WebGLTexture;
-  private readonly lightFbo: WebGLFramebuffer;
-  private readonly faces = new Map<number, { tex: WebGLTexture; size: number }>();
-  private mesh: MeshBuffers | null = null;
-  /** Uniform locations, looked up once rather than every frame. */
-  private readonly u: Record<
-    'videoToClip' | 'videoTex' | 'faceToClip' | 'faceTex' | 'opacity' | 'radius' | 'flipU',
-    WebGLUniformLocation | null
-  >;
-  private readonly um: Record<MeshUniform, WebGLUniformLocation | null>;
-  private lost = false;
+  /** The GL objects; null while the context is lost. */
+  private state: GlState | null;
+  /**
+   * What the GL objects are made from, kept on the CPU so that a restored context gets them back without asking
+   * the generator again: each slot's face bytes, and the lens geometry.
+   */
+  private readonly faceBytes = new Map<number, { rgba: Uint8Array; size: number }>();
+  private geometry: LensGeometry | null = null;
   private readonly listeners = new AbortController();
 
   /** Throws WebGL2Unavailable if the canvas gets no WebGL2 context. */
-  constructor(canvas: HTMLCanvasElement, onLost: () => void) {
+  constructor(canvas: HTMLCanvasElement, events: ContextEvents) {
     this.canvas = canvas;
     const gl = canvas.getContext('webgl2', {
       premultipliedAlpha: true,
@@ -254,60 +352,43 @@ export class Compositor implements FaceCompositor {
     });
     if (!gl) throw new WebGL2Unavailable('camera compositing needs WebGL2, which this browser does not provide');
     this.gl = gl;
+    const signal = this.listeners.signal;
     canvas.addEventListener(
       'webglcontextlost',
       (e) => {
-        e.preventDefault();
-        this.lost = true;
-        onLost();
+        e.preventDefault(); // asks the browser to restore the context
+        this.state = null; // its objects are gone with it
+        events.lost();
       },
-      { once: true, signal: this.listeners.signal },
+      { signal },
     );
-    this.videoProg = compile(gl, VERT, VIDEO_FRAG, ['corner']);
-    this.faceProg = compile(gl, VERT, FACE_FRAG, ['corner']);
-    this.meshProg = compile(gl, MESH_VERT, MESH_FRAG, ['position', 'texCoord', 'edge']);
-    const v = (name: string) => gl.getUniformLocation(this.videoProg, name);
-    const f = (name: string) => gl.getUniformLocation(this.faceProg, name);
-    this.u = {
-      videoToClip: v('toClip'),
-      videoTex: v('tex'),
-      faceToClip: f('toClip'),
-      faceTex: f('tex'),
-      opacity: f('opacity'),
-      radius: f('radius'),
-      flipU: f('flipU'),
-    };
-    const names: MeshUniform[] = [
-      'frameSize',
-      'mirror',
-      'depth',
-      'tex',
-      'frame',
-      'opacity',
-      'radius',
-      'flipU',
-      'lighting',
-      'lod',
-      'faceCentre',
-    ];
-    this.um = Object.fromEntries(names.map((n) => [n, gl.getUniformLocation(this.meshProg, n)])) as Record<
-      MeshUniform,
-      WebGLUniformLocation | null
-    >;
-    this.quad = gl.createBuffer()!;
-    this.vao = gl.createVertexArray()!;
-    gl.bindVertexArray(this.vao);
-    gl.bindBuffer(gl.ARRAY_BUFFER, this.quad);
-    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([0, 0, 1, 0, 0, 1, 1, 1]), gl.STATIC_DRAW);
-    gl.enableVertexAttribArray(0);
-    gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
-    this.videoTex = this.texture(gl.LINEAR);
-    this.lightTex = this.texture(gl.LINEAR_MIPMAP_LINEAR);
-    gl.texStorage2D(gl.TEXTURE_2D, Math.floor(Math.log2(LIGHT_SIZE[0])) + 1, gl.RGBA8, LIGHT_SIZE[0], LIGHT_SIZE[1]);
-    this.lightFbo = gl.createFramebuffer()!;
-    gl.bindFramebuffer(gl.FRAMEBUFFER, this.lightFbo);
-    gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, this.lightTex, 0);
-    gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+    canvas.addEventListener(
+      'webglcontextrestored',
+      () => {
+        try {
+          this.rebuild();
+        } catch (e) {
+          this.state = null;
+          events.failed((e as Error).message);
+          return;
+        }
+        events.restored();
+      },
+      { signal },
+    );
+    this.state = buildState(gl);
+  }
+
+  /** Whether the context is usable (false between a loss and its restore). */
+  get ready(): boolean {
+    return this.state !== null;
+  }
+
+  /** A restored context: the programs and buffers again, then the lens geometry and every face. */
+  private rebuild(): void {
+    this.state = buildState(this.gl);
+    if (this.geometry) this.uploadGeometry(this.state, this.geometry);
+    for (const [slot, f] of this.faceBytes) this.uploadFace(this.state, slot, f.rgba, f.size);
   }
 
   /**
@@ -315,14 +396,18 @@ export class Compositor implements FaceCompositor {
    * replaces the previous one. Until it is set, mesh draws are skipped.
    */
   setLensGeometry(g: LensGeometry): void {
-    if (this.lost) return;
     if (g.texCoords.length !== 2 * g.vertexCount || g.edgeWeight.length !== g.vertexCount) {
       throw new Error(
         `compositor: expected ${g.vertexCount} vertices' texture coordinates and weights, got ${g.texCoords.length / 2} and ${g.edgeWeight.length}`,
       );
     }
+    this.geometry = g;
+    if (this.state) this.uploadGeometry(this.state, g);
+  }
+
+  private uploadGeometry(st: GlState, g: LensGeometry): void {
     const gl = this.gl;
-    this.dropLensGeometry();
+    this.dropLensGeometry(st);
     const vao = gl.createVertexArray()!;
     gl.bindVertexArray(vao);
     const buffer = (data: Float32Array, usage: number, attribute: number, size: number) => {
@@ -340,55 +425,51 @@ export class Compositor implements FaceCompositor {
     gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, indices);
     gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, g.indices, gl.STATIC_DRAW);
     gl.bindVertexArray(null);
-    this.mesh = { vao, positions, texCoords, edge, indices, vertexCount: g.vertexCount, indexCount: g.indices.length };
+    st.mesh = { vao, positions, texCoords, edge, indices, vertexCount: g.vertexCount, indexCount: g.indices.length };
   }
 
-  private dropLensGeometry(): void {
-    const m = this.mesh;
-    this.mesh = null;
-    if (!m || this.lost) return;
+  private dropLensGeometry(st: GlState): void {
+    const m = st.mesh;
+    st.mesh = null;
+    if (!m) return;
     const gl = this.gl;
     for (const b of [m.positions, m.texCoords, m.edge, m.indices]) gl.deleteBuffer(b);
     gl.deleteVertexArray(m.vao);
   }
 
-  private texture(minFilter: number): WebGLTexture {
-    const gl = this.gl;
-    const t = gl.createTexture()!;
-    gl.bindTexture(gl.TEXTURE_2D, t);
-    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, minFilter);
-    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
-    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
-    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
-    return t;
-  }
-
-  /** Uploads a generated face: premultiplied RGBA bytes, size x size. */
+  /** Takes in a generated face: premultiplied RGBA bytes, size x size (kept, for a restored context). */
   setFace(slot: number, rgba: Uint8Array, size: number): void {
-    if (this.lost) return;
     if (rgba.length !== size * size * 4)
       throw new Error(`compositor: expected ${size * size * 4} bytes for a ${size}px face, got ${rgba.length}`);
+    this.faceBytes.set(slot, { rgba, size });
+    if (this.state) this.uploadFace(this.state, slot, rgba, size);
+  }
+
+  private uploadFace(st: GlState, slot: number, rgba: Uint8Array, size: number): void {
     const gl = this.gl;
-    this.dropFace(slot);
-    const tex = this.texture(gl.LINEAR_MIPMAP_LINEAR);
+    const old = st.faces.get(slot);
+    if (old) gl.deleteTexture(old.tex);
+    const tex = texture(gl, gl.LINEAR_MIPMAP_LINEAR);
     gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
     gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, size, size, 0, gl.RGBA, gl.UNSIGNED_BYTE, rgba);
     gl.generateMipmap(gl.TEXTURE_2D);
-    this.faces.set(slot, { tex, size });
+    st.faces.set(slot, { tex, size });
   }
 
+  /** The slot's face is drawn when asked: it has arrived, and the context is not lost. */
   hasFace(slot: number): boolean {
-    return this.faces.has(slot);
+    return this.state !== null && this.faceBytes.has(slot);
   }
 
   dropFace(slot: number): void {
-    const f = this.faces.get(slot);
-    if (f && !this.lost) this.gl.deleteTexture(f.tex);
-    this.faces.delete(slot);
+    this.faceBytes.delete(slot);
+    const f = this.state?.faces.get(slot);
+    if (f) this.gl.deleteTexture(f.tex);
+    this.state?.faces.delete(slot);
   }
 
   dropFaces(): void {
-    for (const slot of [...this.faces.keys()]) this.dropFace(slot);
+    for (const slot of [...this.faceBytes.keys()]) this.dropFace(slot);
   }
 
   /**
@@ -396,7 +477,8 @@ export class Compositor implements FaceCompositor {
    * their mesh. The canvas takes the frame's size.
    */
   draw(frame: HTMLVideoElement, faces: readonly FaceDraw[], meshes: readonly MeshDraw[], o: CompositeOptions): void {
-    if (this.lost) return;
+    const st = this.state;
+    if (!st || this.gl.isContextLost()) return;
     const gl = this.gl;
     const vw = frame.videoWidth,
       vh = frame.videoHeight;
@@ -406,7 +488,7 @@ export class Compositor implements FaceCompositor {
       this.canvas.height = vh;
     }
     gl.viewport(0, 0, vw, vh);
-    gl.bindVertexArray(this.vao);
+    gl.bindVertexArray(st.vao);
 
     // Video pixels -> clip space (y down -> up), mirrored when asked.
     const sx = (o.mirror ? -2 : 2) / vw,
@@ -419,60 +501,67 @@ export class Compositor implements FaceCompositor {
 
     gl.disable(gl.BLEND);
     gl.disable(gl.DEPTH_TEST);
-    gl.useProgram(this.videoProg);
+    gl.useProgram(st.videoProg);
     gl.activeTexture(gl.TEXTURE0);
-    gl.bindTexture(gl.TEXTURE_2D, this.videoTex);
+    gl.bindTexture(gl.TEXTURE_2D, st.videoTex);
     gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
     gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, gl.RGBA, gl.UNSIGNED_BYTE, frame);
     // The lighting reads the frame blurred: drawn small, then its mip levels, all on the GPU, only when a lit
     // face needs them. Mip levels of the whole frame cost more than the lens itself on a software GPU.
-    const lit = o.lighting > 0 && meshes.length > 0 && this.mesh !== null;
+    const lit = o.lighting > 0 && meshes.length > 0 && st.mesh !== null;
     if (lit) {
-      gl.bindFramebuffer(gl.FRAMEBUFFER, this.lightFbo);
+      gl.bindFramebuffer(gl.FRAMEBUFFER, st.lightFbo);
       gl.viewport(0, 0, LIGHT_SIZE[0], LIGHT_SIZE[1]);
       // Unit square -> clip with the frame's top row at the texture's first row, so frame uv samples it as is.
-      gl.uniformMatrix3fv(this.u.videoToClip, false, new Float32Array([2, 0, 0, 0, 2, 0, -1, -1, 1]));
-      gl.uniform1i(this.u.videoTex, 0);
+      gl.uniformMatrix3fv(st.u.videoToClip, false, new Float32Array([2, 0, 0, 0, 2, 0, -1, -1, 1]));
+      gl.uniform1i(st.u.videoTex, 0);
       gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
       gl.bindFramebuffer(gl.FRAMEBUFFER, null);
       gl.viewport(0, 0, vw, vh);
-      gl.bindTexture(gl.TEXTURE_2D, this.lightTex);
+      gl.bindTexture(gl.TEXTURE_2D, st.lightTex);
       gl.generateMipmap(gl.TEXTURE_2D);
-      gl.bindTexture(gl.TEXTURE_2D, this.videoTex);
+      gl.bindTexture(gl.TEXTURE_2D, st.videoTex);
     }
-    gl.uniformMatrix3fv(this.u.videoToClip, false, toClip([vw, 0, 0, vh, 0, 0]));
-    gl.uniform1i(this.u.videoTex, 0);
+    gl.uniformMatrix3fv(st.u.videoToClip, false, toClip([vw, 0, 0, vh, 0, 0]));
+    gl.uniform1i(st.u.videoTex, 0);
     gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
 
     gl.enable(gl.BLEND);
     gl.blendFunc(gl.ONE, gl.ONE_MINUS_SRC_ALPHA);
-    gl.useProgram(this.faceProg);
-    gl.uniform1i(this.u.faceTex, 0);
-    gl.uniform1f(this.u.opacity, o.opacity);
-    gl.uniform1f(this.u.radius, 0.08 * o.feather);
-    gl.uniform1f(this.u.flipU, o.mirror ? 1 : 0);
+    gl.useProgram(st.faceProg);
+    gl.uniform1i(st.u.faceTex, 0);
+    gl.uniform1f(st.u.opacity, o.opacity);
+    gl.uniform1f(st.u.radius, 0.08 * o.feather);
+    gl.uniform1f(st.u.flipU, o.mirror ? 1 : 0);
     for (const f of faces) {
-      const face = this.faces.get(f.slot);
+      const face = st.faces.get(f.slot);
       if (!face) continue;
       const { a, b, tx, ty } = f.transform;
       const R = face.size;
       // Unit square -> model pixels (u R, v R) -> video pixels through the similarity.
-      gl.uniformMatrix3fv(this.u.faceToClip, false, toClip([a * R, b * R, -b * R, a * R, tx, ty]));
+      gl.uniformMatrix3fv(st.u.faceToClip, false, toClip([a * R, b * R, -b * R, a * R, tx, ty]));
       gl.bindTexture(gl.TEXTURE_2D, face.tex);
       gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
     }
-    this.drawMeshes(meshes, o, vw, vh, lit);
+    this.drawMeshes(st, meshes, o, vw, vh, lit);
   }
 
-  private drawMeshes(meshes: readonly MeshDraw[], o: CompositeOptions, vw: number, vh: number, lit: boolean): void {
-    const m = this.mesh;
+  private drawMeshes(
+    st: GlState,
+    meshes: readonly MeshDraw[],
+    o: CompositeOptions,
+    vw: number,
+    vh: number,
+    lit: boolean,
+  ): void {
+    const m = st.mesh;
     if (!m || meshes.length === 0) return;
     const gl = this.gl,
-      u = this.um;
-    gl.useProgram(this.meshProg);
+      u = st.um;
+    gl.useProgram(st.meshProg);
     gl.bindVertexArray(m.vao);
     gl.activeTexture(gl.TEXTURE1);
-    gl.bindTexture(gl.TEXTURE_2D, this.lightTex);
+    gl.bindTexture(gl.TEXTURE_2D, st.lightTex);
     gl.activeTexture(gl.TEXTURE0);
     gl.uniform1i(u.tex, 0);
     gl.uniform1i(u.frame, 1);
@@ -485,7 +574,7 @@ export class Compositor implements FaceCompositor {
     gl.enable(gl.DEPTH_TEST);
     gl.depthFunc(gl.LESS);
     for (const d of meshes) {
-      const face = this.faces.get(d.slot);
+      const face = st.faces.get(d.slot);
       if (!face) continue;
       if (d.positions.length !== 3 * m.vertexCount)
         throw new Error(`compositor: expected ${m.vertexCount} mesh vertices, got ${d.positions.length / 3}`);
@@ -510,18 +599,22 @@ export class Compositor implements FaceCompositor {
 
   dispose(): void {
     this.listeners.abort(); // losing the context on purpose below is not an error
-    this.dropFaces();
-    this.dropLensGeometry();
-    if (this.lost) return;
+    this.faceBytes.clear();
+    this.geometry = null;
+    const st = this.state;
+    this.state = null;
+    if (!st) return;
     const gl = this.gl;
-    gl.deleteTexture(this.videoTex);
-    gl.deleteTexture(this.lightTex);
-    gl.deleteFramebuffer(this.lightFbo);
-    gl.deleteBuffer(this.quad);
-    gl.deleteVertexArray(this.vao);
-    gl.deleteProgram(this.videoProg);
-    gl.deleteProgram(this.faceProg);
-    gl.deleteProgram(this.meshProg);
+    for (const f of st.faces.values()) gl.deleteTexture(f.tex);
+    this.dropLensGeometry(st);
+    gl.deleteTexture(st.videoTex);
+    gl.deleteTexture(st.lightTex);
+    gl.deleteFramebuffer(st.lightFbo);
+    gl.deleteBuffer(st.quad);
+    gl.deleteVertexArray(st.vao);
+    gl.deleteProgram(st.videoProg);
+    gl.deleteProgram(st.faceProg);
+    gl.deleteProgram(st.meshProg);
     gl.getExtension('WEBGL_lose_context')?.loseContext();
   }
 }

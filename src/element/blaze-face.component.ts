@@ -33,6 +33,9 @@ import { assetBase, setAssetBase } from '../assets.js';
  *   pose, mouthOpen, eyesOpen, landmarks}], tracking, compositor, frameMs, detectMs, compositeMs, fps}`. Boxes and landmarks
  *   are in video pixels of the unmirrored frame; `overlaid` once the face's generated face is drawn over it. With
  *   mesh tracking (null with box tracking): `pose: {yaw, pitch, roll}` in degrees, in the unmirrored frame, `yaw`
+ * @event {CustomEvent<BlazeFaceWarningDetail>} blaze-face-warning - Camera mode worked around a problem and runs
+ *   on. detail: `{type, message}` with `type` `webgl-context-lost` (the view's WebGL context was lost: tracking
+ *   goes on, nothing is drawn) or `webgl-context-restored` (the view and its lenses are rebuilt and drawn again).
  *   > 0 when the nose points to the frame's right, `pitch` > 0 nose up, `roll` > 0 clockwise on screen;
  *   `mouthOpen` in [0, 1]; `eyesOpen: [left, right]` in [0, 1], the user's own left and right eye; `landmarks`,
  *   478 x (x, y, z). `tracking` is the tracking in use (`box` after a fallback); `compositor` what draws the view:

@@ -220,9 +220,12 @@ export class CameraController implements ReactiveController {
           this.stop();
           this.fail(type, message);
         },
-        // Worked around (mesh tracking fell back to box): reported, and the camera runs on.
+        // Worked around, and the camera runs on: a landmark model that failed (mesh fell back to box) is reported
+        // as the face-model-load error it is; a lost or restored WebGL context as a warning.
         onWarning: (type, message) => {
-          if (!stale()) this.fail(type, message);
+          if (stale()) return;
+          if (type === 'face-model-load') this.fail(type, message);
+          else emit(h, 'blaze-face-warning', { type, message });
         },
       },
       settings,

@@ -30,6 +30,12 @@ export interface BlazeFaceErrorDetail {
   type: BlazeFaceErrorType;
   message: string;
 }
+/** Camera mode: the view's WebGL context was lost (tracking goes on, nothing is drawn), or restored (drawn again). */
+export type BlazeFaceWarningType = 'webgl-context-lost' | 'webgl-context-restored';
+export interface BlazeFaceWarningDetail {
+  type: BlazeFaceWarningType;
+  message: string;
+}
 export interface BlazeFaceProgressDetail {
   /** fraction of the model's weight bytes received, 0..1 */
   fraction: number;
@@ -49,6 +55,7 @@ export type BlazeFaceRenderEvent = CustomEvent<BlazeFaceRenderDetail>;
 export type BlazeFaceErrorEvent = CustomEvent<BlazeFaceErrorDetail>;
 export type BlazeFaceProgressEvent = CustomEvent<BlazeFaceProgressDetail>;
 export type BlazeFaceTrackEvent = CustomEvent<BlazeFaceTrackDetail>;
+export type BlazeFaceWarningEvent = CustomEvent<BlazeFaceWarningDetail>;
 
 declare global {
   interface GlobalEventHandlersEventMap {
@@ -57,11 +64,18 @@ declare global {
     'blaze-face-error': BlazeFaceErrorEvent;
     'blaze-face-progress': BlazeFaceProgressEvent;
     'blaze-face-track': BlazeFaceTrackEvent;
+    'blaze-face-warning': BlazeFaceWarningEvent;
   }
 }
 
 export function emit<
-  K extends 'blaze-face-load' | 'blaze-face-render' | 'blaze-face-error' | 'blaze-face-progress' | 'blaze-face-track',
+  K extends
+    | 'blaze-face-load'
+    | 'blaze-face-render'
+    | 'blaze-face-error'
+    | 'blaze-face-progress'
+    | 'blaze-face-track'
+    | 'blaze-face-warning',
 >(target: EventTarget, name: K, detail: GlobalEventHandlersEventMap[K]['detail']): void {
   target.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
 }
