@@ -5,6 +5,8 @@
 Metrics (per image, then averaged): PSNR in dB and SSIM on RGB composited over mid grey, the IoU of the
 alpha masks (alpha > 0.5), and sharpness: the student's mean image-gradient magnitude over the teacher's, on grey
 (1.0 is as sharp as the teacher; a blurred student scores below 1). The student is run from the exported files, exactly as the browser gets them.
+Line detail (training/detail.py): edge recall, precision and F1 at 1 px, and PSNR in the nose-and-mouth box,
+with the same scores for the teacher itself seen at 192, 128, 96 and 64 px as yardsticks.
 Also writes a teacher | student grid to docs/ (or --grid).
 """
 from __future__ import annotations
@@ -18,6 +20,7 @@ import torch
 import torch.nn.functional as F
 
 from .data import parse_seeds
+from .detail import detail_scores, part_box, scaled_canonical, yardsticks
 from .modelfile import load_generator, to_unit_rgba, unit_from_render
 from .seeds import seeds_to_z
 from .teachers import make_teacher
@@ -118,6 +121,10 @@ def evaluate(model_dir: Path, seeds: range, grid: Path | None = None, batch: int
         "psnr_by_scale": {str(r): round(float(psnr(F.adaptive_avg_pool2d(cs, r), F.adaptive_avg_pool2d(ct, r)).mean()), 3)
                           for r in _scales(res)},
     }
+    # Line detail (training/detail.py), and the same scores for the teacher seen at lower resolutions.
+    box = part_box(scaled_canonical(m["canonical"], m["resolution"], res), res)
+    result.update(detail_scores(cs, ct, box))
+    result["teacher_seen_at"] = yardsticks(ct, box, psnr)
     if grid is not None:
         k = min(16, len(z))
         save_grid(grid, teacher_img[:k] * 2 - 1, student[:k] * 2 - 1)

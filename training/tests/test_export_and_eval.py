@@ -186,3 +186,35 @@ def test_blurred_teacher_yardstick_improves_with_resolution():
     r = ceiling("toon", 32, range(0, 4), z_dim=32)["blurred"]
     assert r["1/8"]["psnr"] < r["1/4"]["psnr"] < r["1/2"]["psnr"]
     assert r["1/2"]["px"] == 16
+
+
+def test_a_widened_model_exports_its_narrower_skip_head(tmp_path):
+    torch.manual_seed(2)
+    G = Generator(CONFIGS["tiny64w"]).eval()
+    m = export(_checkpoint(tmp_path, G, "tiny64w"), "toon", tmp_path / "m", "float32")
+    assert m["architecture"]["headChannels"] == [12, 6] and m["architecture"]["skipHeadChannels"] == [8, 4]
+    g = load_generator(tmp_path / "m")
+    z = torch.from_numpy(seeds_to_z(range(3), 32))
+    with torch.no_grad():
+        ref = G(z)[-1]
+    assert (g(z) - ref).abs().max() < 1e-5
+    manifest = json.loads((tmp_path / "m" / "model.json").read_text())
+    del manifest["architecture"]["skipHeadChannels"]  # then the skip head's tensors have the wrong shapes
+    (tmp_path / "m" / "model.json").write_text(json.dumps(manifest))
+    with pytest.raises(ModelFormatError, match="skip.mod.pointwise"):
+        load_model(tmp_path / "m")
+
+
+def test_edge_scores_are_perfect_for_a_copy_and_fall_with_blur():
+    from training.detail import blurred, edge_scores, part_box
+    yy, xx = torch.meshgrid(torch.arange(128), torch.arange(128), indexing="ij")
+    # a 16 px checkerboard of greys 0.35 and 0.65: a sharp step is an edge (0.15), the step spread over 4 px is not
+    x = (0.35 + 0.3 * (((yy // 16) + (xx // 16)) % 2)).float().expand(2, 3, 128, 128).contiguous()
+    assert edge_scores(x, x) == {"edge_recall": 1.0, "edge_precision": 1.0, "edge_f1": 1.0}
+    soft = edge_scores(blurred(x, 32), x)
+    assert soft["edge_recall"] < 0.5
+    shifted = torch.roll(x, 1, dims=-1)  # one pixel off is within the tolerance
+    assert edge_scores(shifted, x)["edge_recall"] > 0.95
+    assert edge_scores(torch.roll(x, (3, 3), dims=(-1, -2)), x)["edge_recall"] < 0.35  # three pixels off is not (but where the lines cross)
+    box = part_box({"leftEye": [40, 50], "rightEye": [88, 50], "mouth": [64, 90]}, 128)
+    assert box == (40, 50, 88, 104)  # between the eyes' x, from the eyes down past the mouth by 0.35 of 40 px
