@@ -35,6 +35,10 @@ class GeneratorConfig:
     # connection, at the top scale only. A config grown from a trained one then starts as that model scaled up
     # (grow_from zeroes the new head's last conv) and learns only the detail; inference runs these two heads.
     skip: bool = False
+    # The last head's [c1, c2] when it is wider than the auxiliary heads (None: head_channels). All line detail
+    # at the output size is drawn here, so this is where width buys sharpness (training/EXPERIMENTS.md, "Crisp
+    # faces"); the auxiliary heads stay narrow, and a base's last head keeps its width when it becomes the skip.
+    last_head_channels: list | None = None
 
     def __post_init__(self):
         expected = int(math.log2(self.resolution // 4)) - 1
@@ -45,6 +49,10 @@ class GeneratorConfig:
             )
         if self.skip and len(self.channels) < 2:
             raise ValueError("skip adds the previous head's output, so it needs at least two blocks")
+
+    @property
+    def top_head_channels(self) -> list:
+        return list(self.last_head_channels or self.head_channels)
 
     @property
     def num_blocks(self) -> int:
@@ -64,6 +72,13 @@ _CPU128 = GeneratorConfig(resolution=128, z_dim=64, w_dim=256, mapping_layers=4,
 _CPU256 = GeneratorConfig(resolution=256, z_dim=64, w_dim=256, mapping_layers=4, mapping_lr_mul=1.0,
                           channels=[256, 256, 128, 64, 32], head_channels=[16, 8], skip=True)
 
+# _CPU256 with its fine end widened: the 64 px block at 64 channels and the last head at 24/12 (0.67 GFLOP a face
+# against 0.38; 32/16 would be 0.97). It starts from a
+# trained _CPU256 checkpoint as the same function (widen_from) and trains the widened parts on the frozen base.
+_CPU256W = GeneratorConfig(resolution=256, z_dim=64, w_dim=256, mapping_layers=4, mapping_lr_mul=1.0,
+                           channels=[256, 256, 128, 64, 64], head_channels=[16, 8], skip=True,
+                           last_head_channels=[24, 12])
+
 CONFIGS = {
     # The styles: small enough to train on two CPU cores. One architecture per size, named per style so that a
     # checkpoint says what it was trained on; sketch128 starts from toon128's weights (--init), and each *256
@@ -72,6 +87,8 @@ CONFIGS = {
     "sketch128": _CPU128,
     "toon256": _CPU256,
     "sketch256": _CPU256,
+    "toon256w": _CPU256W,
+    "sketch256w": _CPU256W,
     "r128": GeneratorConfig(resolution=128, z_dim=512, w_dim=512, mapping_layers=8,
                             channels=[256, 256, 128, 64], head_channels=[16, 8]),
     "r256": GeneratorConfig(resolution=256, z_dim=512, w_dim=512, mapping_layers=8,
@@ -83,6 +100,8 @@ CONFIGS = {
                             channels=[32, 16], head_channels=[8, 4]),
     "tiny64": GeneratorConfig(resolution=64, z_dim=32, w_dim=32, mapping_layers=2,
                               channels=[32, 16, 8], head_channels=[8, 4], skip=True),  # tiny grown by one block
+    "tiny64w": GeneratorConfig(resolution=64, z_dim=32, w_dim=32, mapping_layers=2, channels=[32, 16, 12],
+                               head_channels=[8, 4], skip=True, last_head_channels=[12, 6]),  # tiny64 widened
 }
 
 
@@ -239,7 +258,9 @@ class Generator(nn.Module):
             in_c = ch[0] if i == 0 else ch[i - 1]
             self.convs.append(ModSepConv(in_c, ch[i], cfg.w_dim))
             self.convs.append(ModSepConv(ch[i], ch[i], cfg.w_dim))
-        self.heads = nn.ModuleList(UpToRGBA(ch[i], cfg.w_dim, cfg.head_channels) for i in range(cfg.num_blocks))
+        last = cfg.num_blocks - 1
+        self.heads = nn.ModuleList(UpToRGBA(ch[i], cfg.w_dim, cfg.top_head_channels if i == last else cfg.head_channels)
+                                   for i in range(cfg.num_blocks))
 
     def ws_from(self, z, truncation: float = 1.0, mix_z=None, mix_layer: int | None = None):
         """z -> per-layer styles [N, num_ws, w_dim], with truncation and optional style mixing."""
@@ -308,8 +329,75 @@ def load_ema(ckpt) -> tuple[Generator, dict]:
 def can_grow(small: GeneratorConfig, big: GeneratorConfig) -> bool:
     """Whether `big` is `small` with blocks added at the end (same mapping, heads and leading channels)."""
     return (big.resolution > small.resolution and big.channels[:small.num_blocks] == small.channels
+            and small.top_head_channels == small.head_channels
             and (small.z_dim, small.w_dim, small.mapping_layers, small.mapping_lr_mul, small.head_channels)
             == (big.z_dim, big.w_dim, big.mapping_layers, big.mapping_lr_mul, big.head_channels))
+
+
+def can_widen(small: GeneratorConfig, big: GeneratorConfig) -> bool:
+    """Whether `big` is `small` with a wider last block and/or last head, and nothing else changed."""
+    same = lambda c: (c.resolution, c.z_dim, c.w_dim, c.mapping_layers, c.mapping_lr_mul, c.head_channels, c.skip,
+                      c.channels[:-1])
+    return (same(small) == same(big) and big.channels[-1] >= small.channels[-1]
+            and all(b >= a for a, b in zip(small.top_head_channels, big.top_head_channels)) and small != big)
+
+
+def _d2s_index(old_c: int, new_c: int, n: int = 4) -> torch.Tensor:
+    """Where channel (k * old_c + c) of a tensor laid out for depth_to_space goes when each of its n sub-pixel
+    groups widens from old_c to new_c channels: k * new_c + c."""
+    k, c = torch.meshgrid(torch.arange(n), torch.arange(old_c), indexing="ij")
+    return (k * new_c + c).flatten()
+
+
+def widen_from(G: Generator, small_state: dict, small_cfg: GeneratorConfig) -> list[str]:
+    """Net2Net-style widening: G (a wider last block and last head, can_widen) starts as exactly the smaller
+    trained model. Old channels keep their weights; new channels start random but every weight from a new
+    channel into an old one is zero, so the output is unchanged and the new channels learn from the first step.
+    A plain conv's equalised-lr scale depends on its fan-in, so copied weights are rescaled to keep their
+    effective value; a modulated conv's demodulation makes it scale-free. Returns the widened tensor names."""
+    if not can_widen(small_cfg, G.cfg):
+        raise ValueError(f"cannot widen {small_cfg} into {G.cfg}")
+    own = G.state_dict()
+    b = G.cfg.num_blocks - 1
+    c_old = small_cfg.channels[-1]
+    (h1, h2), (H1, H2) = small_cfg.top_head_channels, G.cfg.top_head_channels
+    # For each widened tensor: (index map of its output dim 0, index map of its input dim 1, fan-in rescale).
+    same = lambda n: torch.arange(n)
+    plan = {
+        f"convs.{2 * b}.pw": (same(c_old), None, 1.0),
+        f"convs.{2 * b}.bias": (same(c_old), None, 1.0),
+        f"convs.{2 * b + 1}.affine.weight": (same(c_old), None, 1.0),
+        f"convs.{2 * b + 1}.affine.bias": (same(c_old), None, 1.0),
+        f"convs.{2 * b + 1}.dw": (same(c_old), None, 1.0),
+        f"convs.{2 * b + 1}.pw": (same(c_old), same(c_old), 1.0),
+        f"convs.{2 * b + 1}.bias": (same(c_old), None, 1.0),
+        f"heads.{b}.mod.affine.weight": (same(c_old), None, 1.0),
+        f"heads.{b}.mod.affine.bias": (same(c_old), None, 1.0),
+        f"heads.{b}.mod.dw": (same(c_old), None, 1.0),
+        f"heads.{b}.mod.pw": (_d2s_index(h1, H1), same(c_old), 1.0),
+        f"heads.{b}.mod.bias": (_d2s_index(h1, H1), None, 1.0),
+        f"heads.{b}.conv1.weight": (_d2s_index(h2, H2), same(h1), math.sqrt(H1 / h1)),
+        f"heads.{b}.conv1.bias": (_d2s_index(h2, H2), None, 1.0),
+        f"heads.{b}.conv2.weight": (same(4), same(h2), math.sqrt(H2 / h2)),
+    }
+    widened = []
+    for name, value in small_state.items():
+        if name not in plan:
+            if own[name].shape != value.shape:
+                raise ValueError(f"{name}: shape {tuple(value.shape)} in the checkpoint, {tuple(own[name].shape)} here")
+            own[name] = value
+            continue
+        rows, cols, gain = plan[name]
+        new = own[name].clone()
+        if cols is not None:
+            new[rows] = 0  # old outputs read no new input
+            new[rows.view(-1, 1), cols.view(1, -1)] = value.to(new.dtype) * gain
+        else:
+            new[rows] = value.to(new.dtype) * gain  # new biases keep their initial zeros (affine ones: 1)
+        own[name] = new
+        widened.append(name)
+    G.load_state_dict(own)
+    return widened
 
 
 def load_trunk(G: Generator, small_state: dict, small_cfg: GeneratorConfig) -> None:

@@ -59,13 +59,14 @@ def folded_tensors(G: Generator) -> dict[str, torch.Tensor]:
 def architecture(G: Generator) -> dict:
     c = G.cfg
     return {"zDim": c.z_dim, "wDim": c.w_dim, "mappingLayers": c.mapping_layers, "numWs": c.num_ws,
-            "channels": list(c.channels), "headChannels": list(c.head_channels), "lreluSlope": LRELU_SLOPE,
-            "skip": c.skip}
+            "channels": list(c.channels), "headChannels": c.top_head_channels, "lreluSlope": LRELU_SLOPE,
+            "skip": c.skip,
+            **({"skipHeadChannels": list(c.head_channels)} if c.skip and c.top_head_channels != c.head_channels else {})}
 
 
 def expected_shapes(arch: dict) -> dict[str, tuple]:
     """The tensors a model.json must list, with shapes: the single source the loaders validate against."""
-    z, w, ch, (c1, c2) = arch["zDim"], arch["wDim"], arch["channels"], arch["headChannels"]
+    z, w, ch = arch["zDim"], arch["wDim"], arch["channels"]
     s: dict[str, tuple] = {}
     for i in range(arch["mappingLayers"]):
         s[f"mapping.{i}.weight"] = (z if i == 0 else w, w)
@@ -80,8 +81,10 @@ def expected_shapes(arch: dict) -> dict[str, tuple]:
     for b in range(len(ch)):
         modconv(f"conv.{2 * b}", ch[0] if b == 0 else ch[b - 1], ch[b])
         modconv(f"conv.{2 * b + 1}", ch[b], ch[b])
-    heads = [("head", ch[-1])] + ([("skip", ch[-2])] if arch.get("skip") else [])
-    for prefix, cin in heads:
+    heads = [("head", ch[-1], arch["headChannels"])]
+    if arch.get("skip"):
+        heads.append(("skip", ch[-2], arch.get("skipHeadChannels", arch["headChannels"])))
+    for prefix, cin, (c1, c2) in heads:
         modconv(f"{prefix}.mod", cin, 4 * c1)
         s[f"{prefix}.conv1.weight"], s[f"{prefix}.conv1.bias"] = (3, 3, c1, 4 * c2), (4 * c2,)
         s[f"{prefix}.conv2.weight"], s[f"{prefix}.conv2.bias"] = (3, 3, c2, 4), (4,)

@@ -27,7 +27,7 @@ from torch.nn.parallel import DistributedDataParallel as DDP
 from .data import TeacherCache
 from .losses import (Discriminator, alpha_l1, arc_neighbour, discriminator_loss, generator_gan_terms, grey_mse,
                      pyramid_loss, step_excess)
-from .model import CONFIGS, Generator, can_grow, grow_from, load_trunk
+from .model import CONFIGS, Generator, can_grow, can_widen, grow_from, load_trunk, widen_from
 from .visual import save_grid
 
 
@@ -175,6 +175,11 @@ def train(args) -> dict:
         if small == cfg:
             load_weights(ck)
             how = "initialised"
+        elif can_widen(small, cfg):
+            # A wider fine end: the trained model carried over as the same function, new channels fresh.
+            widened = widen_from(G, ck["G"], small)
+            widen_from(G_ema, ck["G_ema"], small)
+            how = f"widened from {ck['config']} ({len(widened)} tensors widened, same output)"
         elif can_grow(small, cfg):
             # Progressive growing: the trained blocks carry over, the added ones and the discriminator start fresh.
             fresh = grow_from(G, ck["G"], small)

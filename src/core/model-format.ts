@@ -23,6 +23,8 @@ export interface Architecture {
   lreluSlope: number;
   /** The last head adds the previous block's head output, upsampled 2x (absent: false). */
   skip?: boolean;
+  /** With skip: the skip head's [c1, c2] when it differs from the last head's `headChannels` (absent: the same). */
+  skipHeadChannels?: [number, number];
 }
 
 export interface Landmarks {
@@ -67,7 +69,6 @@ function fail(what: string, expected: string, got: unknown): never {
 export function expectedShapes(a: Architecture): Map<string, number[]> {
   const s = new Map<string, number[]>();
   const { zDim: z, wDim: w, channels: ch } = a;
-  const [c1, c2] = a.headChannels;
   for (let i = 0; i < a.mappingLayers; i++) {
     s.set(`mapping.${i}.weight`, [i === 0 ? z : w, w]);
     s.set(`mapping.${i}.bias`, [w]);
@@ -85,9 +86,9 @@ export function expectedShapes(a: Architecture): Map<string, number[]> {
     modconv(`conv.${2 * b}`, b === 0 ? ch[0] : ch[b - 1], c);
     modconv(`conv.${2 * b + 1}`, c, c);
   });
-  const heads: [string, number][] = [['head', ch[ch.length - 1]!]];
-  if (a.skip) heads.push(['skip', ch[ch.length - 2]!]);
-  for (const [p, cin] of heads) {
+  const heads: [string, number, [number, number]][] = [['head', ch[ch.length - 1]!, a.headChannels]];
+  if (a.skip) heads.push(['skip', ch[ch.length - 2]!, a.skipHeadChannels ?? a.headChannels]);
+  for (const [p, cin, [c1, c2]] of heads) {
     modconv(`${p}.mod`, cin, 4 * c1);
     s.set(`${p}.conv1.weight`, [3, 3, c1, 4 * c2]);
     s.set(`${p}.conv1.bias`, [4 * c2]);
@@ -123,6 +124,11 @@ export function validateManifest(m: unknown): ModelManifest {
   if (typeof a.lreluSlope !== 'number') fail('architecture.lreluSlope', 'a number', a.lreluSlope);
   if (a.skip !== undefined && typeof a.skip !== 'boolean') fail('architecture.skip', 'true or false', a.skip);
   if (a.skip && a.channels.length < 2) fail('architecture.skip', 'false for a single block', a.skip);
+  if (a.skipHeadChannels !== undefined) {
+    if (!a.skip) fail('architecture.skipHeadChannels', 'absent without skip', a.skipHeadChannels);
+    if (!Array.isArray(a.skipHeadChannels) || a.skipHeadChannels.length !== 2 || !a.skipHeadChannels.every(isPosInt))
+      fail('architecture.skipHeadChannels', 'two positive integers', a.skipHeadChannels);
+  }
   const res = 16 * 2 ** (a.channels.length - 1);
   if (o.resolution !== res) fail('model.json resolution', `${res} (4 * 4 * 2^(blocks - 1))`, o.resolution);
   for (const k of ['leftEye', 'rightEye', 'mouth']) {

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from training.model import CONFIGS, Generator, GeneratorConfig, can_grow, depth_to_space, grow_from
+from training.model import CONFIGS, Generator, GeneratorConfig, can_grow, can_widen, depth_to_space, grow_from, widen_from
 
 
 @pytest.mark.parametrize("name", sorted(CONFIGS))
@@ -93,3 +93,27 @@ def test_growing_keeps_every_trained_head_and_adds_only_the_new_block():
     assert can_grow(small_cfg, big_cfg) and not can_grow(small_cfg, other) and not can_grow(big_cfg, small_cfg)
     with pytest.raises(ValueError, match="add blocks at the end"):
         grow_from(Generator(other), small.state_dict(), small_cfg)
+
+
+def test_widening_keeps_the_output_and_the_new_channels_learn():
+    small_cfg, wide_cfg = CONFIGS["tiny64"], CONFIGS["tiny64w"]
+    torch.manual_seed(3)
+    small, wide = Generator(small_cfg).eval(), Generator(wide_cfg).eval()
+    for p in small.parameters():  # trained-looking weights: every head and bias away from its initial value
+        p.data.add_(0.1 * torch.randn_like(p))
+    widened = widen_from(wide, small.state_dict(), small_cfg)
+    assert {".".join(n.split(".")[:2]) for n in widened} == {"convs.4", "convs.5", "heads.2"}
+    assert wide.heads[-1].conv1.in_c == 12 and wide.heads[-2].conv1.in_c == 8  # the skip head keeps its width
+    z = torch.randn(4, small_cfg.z_dim)
+    with torch.no_grad():
+        a, b = small(z, all_heads=True), wide(z, all_heads=True)
+    for x, y in zip(a, b):
+        assert torch.allclose(x, y, atol=1e-5)
+    wide.train()
+    wide(z)[-1].square().mean().backward()
+    # the weights from new channels into old ones start at zero but get a gradient, so the new channels count
+    new_in = wide.heads[-1].conv2.weight.grad[:, 4:]
+    assert new_in.abs().sum() > 0
+    assert can_widen(small_cfg, wide_cfg) and not can_widen(wide_cfg, small_cfg) and not can_grow(wide_cfg, small_cfg)
+    with pytest.raises(ValueError, match="cannot widen"):
+        widen_from(Generator(CONFIGS["tiny"]), small.state_dict(), small_cfg)
