@@ -2,6 +2,7 @@
 // fewer), all from apt, with no network. A test that cannot run in an engine skips itself and says why
 // (test/engine.ts). The camera files that play a photo clip need Chromium's fake camera: they run there only.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { a11ySnapshotPlugin } from '@web/test-runner-commands/plugins';
 import { CHROMIUM_ARGS, ENGINES, chromium, engineBrowsers, fakeCameraArgs } from './scripts/browsers.mjs';
 
 export { CHROMIUM_ARGS, fakeCameraArgs };
@@ -22,6 +23,15 @@ const CAMERA_GROUPS = {
  */
 const CHROMIUM_FAKE_CAMERA = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
 
+/** The strict policy test/csp.test.ts holds the element to: no inline script or style, wasm allowed. */
+export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
+
+/** Serves the pages under test/pages/csp* with STRICT_CSP as a response header, as a strict site would. */
+const strictCsp = (ctx, next) => {
+  if (/^\/test\/pages\/csp[\w-]*\.html$/.test(ctx.path)) ctx.set('Content-Security-Policy', STRICT_CSP);
+  return next();
+};
+
 export default {
   // Camera tests need a browser whose fake camera plays their clip: they run in their own group.
   files: ['test/*.test.ts', ...Object.keys(CAMERA_GROUPS).map((f) => `!${f}`)],
@@ -33,12 +43,13 @@ export default {
       }))
     : [],
   nodeResolve: true,
+  middleware: [strictCsp],
   concurrency: 1,
   concurrentBrowsers: 1,
   browserStartTimeout: 120000,
   testsStartTimeout: 120000,
   testsFinishTimeout: 900000,
   testFramework: { config: { timeout: 120000, ...(process.env.WTR_GREP ? { grep: process.env.WTR_GREP } : {}) } },
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022' })],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), a11ySnapshotPlugin()],
   browsers: engineBrowsers(CHROMIUM_FAKE_CAMERA),
 };

@@ -153,7 +153,10 @@ $('randomize').addEventListener('click', () => {
 $('copy').addEventListener('click', () => navigator.clipboard?.writeText($('snippet').textContent));
 
 // Animate: walk the latent space along a great circle between random seeds, one new face per drawn frame,
-// so the frame rate shown is what this device sustains.
+// so the frame rate shown is what this device sustains. Where the user asks for reduced motion it shows a new
+// face every few seconds instead, with no morph between them.
+const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)');
+const CALM_STEP_MS = 3000;
 let animating = false;
 async function animate() {
   const zDim = 64;
@@ -168,7 +171,8 @@ async function animate() {
     const drawn = new Promise((r) => face.addEventListener('blaze-face-render', r, { once: true }));
     face.setAttribute('latent', Array.from(z, (v) => v.toFixed(4)).join(','));
     await drawn;
-    await new Promise((r) => requestAnimationFrame(r));
+    const calm = reducedMotion.matches;
+    await new Promise((r) => (calm ? setTimeout(r, CALM_STEP_MS) : requestAnimationFrame(r)));
     frames++;
     const now = performance.now();
     if (now - since > 1000) {
@@ -176,7 +180,7 @@ async function animate() {
       frames = 0;
       since = now;
     }
-    t += 0.02;
+    t += reducedMotion.matches ? 1 : 0.02;
     if (t >= 1) {
       t = 0;
       a = b;

@@ -16,6 +16,7 @@ import type {
 } from './index.js';
 
 type Settable =
+  | 'alt'
   | 'seed'
   | 'latent'
   | 'faceStyle'
@@ -42,8 +43,8 @@ export type BlazeFaceProps = DetailedHTMLProps<HTMLAttributes<BlazeFaceElement>,
     'onblaze-face-progress'?: (event: BlazeFaceProgressEvent) => void;
     'onblaze-face-error'?: (event: BlazeFaceErrorEvent) => void;
     'onblaze-face-track'?: (event: BlazeFaceTrackEvent) => void;
-  };
     'onblaze-face-warning'?: (event: BlazeFaceWarningEvent) => void;
+  };
 
 declare module 'react' {
   namespace JSX {

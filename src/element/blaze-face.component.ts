@@ -4,6 +4,7 @@ import { DEFAULTS, type BackendName, type BackendPreference, type LoadingMode } 
 import { onUnlessFalse } from './attributes.js';
 import { CameraController } from './camera-controller.js';
 import { FACE_PROPS, FaceController } from './face-controller.js';
+import { LabelController } from './label-controller.js';
 import { VisibilityController } from './visibility-controller.js';
 import { styles } from './blaze-face.styles.js';
 import { assetBase, setAssetBase } from '../assets.js';
@@ -13,6 +14,9 @@ import { assetBase, setAssetBase } from '../assets.js';
  * WebGPU or WebGL on a real GPU, else wasm; a software-rendered GPU only after wasm, then CPU). With `camera`, a
  * live face lens: the front camera, each face's mesh found by MediaPipe, and a generated face textured on it on
  * the GPU, turning with the head and opening with the mouth. Nothing leaves the device.
+ *
+ * For screen readers the element is an image (`role="img"`) named by `alt`: by default "Generated toon face" (the
+ * style's name), and in camera mode "Live camera view: " before it. `alt=""` marks it decorative.
  *
  * @summary On-device face generation.
  *
@@ -65,6 +69,13 @@ export class BlazeFaceElement extends LitElement {
   static set assetBase(url: string | null) {
     setAssetBase(url);
   }
+
+  /**
+   * What the face shows, for screen readers: the host's accessible name (it has `role="img"`). In camera mode the
+   * name is "Live camera view: " and this. `alt=""` marks the face decorative (`role="presentation"`). Default:
+   * "Generated <style> face" for a bundled style, else "Generated face".
+   */
+  @property() alt: string | null = null;
 
   /** Integer in [0, 2^32 - 1]: which face. The same seed gives the same face as in Python. Default 0. */
   @property({ type: Number }) seed: number = DEFAULTS.seed;
@@ -125,6 +136,7 @@ export class BlazeFaceElement extends LitElement {
 
   @query('canvas[part=canvas]') private canvas!: HTMLCanvasElement | null;
   @query('.camera') private cameraBox!: HTMLElement;
+  @query('.placeholder .bar') private progressBar!: HTMLElement | null;
 
   private readonly visibility = new VisibilityController(this, () => this.face.request());
   private readonly face: FaceController = new FaceController(this, {
@@ -136,6 +148,15 @@ export class BlazeFaceElement extends LitElement {
     face: this.face,
     box: () => this.cameraBox,
   });
+
+  constructor() {
+    super();
+    // Screen readers: role, name and busy state on the host, after each update.
+    new LabelController(this, () => ({
+      cameraOn: this.cameraMode.on,
+      loading: !this.face.hasFace && !this.cameraMode.on,
+    }));
+  }
 
   /** The backend in use once a face is drawn, else null. */
   get backendName(): BackendName | null {
@@ -184,6 +205,8 @@ export class BlazeFaceElement extends LitElement {
       this.cameraMode.invalidateFaces();
     }
     this.cameraMode.attributesChanged(changed);
+    // Through the CSSOM, not a style attribute, which a strict Content-Security-Policy (style-src 'self') blocks.
+    this.progressBar?.style.setProperty('width', `${(this.face.progress * 100).toFixed(1)}%`);
   }
 
   protected override render() {
@@ -203,7 +226,7 @@ export class BlazeFaceElement extends LitElement {
               aria-valuemax="100"
               aria-valuenow=${Math.round(progress * 100)}
             >
-              <div class="progress"><div class="bar" style="width: ${(progress * 100).toFixed(1)}%"></div></div>
+              <div class="progress"><div class="bar"></div></div>
             </div>`
       }
     </div>`;

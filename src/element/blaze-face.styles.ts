@@ -56,11 +56,14 @@ export const styles = css`
   .placeholder .bar {
     height: 100%;
     background: var(--blaze-face-accent, #3b6fd8);
-    transition: width 120ms linear;
   }
+  /* Motion only for those who have not asked for less. */
   @media (prefers-reduced-motion: no-preference) {
     .placeholder {
       animation: breathe 1.6s ease-in-out infinite;
+    }
+    .placeholder .bar {
+      transition: width 120ms linear;
     }
   }
   @keyframes breathe {
