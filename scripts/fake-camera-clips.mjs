@@ -13,8 +13,10 @@
  * from -roll to +roll over half the frames and back; `code`, the frame number drawn in the top-left corner.
  * Faces: sample3 has a face at (1070..1348, 235..513), centre about (1209, 374), with others at x < 845 and
  * x > 1500; sample1 has three faces across the photo, the right one laughing, mouth open, near (1560, 320).
+ * `still-face` holds sample3's face still (jitter), `sliding-face` slides it with frame codes (lag), and
+ * `group-small` shows all of sample6, a group whose faces are about 40 to 70 px wide in the 640 px frame.
  */
-/** @type {Record<'one-face' | 'three-faces' | 'turning-face' | 'open-mouth', Clip>} */
+/** @type {Record<'one-face' | 'three-faces' | 'turning-face' | 'open-mouth' | 'still-face' | 'sliding-face' | 'group-small', Clip>} */
 export const CLIPS = {
   'one-face': { photo: 'sample3.jpg', x: 880, y: 150, width: 560, height: 420, slide: 60, frames: 48, out: [640, 480] },
   'three-faces': {
@@ -48,6 +50,38 @@ export const CLIPS = {
     slide: 30,
     code: true,
     frames: 48,
+    out: [640, 480],
+  },
+  'still-face': {
+    photo: 'sample3.jpg',
+    x: 929,
+    y: 164,
+    width: 560,
+    height: 420,
+    slide: 0,
+    code: true,
+    frames: 48,
+    out: [640, 480],
+  },
+  'sliding-face': {
+    photo: 'sample3.jpg',
+    x: 880,
+    y: 150,
+    width: 560,
+    height: 420,
+    slide: 60,
+    code: true,
+    frames: 48,
+    out: [640, 480],
+  },
+  'group-small': {
+    photo: 'sample6.jpg',
+    x: 0,
+    y: 48,
+    width: 1920,
+    height: 1440,
+    slide: 0,
+    frames: 24,
     out: [640, 480],
   },
 };

@@ -1,5 +1,6 @@
 // Camera mode with several faces: the fake camera plays build/fake-camera/three-faces.y4m (face-api's
-// sample1.jpg, three people, sliding sideways). Runs in the `camera-faces` group.
+// sample1.jpg, three people, sliding sideways, their faces about 80 px wide in the 640 px frame). Runs in the
+// `camera-faces` group.
 import { expect } from '@esm-bundle/chai';
 import '../dist/blaze-face.js';
 import { cleanup, makeFace, next } from './helpers.js';
@@ -37,5 +38,32 @@ describe('<blaze-face camera max-faces>', function () {
     expect(Math.max(...seen.map((t) => t.faces.length))).to.equal(2);
     el.setAttribute('max-faces', '3');
     await trackWhere(el, (t) => t.faces.length === 3);
+  });
+
+  it('finds with mesh tracking as many faces as box tracking, from the first frames and after max-faces changes', async () => {
+    /** Faces found in each of the first `n` frames after the first report, with a tracking. */
+    const counts = async (el: HTMLElement, n: number) => (await tracks(el, n)).map((t) => t.faces.length);
+    const box = makeFace({ camera: '', 'max-faces': '3', tracking: 'box' });
+    await trackWhere(box, () => true, 180000);
+    const boxCounts = await counts(box, 20);
+    box.remove();
+    const found = Math.max(...boxCounts);
+    expect(found, 'faces box tracking finds in this clip').to.equal(3);
+
+    const el = makeFace({ camera: '', 'max-faces': '3' });
+    const first = await trackWhere(el, () => true, 180000);
+    expect(first.tracking).to.equal('mesh');
+    // The first frame already looks for every face; from the fifth on each is found, in every frame.
+    const meshCounts = [first.faces.length, ...(await counts(el, 29))];
+    console.log(`faces found, first frames: box ${boxCounts.join(' ')}; mesh ${meshCounts.join(' ')}`);
+    expect(meshCounts.slice(5)).to.deep.equal(new Array(25).fill(found));
+    // Fewer faces asked for: fewer found at once; more again: every face within a few frames.
+    el.setAttribute('max-faces', '1');
+    await tracks(el, 2);
+    expect(Math.max(...(await counts(el, 10)))).to.equal(1);
+    el.setAttribute('max-faces', '3');
+    const again = await counts(el, 15);
+    console.log(`faces found after max-faces 1 -> 3: ${again.join(' ')}`);
+    expect(again.slice(5)).to.deep.equal(new Array(10).fill(found));
   });
 });

@@ -249,18 +249,20 @@ export class CameraPipeline {
     this.compositor.dispose();
   }
 
-  /** The face source for the asked tracking; mesh falls back to box, with a warning, if its model fails. */
+  /**
+   * The face source for the asked tracking: the detector, and with mesh tracking the landmarker reading each face
+   * it finds. Mesh falls back to box (the same detector), with a warning, if the landmark model fails.
+   */
   private async openFinder(): Promise<FaceSource> {
-    const box = () =>
-      FaceFinder.create({
-        modelUrl: this.o.faceModelUrl,
-        wasmBase: this.o.wasmBase,
-        delegate: this.o.delegate,
-        minScore: this.o.minScore,
-      });
+    const detector = await FaceFinder.create({
+      modelUrl: this.o.faceModelUrl,
+      wasmBase: this.o.wasmBase,
+      delegate: this.o.delegate,
+      minScore: this.o.minScore,
+    });
     if (this.o.tracking !== 'mesh') {
       this.tracking = 'box';
-      return box();
+      return detector;
     }
     try {
       this.bundle ??= await fetchModelBytes(this.o.landmarkModelUrl, 'landmark-model');
@@ -270,7 +272,7 @@ export class CameraPipeline {
         wasmBase: this.o.wasmBase,
         delegate: this.o.delegate,
         minScore: this.o.minScore,
-        maxFaces: this.settings.maxFaces,
+        detector,
       });
       if (!this.lens)
         this.lens = { mesh: new LensMesh(finder.canonical), fitter: new CameraFitter(finder.canonical.positions) };
@@ -278,14 +280,17 @@ export class CameraPipeline {
       this.updateLensGeometry();
       return finder;
     } catch (e) {
+      if (!(e instanceof FaceModelError)) {
+        detector.close();
+        throw e;
+      }
       this.bundle = null;
-      const f = await box();
       this.tracking = 'box';
       this.o.onWarning(
         'face-model-load',
-        `${(e as Error).message}; camera mode goes on with tracking="box" (a flat face placed by the detector)`,
+        `${e.message}; camera mode goes on with tracking="box" (a flat face placed by the detector)`,
       );
-      return f;
+      return detector;
     }
   }
 

@@ -1,11 +1,15 @@
 /**
- * MediaPipe's FaceLandmarker (tasks-vision) in VIDEO mode: 478 landmarks per face, in video pixels. In VIDEO
- * mode the landmarker tracks each face from its previous landmarks and runs its detector only when it has fewer
- * faces than it was asked for, so `numFaces` follows `max-faces` (a larger value would detect every frame).
+ * Mesh tracking: 478 landmarks per face, in video pixels, from the package's own face detector and MediaPipe's
+ * FaceLandmarker (tasks-vision). The landmarker's own detector misses small faces (it reads the whole frame at
+ * 128 px, where a face 80 px wide in 640 is 16 px), so each face is found by the detector that box tracking uses
+ * and cut out of the frame, square, at CROP px; the landmarker reads that crop in IMAGE mode, one face at a time.
+ * From one frame to the next a face is followed by its landmarks' box, so the detector runs only while fewer faces
+ * are followed than asked for (and then every DETECT_EVERY frames), or every REDETECT_EVERY frames to find a face
+ * that came in front of another. `max-faces` is taken per frame: no option of the landmarker depends on it.
  */
 import { FaceLandmarker } from '@mediapipe/tasks-vision';
 import { visionCanvas, visionFileset } from './vision-wasm.js';
-import { FaceModelError, RisingClock, type FaceDetection, type FaceSource } from './face-detector.js';
+import { FaceModelError, type Box, type FaceDetection, type FaceFinder, type FaceSource } from './face-detector.js';
 import { readBundleEntry } from './task-bundle.js';
 import { FEATURE_POINTS, parseCanonicalMesh, type CanonicalMesh } from './canonical-mesh.js';
 import { iou } from './face-tracker.js';
@@ -18,37 +22,58 @@ export interface FaceMeshFinderOptions {
   wasmBase: string;
   delegate: 'CPU' | 'GPU';
   minScore: number;
-  maxFaces: number;
+  /** The face detector that finds the faces (box tracking's); the mesh finder closes it with its own close(). */
+  detector: FaceFinder;
 }
 
 /** The bundle's geometry file, which holds the canonical mesh. */
 export const GEOMETRY_ENTRY = 'geometry_pipeline_metadata_landmarks.binarypb';
 const LANDMARKS = 478;
-/**
- * The landmarker's own detector merges overlapping boxes only above an IoU of 0.5 (FaceDetector: 0.3), so one
- * face can come back twice; faces overlapping an earlier one by more than this are dropped.
- */
+/** Two faces overlapping by more than this are one face found twice: the later one is dropped. */
 const DUPLICATE_IOU = 0.3;
+/** The crop the landmarker reads, in pixels: above its landmark model's 192 px input. */
+export const CROP = 256;
+/**
+ * The crop's side against the face's box: the detector's box spans brows to chin, the landmarks' box the whole
+ * oval. Both leave the landmarker's own detector a face of about half the crop, as it likes best.
+ */
+const CROP_SCALE = { detector: 2.2, landmarks: 1.7 } as const;
+/** While fewer faces are followed than asked for, the detector looks for more every this many frames. */
+const DETECT_EVERY = 3;
+/** With every face asked for followed, the detector still looks every this many frames. */
+const REDETECT_EVERY = 30;
 
 const mean = (p: Float32Array, ids: readonly number[]): Point => [
   ids.reduce((s, i) => s + p[3 * i]!, 0) / ids.length,
   ids.reduce((s, i) => s + p[3 * i + 1]!, 0) / ids.length,
 ];
 
+/** Where to look for a face: a box in video pixels, and how much larger than it the crop is. */
+interface Region {
+  box: Box;
+  scale: number;
+}
+
 export class FaceMeshFinder implements FaceSource {
-  private readonly clock = new RisingClock();
-  private numFaces: number;
-  private resizing: Promise<void> | null = null;
+  /** The landmarks' boxes of the faces found in the last frame: where to look in the next. */
+  private followed: Box[] = [];
+  private frames = 0;
+  private readonly crop: HTMLCanvasElement | OffscreenCanvas;
+  private readonly ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
 
   private constructor(
     private readonly landmarker: FaceLandmarker,
+    private readonly detector: FaceFinder,
     readonly canonical: CanonicalMesh,
-    numFaces: number,
   ) {
-    this.numFaces = numFaces;
+    this.crop = typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(CROP, CROP) : cropCanvas();
+    const ctx = this.crop.getContext('2d', { alpha: false }) as
+      CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
+    if (!ctx) throw new FaceModelError('landmark-model: expected a 2D canvas to cut faces out of the frame, got none');
+    this.ctx = ctx;
   }
 
-  /** Rejects with FaceModelError saying which part of the bundle or wasm failed. */
+  /** Rejects with FaceModelError saying which part of the bundle or wasm failed (the detector stays open). */
   static async create(o: FaceMeshFinderOptions): Promise<FaceMeshFinder> {
     let canonical: CanonicalMesh;
     try {
@@ -65,8 +90,8 @@ export class FaceMeshFinder implements FaceSource {
       landmarker = await FaceLandmarker.createFromOptions(fileset, {
         canvas,
         baseOptions: { modelAssetBuffer: o.bundle, delegate: o.delegate },
-        runningMode: 'VIDEO',
-        numFaces: o.maxFaces,
+        runningMode: 'IMAGE',
+        numFaces: 1,
         minFaceDetectionConfidence: o.minScore,
         outputFaceBlendshapes: false,
         outputFacialTransformationMatrixes: false,
@@ -77,60 +102,100 @@ export class FaceMeshFinder implements FaceSource {
         `landmark-model: expected a MediaPipe FaceLandmarker .task (${o.bundleUrl}) and the tasks-vision wasm in ${o.wasmBase}; loading failed: ${why}`,
       );
     }
-    return new FaceMeshFinder(landmarker, canonical, o.maxFaces);
+    try {
+      return new FaceMeshFinder(landmarker, o.detector, canonical);
+    } catch (e) {
+      landmarker.close();
+      throw e;
+    }
   }
 
   detect(frame: HTMLVideoElement, tMs: number, maxFaces: number): FaceDetection[] {
-    if (maxFaces !== this.numFaces && !this.resizing) {
-      const n = maxFaces;
-      this.resizing = this.landmarker
-        .setOptions({ numFaces: n })
-        .then(() => {
-          this.numFaces = n;
-        })
-        .finally(() => {
-          this.resizing = null;
-        });
-    }
-    if (this.resizing) return [];
-    const ts = this.clock.next(tMs);
     const w = frame.videoWidth,
       h = frame.videoHeight;
-    const out: FaceDetection[] = [];
-    for (const face of this.landmarker.detectForVideo(frame, ts).faceLandmarks) {
-      if (face.length < LANDMARKS) continue;
-      const p = new Float32Array(3 * LANDMARKS);
-      let x0 = Infinity,
-        y0 = Infinity,
-        x1 = -Infinity,
-        y1 = -Infinity;
-      for (let i = 0; i < LANDMARKS; i++) {
-        const l = face[i]!;
-        const x = l.x * w,
-          y = l.y * h;
-        p[3 * i] = x;
-        p[3 * i + 1] = y;
-        p[3 * i + 2] = l.z * w; // tasks-vision scales z like x
-        x0 = Math.min(x0, x);
-        y0 = Math.min(y0, y);
-        x1 = Math.max(x1, x);
-        y1 = Math.max(y1, y);
+    const regions: Region[] = this.followed.slice(0, maxFaces).map((box) => ({ box, scale: CROP_SCALE.landmarks }));
+    const short = regions.length < maxFaces;
+    if ((short && this.frames % DETECT_EVERY === 0) || this.frames % REDETECT_EVERY === 0) {
+      for (const d of this.detector.detect(frame, tMs, maxFaces)) {
+        if (regions.length >= maxFaces) break;
+        // A face already followed keeps its landmarks' region (tighter, and turned with the face).
+        if (regions.some((r) => iou(r.box, d.box) > DUPLICATE_IOU || contains(r.box, d.box))) continue;
+        regions.push({ box: d.box, scale: CROP_SCALE.detector });
       }
-      out.push({
-        box: { x: x0, y: y0, width: x1 - x0, height: y1 - y0 },
-        // The landmarker reports no score: faces under its presence threshold are simply not returned.
-        score: 1,
-        leftEye: mean(p, FEATURE_POINTS.leftEye),
-        rightEye: mean(p, FEATURE_POINTS.rightEye),
-        mouth: mean(p, FEATURE_POINTS.mouth),
-        landmarks: p,
-      });
     }
-    const kept = out.filter((f, i) => out.slice(0, i).every((g) => iou(f.box, g.box) <= DUPLICATE_IOU));
-    return kept.slice(0, maxFaces);
+    this.frames++;
+    const out: FaceDetection[] = [];
+    for (const r of regions) {
+      const face = this.landmarks(frame, r, w, h);
+      if (face && out.every((g) => iou(face.box, g.box) <= DUPLICATE_IOU)) out.push(face);
+    }
+    this.followed = out.map((f) => f.box);
+    return out.slice(0, maxFaces);
+  }
+
+  /** The landmarks of the face in a region: the crop around it, read by the landmarker, back in video pixels. */
+  private landmarks(frame: HTMLVideoElement, r: Region, w: number, h: number): FaceDetection | null {
+    const side = r.scale * Math.max(r.box.width, r.box.height);
+    const x0 = r.box.x + r.box.width / 2 - side / 2,
+      y0 = r.box.y + r.box.height / 2 - side / 2;
+    const k = CROP / side;
+    const ctx = this.ctx;
+    ctx.fillStyle = '#000';
+    ctx.fillRect(0, 0, CROP, CROP);
+    // Only the part of the region inside the frame (drawImage wants a source rectangle within it).
+    const sx = Math.max(0, x0),
+      sy = Math.max(0, y0),
+      sw = Math.min(w, x0 + side) - sx,
+      sh = Math.min(h, y0 + side) - sy;
+    if (sw < 1 || sh < 1) return null;
+    ctx.drawImage(frame, sx, sy, sw, sh, (sx - x0) * k, (sy - y0) * k, sw * k, sh * k);
+    const face = this.landmarker.detect(this.crop).faceLandmarks[0];
+    if (!face || face.length < LANDMARKS) return null;
+    const p = new Float32Array(3 * LANDMARKS);
+    let bx0 = Infinity,
+      by0 = Infinity,
+      bx1 = -Infinity,
+      by1 = -Infinity;
+    for (let i = 0; i < LANDMARKS; i++) {
+      const l = face[i]!;
+      const x = x0 + l.x * side,
+        y = y0 + l.y * side;
+      p[3 * i] = x;
+      p[3 * i + 1] = y;
+      p[3 * i + 2] = l.z * side; // tasks-vision scales z like x, here the crop's width
+      bx0 = Math.min(bx0, x);
+      by0 = Math.min(by0, y);
+      bx1 = Math.max(bx1, x);
+      by1 = Math.max(by1, y);
+    }
+    return {
+      box: { x: bx0, y: by0, width: bx1 - bx0, height: by1 - by0 },
+      // The landmarker reports no score: faces under its presence threshold are simply not returned.
+      score: 1,
+      leftEye: mean(p, FEATURE_POINTS.leftEye),
+      rightEye: mean(p, FEATURE_POINTS.rightEye),
+      mouth: mean(p, FEATURE_POINTS.mouth),
+      landmarks: p,
+    };
   }
 
   close(): void {
     this.landmarker.close();
+    this.detector.close();
   }
+}
+
+/** Whether box a holds b's centre (a detector box inside a followed face's larger landmarks box). */
+function contains(a: Box, b: Box): boolean {
+  const cx = b.x + b.width / 2,
+    cy = b.y + b.height / 2;
+  return cx > a.x && cx < a.x + a.width && cy > a.y && cy < a.y + a.height;
+}
+
+/** A page canvas of CROP px where OffscreenCanvas is missing. */
+function cropCanvas(): HTMLCanvasElement {
+  const c = document.createElement('canvas');
+  c.width = CROP;
+  c.height = CROP;
+  return c;
 }
