@@ -1,13 +1,12 @@
 #!/usr/bin/env node
 // @ts-check
 // npx blaze-face-assets <folder>: writes into <folder> everything blaze-face loads at run time, in the layout
-// the asset base expects: the models, the tfjs wasm, MediaPipe's wasm (from the @mediapipe/tasks-vision that npm
-// installed with the package: too large to ship twice) and the self-contained module (dist/blaze-face.js).
+// the asset base expects: the models, the tfjs wasm, MediaPipe's wasm and the self-contained module
+// (dist/blaze-face.js), all from the package itself.
 // The folder is then a complete static deployment (`<script type="module" src="<folder>/dist/blaze-face.js">`
 // finds everything beside it), and the asset folder of an app that bundles the package (set
 // `BlazeFaceElement.assetBase`, `setAssetBase` or `createGenerator({assetBase})` to its URL).
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,7 +21,6 @@ const fail = (message) => {
   console.error(`blaze-face-assets: ${message}`);
   process.exit(1);
 };
-const require = createRequire(join(root, 'package.json'));
 /** @type {(dir: string, test?: (name: string) => boolean) => string[]} */
 const list = (dir, test = () => true) => readdirSync(dir).filter(test);
 
@@ -47,21 +45,13 @@ files.push(
   ]),
 );
 
-// The MediaPipe wasm must be the build the bundled tasks-vision code was made with: package.json pins it.
-const pinned = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies['@mediapipe/tasks-vision'];
-let vision;
-try {
-  vision = dirname(require.resolve('@mediapipe/tasks-vision/vision_wasm_internal.wasm'));
-} catch {
-  fail('@mediapipe/tasks-vision is not installed beside blaze-face (npm installs it as a dependency): run npm install');
+// MediaPipe's wasm ships in the package (dist/mediapipe/wasm/), built from the tasks-vision its code was built with.
+const vision = join(root, 'dist/mediapipe/wasm');
+for (const ext of ['.js', '.wasm']) {
+  const f = `vision_wasm_internal${ext}`;
+  if (!existsSync(join(vision, f))) fail(`${join(vision, f)} is missing: build the package first (npm run build)`);
+  files.push([join(vision, f), `dist/mediapipe/wasm/${f}`]);
 }
-const installed = JSON.parse(readFileSync(join(vision, '..', 'package.json'), 'utf8')).version;
-if (installed !== pinned)
-  fail(
-    `expected @mediapipe/tasks-vision ${pinned} (the version blaze-face was built with), found ${installed} in ${vision}`,
-  );
-for (const ext of ['.js', '.wasm'])
-  files.push([join(vision, `vision_wasm_internal${ext}`), `dist/mediapipe/wasm/vision_wasm_internal${ext}`]);
 
 let bytes = 0;
 for (const [from, to] of files) {
