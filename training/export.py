@@ -66,6 +66,7 @@ def export(ckpt: Path, style: str, out: Path, dtype: str = "float16", training_m
         "config": ck["config"],
         "output": {"channels": "rgba", "range": [-1, 1], "alpha": "premultiplied"},
         "canonical": teacher.landmarks,
+        **({"controls": teacher.controls} if teacher.controls else {}),
         "data": {"teacher": teacher.name, "licence": teacher.licence, "provenance": teacher.provenance,
                  **teacher.record},
         "training": {"steps": ck["step"], **(training_meta or {})},

@@ -29,6 +29,8 @@ class Teacher:
     landmarks: dict = {}
     # more facts for model.json's data block (beside teacher, licence, provenance)
     record: dict = {}
+    # z coordinates a page may set by meaning: model.json's `controls` (training/controls.py); none by default
+    controls: dict = {}
 
     @property
     def label(self) -> str:
@@ -56,6 +58,7 @@ class ProceduralTeacher(Teacher):
         self.licence = info["licence"]
         self.provenance = info["provenance"]
         self.used_dims = info["usedDims"]
+        self.controls = info.get("controls", {})
         # fractions of the output size -> pixels
         self.landmarks = {k: [v[0] * resolution, v[1] * resolution] for k, v in info["landmarks"].items()}
 

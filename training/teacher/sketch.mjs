@@ -26,12 +26,20 @@ export const CATALOGUE = {
 /** Number of z coordinates the rule reads (z[0..USED_DIMS)); the rest do not affect the render. */
 export const USED_DIMS = 15;
 
+/** The coordinates a page may set by meaning (model.json `controls`): the rule reads them from here. */
+export const CONTROLS = {
+  ink: { kind: 'ramp', z: 13, stops: CATALOGUE.ink.map((c) => `#${c}`) },
+  paper: { kind: 'ramp', z: 14, stops: CATALOGUE.paper.map((c) => `#${c}`) },
+  glasses: { kind: 'switch', z: 6, below: 0.12 },
+  beard: { kind: 'switch', z: 8, below: 0.1 },
+};
+
 /** z (array of numbers, length >= USED_DIMS) -> DiceBear lorelei options (every choice explicit). */
 export function zToFace(z) {
   if (z.length < USED_DIMS) throw new Error(`sketch teacher: expected z of length >= ${USED_DIMS}, got ${z.length}`);
   const u = Array.from(z.slice(0, USED_DIMS), normalCdf);
   const C = CATALOGUE;
-  const ink = ramp(C.ink, u[13]);
+  const ink = ramp(C.ink, u[CONTROLS.ink.z]);
   return {
     seed: 'blaze-face', // every list below has one entry, so DiceBear's seeded picks have nothing to choose
     head: [pick(C.head, u[1])],
@@ -41,14 +49,14 @@ export function zToFace(z) {
     mouth: [pick(C.mouth, u[4])],
     nose: [pick(C.nose, u[5])],
     glasses: [pick(C.glasses, u[7])],
-    glassesProbability: u[6] < 0.12 ? 100 : 0,
+    glassesProbability: u[CONTROLS.glasses.z] < CONTROLS.glasses.below ? 100 : 0,
     beard: [pick(C.beard, u[9])],
-    beardProbability: u[8] < 0.1 ? 100 : 0,
+    beardProbability: u[CONTROLS.beard.z] < CONTROLS.beard.below ? 100 : 0,
     earrings: [pick(C.earrings, u[11])],
     earringsProbability: u[10] < 0.15 ? 100 : 0,
     frecklesProbability: u[12] < 0.15 ? 100 : 0,
     hairAccessoriesProbability: 0,
-    skinColor: [ramp(C.paper, u[14])],
+    skinColor: [ramp(C.paper, u[CONTROLS.paper.z])],
     hairColor: [ink], eyesColor: [ink], eyebrowsColor: [ink], mouthColor: [ink], noseColor: [ink],
     glassesColor: [ink], earringsColor: [ink], frecklesColor: [ink],
   };
@@ -91,6 +99,7 @@ export const INFO = {
   provenance: 'DiceBear lorelei 9 (code MIT, github.com/dicebear/dicebear; artwork by Lisa Wischofsky, CC0 1.0), ' +
     'options drawn from z by training/teacher/sketch.mjs and rasterised by @resvg/resvg-js',
   usedDims: USED_DIMS,
+  controls: CONTROLS,
 };
 
 /** SVG text of the face in the canonical frame, `res` x `res` pixels. */

@@ -25,6 +25,17 @@ export const CATALOGUE = {
 /** Number of z coordinates the rule reads (z[0..USED_DIMS)); the rest do not affect the render. */
 export const USED_DIMS = 24;
 
+/**
+ * The coordinates a page may set by meaning (model.json `controls`, docs/model-format.md): the rule below reads
+ * them from here, and export writes this block, so the two cannot disagree. Only what a user can see and change.
+ */
+export const CONTROLS = {
+  skinTone: { kind: 'ramp', z: 2, stops: CATALOGUE.skin },
+  hairColor: { kind: 'ramp', z: 3, stops: CATALOGUE.hairColor },
+  faceWidth: { kind: 'range', z: 1 },
+  glasses: { kind: 'switch', z: 22, below: 0.12 },
+};
+
 /** z (array of numbers, length >= USED_DIMS) -> facesjs face object. */
 export function zToFace(z) {
   if (z.length < USED_DIMS) throw new Error(`toon teacher: expected z of length >= ${USED_DIMS}, got ${z.length}`);
@@ -32,10 +43,10 @@ export function zToFace(z) {
   const male = u[0] < 0.5;
   const C = CATALOGUE;
   return {
-    fatness: lerp(0, male ? 1 : 0.5, u[1]),
+    fatness: lerp(0, male ? 1 : 0.5, u[CONTROLS.faceWidth.z]),
     teamColors: ['#89bfd3', '#7a1319', '#07364f'],
     hairBg: { id: !male && u[17] < 0.7 ? pick(C.hairBgFemale, u[18]) : 'none' },
-    body: { id: 'none', color: ramp(C.skin, u[2]), size: 1 },
+    body: { id: 'none', color: ramp(CONTROLS.skinTone.stops, u[CONTROLS.skinTone.z]), size: 1 },
     jersey: { id: 'none' },
     ear: { id: pick(C.ear, u[10]), size: lerp(0.6, 1.3, u[11]) },
     head: { id: pick(C.head, u[4]), shave: 'rgba(0,0,0,0)' },
@@ -45,10 +56,10 @@ export function zToFace(z) {
     facialHair: { id: male && u[21] < 0.4 ? pick(C.facialHair, u[21] / 0.4) : 'none' },
     eye: { id: pick(male ? C.eyeMale : C.eyeFemale, u[6]), angle: lerp(-8, 12, u[12]) },
     eyebrow: { id: pick(C.eyebrow, u[7]), angle: lerp(-12, 16, u[13]) },
-    hair: { id: pick(male ? C.hairMale : C.hairFemale, u[5]), color: ramp(C.hairColor, u[3]), flip: u[15] < 0.5 },
+    hair: { id: pick(male ? C.hairMale : C.hairFemale, u[5]), color: ramp(CONTROLS.hairColor.stops, u[CONTROLS.hairColor.z]), flip: u[15] < 0.5 },
     mouth: { id: pick(C.mouth, u[8]), flip: u[16] < 0.5 },
     nose: { id: pick(C.nose, u[9]), flip: false, size: lerp(0.6, 1.15, u[14]) },
-    glasses: { id: u[22] < 0.12 ? pick(C.glasses, u[23]) : 'none' },
+    glasses: { id: u[CONTROLS.glasses.z] < CONTROLS.glasses.below ? pick(C.glasses, u[23]) : 'none' },
     accessories: { id: 'none' },
   };
 }
@@ -68,6 +79,7 @@ export const INFO = {
   provenance: 'facesjs 5 parts (Apache-2.0, github.com/zengm-games/facesjs), drawn head-only by ' +
     'training/teacher/toon.mjs from z and rasterised by @resvg/resvg-js',
   usedDims: USED_DIMS,
+  controls: CONTROLS,
 };
 
 /** SVG text of the face in the canonical frame, `res` x `res` pixels. */
