@@ -180,7 +180,7 @@ describe('the 2D compositor: pure parts', () => {
     near(half.subarray(4 * 7, 4 * 7 + 4), [255, 255, 255, 128]);
   });
 
-  it('bakes a lens face into opaque colour and cover: alpha x smoothstep(edge weight) x the border fade', () => {
+  it('bakes a lens face into opaque colour and cover: alpha x smoothstep(edge weight) x the round fade', () => {
     const size = 64;
     const rgba = new Uint8Array(size * size * 4);
     for (let i = 0; i < size * size; i++) rgba.set([100, 50, 0, 200], 4 * i); // straight (127.5, 63.75, 0), a 0.78
@@ -199,9 +199,11 @@ describe('the 2D compositor: pure parts', () => {
     expect(alpha[32 * size + 32]).to.be.closeTo(a, 1e-6);
     expect(alpha[32 * size + 20]).to.be.closeTo(a / 2, 1e-6);
     expect(alpha[32 * size + 21]).to.equal(0);
-    // Texel 0 is at 0.5 / 64 = 0.8 % of the texture: smoothstep(0, 0.04, 0.0078) of the border fade.
-    const t = 0.5 / size / 0.04;
-    expect(alpha[32 * size]).to.be.closeTo(a * t * t * (3 - 2 * t), 1e-6);
+    // Texel 0 of row 32 is 0.984 of the half-width from the centre: 1 - smoothstep(0.8, 1, 0.984) of the round fade.
+    const r = 2 * Math.hypot(0.5 / size - 0.5, 32.5 / size - 0.5),
+      t = (r - 0.8) / 0.2;
+    expect(alpha[32 * size]).to.be.closeTo(a * (1 - t * t * (3 - 2 * t)), 1e-6);
+    expect(alpha[0]).to.equal(0); // a corner: outside the disc
     for (const [x, want] of [
       [32, a],
       [20, a / 2],

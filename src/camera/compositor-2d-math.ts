@@ -1,7 +1,7 @@
 /**
  * The 2D-canvas compositor's pure parts (see compositor-2d.ts): the per-triangle affine maps that put a texture
  * triangle on a frame triangle, the seam-hiding growth of a triangle, the painter's order, and the bakes that fold
- * what the WebGL2 compositor computes per pixel (the feather, the lens's edge weight, the texture-border fade, the
+ * what the WebGL2 compositor computes per pixel (the feather, the lens's edge weight, the round fade, the
  * mirrored sampling) into textures, on the CPU, once per face and setting.
  */
 
@@ -270,6 +270,19 @@ const smoothstep = (e0: number, e1: number, x: number) => {
   return t * t * (3 - 2 * t);
 };
 
+/**
+ * Where a face fades out before its texture's edge: from the first radius to the second, in units of the
+ * texture's half-width from its centre (1: the disc inscribed in the texture). Beyond it nothing is drawn, so the
+ * overlay never ends along the texture's rectangle. The WebGL2 compositor's shader uses the same numbers.
+ */
+export const ROUND_FADE = [0.8, 1] as const;
+
+/** The round fade at texture coordinates (u, v) in [0, 1]: 1 inside, 0 beyond the inscribed disc. */
+export function roundFade(u: number, v: number): number {
+  const r = 2 * Math.hypot(u - 0.5, v - 0.5);
+  return 1 - smoothstep(ROUND_FADE[0], ROUND_FADE[1], r);
+}
+
 export interface BakeOptions {
   /** The feathered alpha (featherAlpha() of the face's alpha), texel for texel of the unmirrored face. */
   alpha: Float32Array;
@@ -279,7 +292,7 @@ export interface BakeOptions {
 
 /**
  * A flat face's texture: straight-alpha RGBA (for ImageData) of a premultiplied `size` x `size` face, mirrored if
- * asked, with the feathered alpha.
+ * asked, with the feathered alpha times the round fade.
  */
 export function bakeFaceTexture(premultiplied: Uint8Array, size: number, o: BakeOptions): Uint8ClampedArray {
   const out = new Uint8ClampedArray(size * size * 4);
@@ -294,7 +307,7 @@ export function bakeFaceTexture(premultiplied: Uint8Array, size: number, o: Bake
         out[4 * i + 1] = premultiplied[4 * s + 1]! * k;
         out[4 * i + 2] = premultiplied[4 * s + 2]! * k;
       }
-      out[4 * i + 3] = Math.round(o.alpha[s]! * 255);
+      out[4 * i + 3] = Math.round(o.alpha[s]! * roundFade((x + 0.5) / size, (y + 0.5) / size) * 255);
     }
   }
   return out;
@@ -303,8 +316,8 @@ export function bakeFaceTexture(premultiplied: Uint8Array, size: number, o: Bake
 /**
  * A lens face's textures, both opaque (so that lens triangles drawn overlapping leave no seam, whatever the
  * face's alpha): `colour`, the face's colour times its alpha over black, and `cover`, one minus the alpha as grey.
- * The alpha is the feathered alpha (mirrored if asked) times smoothstep(edge weight) and the fade over the
- * texture's last 4 %, the WebGL2 compositor's per-pixel alpha for the lens. The frame under the face is then
+ * The alpha is the feathered alpha (mirrored if asked) times smoothstep(edge weight) and the round fade, the
+ * WebGL2 compositor's per-pixel alpha for the lens. The frame under the face is then
  * frame x cover + colour. Also that alpha, 0..1 (`alpha`), for triangleCoverage().
  */
 export function bakeLensTextures(
@@ -321,7 +334,7 @@ export function bakeLensTextures(
       const u = (x + 0.5) / size;
       const s = y * size + (o.mirror ? size - 1 - x : x),
         i = y * size + x;
-      const a = o.alpha[s]! * smoothstep(0, 1, o.edgeWeight[i]!) * smoothstep(0, 0.04, Math.min(u, 1 - u, v, 1 - v));
+      const a = o.alpha[s]! * smoothstep(0, 1, o.edgeWeight[i]!) * roundFade(u, v);
       alpha[i] = a;
       const a8 = premultiplied[4 * s + 3]!;
       if (a8 > 0) {

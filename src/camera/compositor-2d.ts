@@ -16,7 +16,7 @@
  *   frame x cover + colour: a `multiply` and a `lighter` draw, each at the face's opacity. Triangles whose
  *   texels are all transparent are skipped, as the WebGL2 compositor discards their pixels.
  * - What the WebGL2 compositor computes per pixel, the feather, the lens's edge weight (interpolated between
- *   vertices), the fade at the texture's border and the mirrored sampling, a 2D canvas cannot: it is baked into
+ *   vertices), the round fade inside the texture's edge and the mirrored sampling, a 2D canvas cannot: it is baked into
  *   the face's textures on the CPU (compositor-2d-math.ts), once per face and again only when the feather, the
  *   mirror or the lens geometry changes, never per frame.
  * - No lighting: `lighting` (the real face's shading on the lens) is ignored. It needs the frame's blurred

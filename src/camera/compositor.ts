@@ -9,6 +9,7 @@
  * fast.
  */
 import type { Point, Similarity } from './similarity.js';
+import { ROUND_FADE } from './compositor-2d-math.js';
 
 /** A face placed flat: model pixels (0..R, y down) -> video pixels. */
 export interface FaceDraw {
@@ -89,6 +90,9 @@ void main() { color = vec4(texture(tex, uv).rgb, 1.0); }`;
 // The face is premultiplied. Feather: the alpha is the minimum of its own and its local average (the face
 // texture's mip level whose texels span the feather's width), so the edge fades inward over that width while the
 // inside stays sharp and nothing spills outside the face. One tap, where a ring of samples cost 24 per pixel.
+// Round fade: a face that reaches its texture's edge (hair, cheeks, shoulders) fades out over the outer ring of
+// the disc inscribed in the texture (ROUND_FADE, in units of the texture's half-width), so the overlay never ends
+// along the texture's rectangle.
 const FACE_SAMPLE = `
 uniform sampler2D tex;
 uniform float opacity;
@@ -98,7 +102,7 @@ uniform float flipU;       // 1: sample mirrored, so a mirrored view shows the f
 vec4 faceAt(vec2 uv) {
   vec2 st = vec2(mix(uv.x, 1.0 - uv.x, flipU), uv.y);
   vec4 c = texture(tex, st);
-  float a = c.a;
+  float a = c.a * (1.0 - smoothstep(${ROUND_FADE[0].toFixed(2)}, ${ROUND_FADE[1].toFixed(2)}, 2.0 * length(uv - 0.5)));
   if (radius > 0.0) {
     float lod = log2(max(1.0, 2.0 * radius * float(textureSize(tex, 0).x)));
     a = min(a, textureLod(tex, st, lod).a);
@@ -151,12 +155,10 @@ out vec4 color;
 ${FACE_SAMPLE}
 const vec3 LUMA = vec3(0.299, 0.587, 0.114);
 void main() {
-  // Outside the texture there is no face; where the face reaches the texture's border, fade it out over the last
-  // 4 % rather than cutting it with a straight edge.
-  vec2 border = min(uv, 1.0 - uv);
-  if (min(border.x, border.y) <= 0.0) discard;
+  // Outside the texture's inscribed disc there is no face (faceAt's round fade).
+  if (length(uv - 0.5) >= 0.5) discard;
   vec4 f = faceAt(uv);
-  float a = f.a * smoothstep(0.0, 1.0, weight) * smoothstep(0.0, 0.04, min(border.x, border.y));
+  float a = f.a * smoothstep(0.0, 1.0, weight);
   if (a < 0.004) discard;
   vec3 rgb = f.rgb;
   if (lighting > 0.0) {
