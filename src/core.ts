@@ -18,6 +18,7 @@ export {
   MODEL_FORMAT_VERSION,
 } from './core/model-format.js';
 export type { ModelManifest, LoadedModel, Architecture, Landmarks } from './core/model-format.js';
+export type { Control, Controls, ControlValues } from './core/controls.js';
 export { seedToZ, isValidSeed, MAX_SEED } from './core/seed.js';
 export { ensureBackend, setWasmThreads, wasmThreadsInUse, BackendUnavailableError } from './core/backend.js';
 export { drawFace, drawPath, faceImageData, type DrawPath } from './core/face-pixels.js';

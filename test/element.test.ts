@@ -140,6 +140,8 @@ describe('<blaze-face> on the default backend', () => {
     ],
     ['backend', 'metal', /backend: expected one of auto, webgpu, webgl, wasm, cpu, got "metal"/],
     ['loading', 'soon', /loading: expected "eager" or "lazy", got "soon"/],
+    ['skin-tone', 'skin', /skin-tone: expected a CSS colour such as sienna or #a0522d, got "skin"/],
+    ['face-width', '1.5', /face-width: expected a number in \[0, 1\], got 1.5/],
   ];
   for (const [name, value, message] of bad) {
     it(`reports ${name}="${value.slice(0, 20)}" and keeps the last face`, async () => {

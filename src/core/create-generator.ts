@@ -3,6 +3,7 @@
  * OffscreenCanvas as well as on a page.
  */
 import { configureWasm, ensureBackend } from './backend.js';
+import { applyControls, type ControlValues } from './controls.js';
 import { DEFAULTS, type BackendName, type BackendPreference } from './defaults.js';
 import { Generator, type GenerateRequest } from './generator.js';
 import { drawFace, faceImageData } from './face-pixels.js';
@@ -33,6 +34,14 @@ export interface FaceOptions {
   /** Seed of a second face for style mixing, from layer `mixLayer` on (default half the layers). */
   mixSeed?: number;
   mixLayer?: number;
+  /** A colour (`#rrggbb` or `#rgb`) for the style's skin tone: the nearest tone the style draws. Styles with a `skinTone` control (toon). */
+  skinTone?: string;
+  /** A colour for the style's hair: the nearest hair colour it draws. Styles with a `hairColor` control (toon). */
+  hairColor?: string;
+  /** 0 (narrow) to 1 (wide). Styles with a `faceWidth` control (toon). */
+  faceWidth?: number;
+  /** Any of the style's controls by name (`manifest.controls`, e.g. sketch's `ink`, `paper`, `glasses`, `beard`). */
+  controls?: ControlValues;
 }
 
 export interface FaceGenerator {
@@ -102,10 +111,13 @@ export async function createGenerator(options: CreateGeneratorOptions = {}): Pro
 function requestFor(face: FaceOptions, manifest: ModelManifest): GenerateRequest {
   const { zDim, numWs } = manifest.architecture;
   const truncation = checkTruncation('truncation', face.truncation ?? DEFAULTS.truncation);
-  const z =
+  const chosen =
     face.latent !== undefined
       ? checkLatent('latent', face.latent, zDim)
       : seedToZ(checkSeed('seed', face.seed ?? DEFAULTS.seed), zDim);
+  const values: ControlValues = { ...face.controls };
+  for (const k of ['skinTone', 'hairColor', 'faceWidth'] as const) if (face[k] !== undefined) values[k] = face[k];
+  const z = applyControls(chosen, manifest.controls, values);
   if (face.mixSeed === undefined) return { z, truncation };
   const mixLayer = checkMixLayer('mixLayer', face.mixLayer ?? Math.floor(numWs / 2), numWs);
   return { z, truncation, mixZ: seedToZ(checkSeed('mixSeed', face.mixSeed), zDim), mixLayer };

@@ -5,6 +5,7 @@
  * the shipped models satisfy it.
  */
 
+import { validateControls, type Controls } from './controls.js';
 import { sha256Hex } from './sha256.js';
 
 export const MODEL_FORMAT = 'blaze-face/generator';
@@ -40,6 +41,8 @@ export interface ModelManifest {
   resolution: number;
   architecture: Architecture;
   canonical: Landmarks;
+  /** The z coordinates a page may set by meaning (docs/model-format.md, "Controls"); absent: none. */
+  controls?: Controls;
   data: { teacher: string; licence: string; provenance: string };
   dtype: WeightDtype;
   weightFiles: { path: string; byteLength: number; sha256: string }[];
@@ -137,6 +140,7 @@ export function validateManifest(m: unknown): ModelManifest {
       fail(`canonical.${k}`, '[x, y] in output pixels', p);
     }
   }
+  if (o.controls !== undefined) validateControls(o.controls, a.zDim, ModelLoadError);
   if (!Array.isArray(o.weightFiles) || o.weightFiles.length === 0)
     fail('weightFiles', 'a non-empty list', o.weightFiles);
   for (const f of o.weightFiles) {

@@ -15,6 +15,7 @@ import {
   checkStyleUrl,
   checkTruncation,
 } from '../core/options.js';
+import { cssColorToHex } from './css-color.js';
 
 /** Each face costs a detection slot and a generated texture; more than a few is no longer real time on phones. */
 export const MAX_FACES = 8;
@@ -49,6 +50,17 @@ export const parseTracking = (v: unknown): 'mesh' | 'box' =>
 
 /** A number in [0, 1], for `blend-opacity`, `blend-feather` and `blend-lighting`. */
 export const parseUnit = (name: string, v: unknown): number => checkNumberIn(name, v, 0, 1, AttributeError);
+
+/** `skin-tone`, `hair-color`: any CSS colour, as `#rrggbb`. */
+export function parseColor(name: string, v: string): string {
+  const hex = cssColorToHex(v);
+  if (hex === null)
+    throw new AttributeError(`${name}: expected a CSS colour such as sienna or #a0522d, got ${JSON.stringify(v)}`);
+  return hex;
+}
+
+/** A face control's attribute name: `skinTone` -> `skin-tone`. */
+export const controlAttribute = (control: string): string => control.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 /** `mirror` defaults to on, so a plain boolean attribute cannot turn it off: `mirror="false"` does. */
 export const onUnlessFalse = {

@@ -95,6 +95,18 @@ export class BlazeFaceElement extends LitElement {
   /** First layer taken from `mix-seed` (0 = all of them; low layers are coarse: head shape and hair). Default: half the layers. */
   @property({ type: Number, attribute: 'mix-layer' }) mixLayer: number | null = null;
 
+  /**
+   * Any CSS colour: the face takes the nearest skin tone its style draws (styles with a `skinTone` control: toon).
+   * Sets only that part of the latent; the rest comes from `seed` or `latent`. Default none (the seed's tone).
+   */
+  @property({ attribute: 'skin-tone' }) skinTone: string | null = null;
+
+  /** Any CSS colour: the nearest hair colour the style draws (styles with a `hairColor` control: toon). Default none. */
+  @property({ attribute: 'hair-color' }) hairColor: string | null = null;
+
+  /** 0 (narrow) to 1 (wide) (styles with a `faceWidth` control: toon). Default none (the seed's width). */
+  @property({ type: Number, attribute: 'face-width' }) faceWidth: number | null = null;
+
   /** `auto` | `webgpu` | `webgl` | `wasm` | `cpu`. One backend per page: the first element decides. Default `auto`. */
   @property() backend: BackendPreference = DEFAULTS.backend;
 

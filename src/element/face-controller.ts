@@ -13,14 +13,18 @@ import { seedToZ } from '../core/seed.js';
 import { assets, withAssetHint } from '../assets.js';
 import {
   AttributeError,
+  controlAttribute,
   parseBackend,
+  parseColor,
   parseLatent,
   parseLoading,
   parseMixLayer,
   parseSeed,
   parseStyle,
   parseTruncation,
+  parseUnit,
 } from './attributes.js';
+import { applyControls, type ControlValues } from '../core/controls.js';
 import { emit, emitError, type BlazeFaceErrorType } from './events.js';
 import type { VisibilityController } from './visibility-controller.js';
 
@@ -34,6 +38,9 @@ export const FACE_PROPS = [
   'mixLayer',
   'backend',
   'loading',
+  'skinTone',
+  'hairColor',
+  'faceWidth',
 ] as const;
 
 /** What the face controller reads from its host: the face attributes as set; it parses them once per request. */
@@ -46,6 +53,9 @@ export interface FaceHost extends ReactiveControllerHost, HTMLElement {
   mixLayer: number | null;
   backend: BackendPreference;
   loading: LoadingMode;
+  skinTone: string | null;
+  hairColor: string | null;
+  faceWidth: number | null;
 }
 
 /** One face request's attributes, parsed once: the element's face and every camera face are made from them. */
@@ -63,6 +73,8 @@ interface FaceSpec {
   mixSeed: number | null;
   /** Checked against the model's number of styles once the model is known. */
   mixLayer: number | null;
+  /** The face controls given (skin tone, hair colour, face width), checked against the style's once it is known. */
+  controls: ControlValues;
 }
 
 /** A model ready to generate, on the page's backend. */
@@ -311,6 +323,10 @@ export class FaceController implements ReactiveController {
       seed = e as AttributeError; // the latent wins; only camera faces k > 0 would need the seed
     }
     const mixSeed = h.mixSeed === null ? null : parseSeed('mix-seed', h.mixSeed);
+    const controls: ControlValues = {};
+    if (h.skinTone !== null) controls.skinTone = parseColor('skin-tone', h.skinTone);
+    if (h.hairColor !== null) controls.hairColor = parseColor('hair-color', h.hairColor);
+    if (h.faceWidth !== null) controls.faceWidth = parseUnit('face-width', h.faceWidth);
     return {
       style: h.faceStyle,
       url,
@@ -321,6 +337,7 @@ export class FaceController implements ReactiveController {
       latent: h.latent,
       mixSeed,
       mixLayer: h.mixLayer,
+      controls,
     };
   }
 
@@ -443,6 +460,7 @@ function generateRequest(spec: FaceSpec, generator: Generator, slot: number): Ge
   if (spec.latent !== null && slot === 0) z = parseLatent(spec.latent, arch.zDim);
   else if (spec.seed instanceof AttributeError) throw spec.seed;
   else z = seedToZ((spec.seed + slot) >>> 0, arch.zDim);
+  z = applyControls(z, generator.manifest.controls, spec.controls, AttributeError, controlAttribute);
   const { truncation } = spec;
   if (spec.mixSeed === null) return { z, truncation };
   const mixZ = seedToZ(spec.mixSeed, arch.zDim);
