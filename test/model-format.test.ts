@@ -78,6 +78,20 @@ describe('model format validation', () => {
       },
       /missing.*skip\.mod\.affine\.weight/,
     ],
+    [
+      'skip head channels that are not two integers',
+      (m) => {
+        m.architecture.skipHeadChannels = [16];
+      },
+      /architecture.skipHeadChannels: expected two positive integers, got \[16\]/,
+    ],
+    [
+      'skip head channels that disagree with the skip head',
+      (m) => {
+        m.architecture.skipHeadChannels = [8, 4];
+      },
+      /skip\.mod\.pointwise shape: expected \[1,1,\d+,32\]/,
+    ],
   ];
   for (const [what, mutate, message] of cases) {
     it(`refuses ${what} with a message`, async () => {
