@@ -14,6 +14,8 @@ const CAMERA_GROUPS = {
   'test/camera-lens.test.ts': 'turning-face',
   'test/camera-mouth.test.ts': 'open-mouth',
   'test/camera-2d.test.ts': 'turning-face',
+  'test/camera-steady.test.ts': 'still-face',
+  'test/camera-lag.test.ts': 'sliding-face',
 };
 
 /**

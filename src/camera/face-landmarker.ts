@@ -48,15 +48,38 @@ const mean = (p: Float32Array, ids: readonly number[]): Point => [
   ids.reduce((s, i) => s + p[3 * i + 1]!, 0) / ids.length,
 ];
 
-/** Where to look for a face: a box in video pixels, and how much larger than it the crop is. */
-interface Region {
-  box: Box;
-  scale: number;
+/** The square of the frame the landmarker reads for a face, in video pixels. */
+interface Crop {
+  x: number;
+  y: number;
+  side: number;
+}
+
+/**
+ * A followed face's crop stays put while the face's box moves less than this fraction of the crop (its centre)
+ * or changes size by less than this fraction: the landmarker then reads the same pixels of a still face, frame
+ * after frame, instead of chasing its own small errors (which made the lens wander on a still photo).
+ */
+const HOLD = 0.03;
+
+/** The square crop `scale` times the box's larger side, centred on it. */
+function cropAround(box: Box, scale: number): Crop {
+  const side = scale * Math.max(box.width, box.height);
+  return { x: box.x + box.width / 2 - side / 2, y: box.y + box.height / 2 - side / 2, side };
+}
+
+/** `next`, or `last` where they differ by less than HOLD. */
+function held(last: Crop, next: Crop): Crop {
+  const moved = Math.hypot(
+    next.x + next.side / 2 - (last.x + last.side / 2),
+    next.y + next.side / 2 - (last.y + last.side / 2),
+  );
+  return moved < HOLD * last.side && Math.abs(next.side / last.side - 1) < HOLD ? last : next;
 }
 
 export class FaceMeshFinder implements FaceSource {
-  /** The landmarks' boxes of the faces found in the last frame: where to look in the next. */
-  private followed: Box[] = [];
+  /** The faces found in the last frame, their landmarks' boxes and crops: where to look in the next. */
+  private followed: { box: Box; crop: Crop }[] = [];
   private frames = 0;
   private readonly crop: HTMLCanvasElement | OffscreenCanvas;
   private readonly ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
@@ -113,31 +136,33 @@ export class FaceMeshFinder implements FaceSource {
   detect(frame: HTMLVideoElement, tMs: number, maxFaces: number): FaceDetection[] {
     const w = frame.videoWidth,
       h = frame.videoHeight;
-    const regions: Region[] = this.followed.slice(0, maxFaces).map((box) => ({ box, scale: CROP_SCALE.landmarks }));
+    const regions = this.followed
+      .slice(0, maxFaces)
+      .map(({ box, crop }) => ({ box, crop: held(crop, cropAround(box, CROP_SCALE.landmarks)) }));
     const short = regions.length < maxFaces;
     if ((short && this.frames % DETECT_EVERY === 0) || this.frames % REDETECT_EVERY === 0) {
       for (const d of this.detector.detect(frame, tMs, maxFaces)) {
         if (regions.length >= maxFaces) break;
         // A face already followed keeps its landmarks' region (tighter, and turned with the face).
         if (regions.some((r) => iou(r.box, d.box) > DUPLICATE_IOU || contains(r.box, d.box))) continue;
-        regions.push({ box: d.box, scale: CROP_SCALE.detector });
+        regions.push({ box: d.box, crop: cropAround(d.box, CROP_SCALE.detector) });
       }
     }
     this.frames++;
     const out: FaceDetection[] = [];
+    this.followed = [];
     for (const r of regions) {
-      const face = this.landmarks(frame, r, w, h);
-      if (face && out.every((g) => iou(face.box, g.box) <= DUPLICATE_IOU)) out.push(face);
+      const face = this.landmarks(frame, r.crop, w, h);
+      if (!face || out.some((g) => iou(face.box, g.box) > DUPLICATE_IOU)) continue;
+      out.push(face);
+      this.followed.push({ box: face.box, crop: r.crop });
     }
-    this.followed = out.map((f) => f.box);
     return out.slice(0, maxFaces);
   }
 
-  /** The landmarks of the face in a region: the crop around it, read by the landmarker, back in video pixels. */
-  private landmarks(frame: HTMLVideoElement, r: Region, w: number, h: number): FaceDetection | null {
-    const side = r.scale * Math.max(r.box.width, r.box.height);
-    const x0 = r.box.x + r.box.width / 2 - side / 2,
-      y0 = r.box.y + r.box.height / 2 - side / 2;
+  /** The landmarks of the face in a crop, read by the landmarker, back in video pixels. */
+  private landmarks(frame: HTMLVideoElement, crop: Crop, w: number, h: number): FaceDetection | null {
+    const { x: x0, y: y0, side } = crop;
     const k = CROP / side;
     const ctx = this.ctx;
     ctx.fillStyle = '#000';
