@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { test } from 'node:test';
-import { PICTURES } from '../../scripts/docs-pictures.mjs';
+import { PICTURES } from '../../scripts/docs-pictures-steps.mjs';
 
 const PAGES = [
   'README.md',
