@@ -5,13 +5,11 @@
 import { foreignRequests, requested } from './request-log.js';
 import { expect } from '@esm-bundle/chai';
 import type * as Vision from '@mediapipe/tasks-vision';
+import { PHOTOS, loadImage, visionWithoutUsageLogs } from './vision-helpers.js';
 import { assets } from '../src/assets.js';
 import { visionCanvas } from '../src/camera/vision-wasm.js';
 
 const LANDMARKER_URL = new URL('../models/mediapipe/face_landmarker.task', import.meta.url).href;
-const PHOTOS = [1, 2, 3, 4, 5, 6].map(
-  (i) => new URL(`../node_modules/@vladmandic/face-api/demo/sample${i}.jpg`, import.meta.url).href,
-);
 /**
  * Faces our FaceDetector finds in each photo (measured; the photos show 3, 3, 3, 4, 5 and 4 people: the
  * short-range model misses the smallest faces, which fill under 1/10 of a 1920 px frame).
@@ -31,32 +29,6 @@ const LANDMARKER_FACES = [3, 2, 2, 2, 2, 5];
  */
 const TOLERANCE = 0.2;
 const MEAN_TOLERANCE = 0.1;
-
-/**
- * tasks-vision as the product ships it: rollup.config.mjs replaces the one call that posts usage logs to a
- * Google endpoint with a no-op. The test page imports the package directly, so it applies the same change
- * (same pattern, exactly one match) before importing it.
- */
-async function visionWithoutUsageLogs(): Promise<typeof Vision> {
-  const url = new URL('../node_modules/@mediapipe/tasks-vision/vision_bundle.mjs', import.meta.url).href;
-  const code = await (await fetch(url)).text();
-  const send = /([\w$.]+)\.send\(\{url:"https:\/\/odml\.pa\.googleapis\.com\/v1\/log"/g;
-  expect((code.match(send) || []).length, 'usage-log send calls in tasks-vision').to.equal(1);
-  const patched = code.replace(send, '(() => {})({url:"about:blank"');
-  const blob = URL.createObjectURL(new Blob([patched], { type: 'text/javascript' }));
-  try {
-    return (await import(/* @vite-ignore */ blob)) as typeof Vision;
-  } finally {
-    URL.revokeObjectURL(blob);
-  }
-}
-
-async function loadImage(src: string): Promise<HTMLImageElement> {
-  const img = new Image();
-  img.src = src;
-  await img.decode();
-  return img;
-}
 
 type Point = { x: number; y: number };
 const mean = (ps: Point[]): Point => ({
