@@ -22,6 +22,12 @@ export const STEPS = [
     pictures: CLIPS.flatMap((c) => [`docs/camera-${c}-mesh.png`, `docs/camera-${c}-box.png`]),
   },
   {
+    name: 'clip',
+    what: 'a 4 s clip of the face lens, recorded by the element (scripts/lens-clip.mjs)',
+    commands: [['node', 'scripts/lens-clip.mjs', '4']],
+    pictures: ['docs/lens.webm'],
+  },
+  {
     name: 'engines',
     what: 'the demo in each browser engine, and docs/engines.json (scripts/engines.mjs)',
     commands: [['node', 'scripts/engines.mjs']],

@@ -65,11 +65,11 @@ for (const page of PAGES) {
   });
 }
 
-test('every picture the README and docs/ show is made again by npm run docs:pictures', () => {
+test('every picture and clip the README and docs/ show is made again by npm run docs:pictures', () => {
   const shown = new Set<string>();
   for (const page of PAGES) {
     for (const link of linksIn(readFileSync(page, 'utf8'))) {
-      if (!/\.(png|jpe?g|gif|webp|svg)$/i.test(link) || /^[a-z][a-z0-9+.-]*:/i.test(link)) continue;
+      if (!/\.(png|jpe?g|gif|webp|svg|webm|mp4)$/i.test(link) || /^[a-z][a-z0-9+.-]*:/i.test(link)) continue;
       shown.add(normalize(join(dirname(page), decodeURIComponent(link))));
     }
   }
