@@ -42,11 +42,14 @@ describe('a strict Content-Security-Policy', function () {
       "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'",
     );
     // The listener works: an inline style attribute is reported (and blocked).
+    const seen = new Promise((resolve, reject) => {
+      win.document.addEventListener('securitypolicyviolation', resolve, { once: true });
+      setTimeout(() => reject(new Error('no securitypolicyviolation for an inline style within 10 s')), 10000);
+    });
     const probe = win.document.createElement('div');
     probe.setAttribute('style', 'width: 10px');
     win.document.body.append(probe);
-    await new Promise((r) => setTimeout(r, 0));
-    await new Promise((r) => win.requestAnimationFrame(r));
+    await seen;
     expect(win.cspViolations.map((v) => v.directive)).to.include('style-src-attr');
     probe.remove();
   });
