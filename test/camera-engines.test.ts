@@ -132,6 +132,48 @@ describe(`camera mode in ${ENGINE}`, function () {
     expect(outside).to.be.below(inside / 4);
   });
 
+  it("survives losing face tracking's WebGL context: a warning, and faces are found again", async function () {
+    requires(this, typeof OffscreenCanvas === 'function', 'has no OffscreenCanvas, where MediaPipe would work');
+    // Every WebGL2 context made on an OffscreenCanvas from here on: MediaPipe's (the view and, with backend wasm,
+    // the generator draw on page canvases).
+    const made: WebGL2RenderingContext[] = [];
+    type GetContext = (this: OffscreenCanvas, id: string, options?: unknown) => unknown;
+    const proto = OffscreenCanvas.prototype as unknown as { getContext: GetContext };
+    const getContext = proto.getContext;
+    proto.getContext = function (id, options) {
+      const ctx = getContext.call(this, id, options);
+      if (id === 'webgl2' && ctx) made.push(ctx as WebGL2RenderingContext);
+      return ctx;
+    };
+    try {
+      cameras.source = () => photoCamera();
+      const el: BlazeFaceElement = makeFace({ camera: '', seed: '5', mirror: 'false', backend: 'wasm' });
+      await next(el, 'blaze-face-load', 120000);
+      await trackWhere(el, (t) => t.faces.length === 1 && t.faces[0]!.overlaid, 180000);
+      const live = made.filter((gl) => !gl.isContextLost());
+      requires(this, live.length > 0, 'MediaPipe works on a page canvas here (no WebGL2 on OffscreenCanvas)');
+      const warnings: string[] = [];
+      el.addEventListener('blaze-face-warning', (e) => warnings.push(e.detail.type));
+      const lost = next(el, 'blaze-face-warning', 30000, 'the tracking-context-lost warning');
+      for (const gl of live) gl.getExtension('WEBGL_lose_context')?.loseContext();
+      expect((await lost).detail.type).to.equal('tracking-context-lost');
+      const t0 = performance.now();
+      const restored = next(el, 'blaze-face-warning', 60000, 'the tracking-restored warning');
+      expect((await restored).detail.type).to.equal('tracking-restored');
+      const back = await trackWhere(el, (t) => t.faces.length === 1 && t.faces[0]!.overlaid, 30000);
+      console.log(
+        `${ENGINE}: faces found again ${(performance.now() - t0).toFixed(0)} ms after tracking's context was lost`,
+      );
+      expect(back.tracking).to.equal('mesh');
+      expect(warnings).to.deep.equal(['tracking-context-lost', 'tracking-restored']);
+      const { inside, outside } = await overlayContrast(el, back.faces[0]!.box);
+      expect(inside).to.be.above(20);
+      expect(outside).to.be.below(inside / 4);
+    } finally {
+      proto.getContext = getContext;
+    }
+  });
+
   it('records the composited view in a format this engine records', async () => {
     cameras.source = () => photoCamera();
     const el = makeFace({ camera: '', seed: '5' });

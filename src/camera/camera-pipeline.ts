@@ -20,7 +20,14 @@ import {
   type MeshDraw,
 } from './compositor.js';
 import { Compositor2D } from './compositor-2d.js';
-import { FaceFinder, FaceModelError, fetchModelBytes, type Box, type FaceSource } from './face-detector.js';
+import {
+  FaceFinder,
+  FaceModelError,
+  fetchModelBytes,
+  type Box,
+  type FaceDetection,
+  type FaceSource,
+} from './face-detector.js';
 import { FaceMeshFinder } from './face-landmarker.js';
 import { FaceTracker, type TrackedFace, type TrackerOptions } from './face-tracker.js';
 import { CameraFitter, poseFromCamera, type HeadPose } from './head-pose.js';
@@ -57,9 +64,12 @@ export type CameraPipelineErrorType = 'camera-denied' | 'camera-unavailable' | '
  * Something the pipeline worked around while the camera runs on: `face-model-load` (mesh tracking fell back to
  * box tracking), `webgl-context-lost` (the view's WebGL context was lost: the frames keep being tracked, nothing
  * is drawn, and the view comes back when the browser restores the context), `webgl-context-restored` (it did:
- * the view and its lenses are drawn again).
+ * the view and its lenses are drawn again), `tracking-context-lost` (face tracking's own WebGL context was lost, or
+ * tracking failed: the view runs on without faces while MediaPipe's task is made again), `tracking-restored` (it
+ * was: faces are found again).
  */
-export type CameraPipelineWarningType = 'face-model-load' | 'webgl-context-lost' | 'webgl-context-restored';
+export type CameraPipelineWarningType =
+  'face-model-load' | 'webgl-context-lost' | 'webgl-context-restored' | 'tracking-context-lost' | 'tracking-restored';
 
 export interface CameraTrackDetail {
   faces: CameraFace[];
@@ -141,6 +151,8 @@ export class CameraPipeline {
   private frameHandle: { cancel(): void } | null = null;
   private stopped = false;
   private opening: Promise<void> | null = null;
+  /** Face tracking being made again after a lost context (renewFinder). */
+  private renewing: Promise<void> | null = null;
   /** Which latent generation each slot's texture shows; bumped by invalidateFaces(). */
   private facesVersion = 0;
   private readonly slotVersion = new Map<number, number>();
@@ -379,13 +391,22 @@ export class CameraPipeline {
   }
 
   private frame(): void {
-    const v = this.video,
-      finder = this.finder;
-    if (!v || !finder) return;
+    const v = this.video;
+    if (!v) return;
     this.scheduleFrame();
     if (v.readyState < 2 || !v.videoWidth) return;
     const t0 = performance.now();
-    const detections = finder.detect(v, t0, this.settings.maxFaces);
+    // While face tracking is made again (after its WebGL context was lost) the view goes on without faces.
+    let detections: FaceDetection[] = [];
+    const finder = this.finder;
+    if (finder && !finder.lost) {
+      try {
+        detections = finder.detect(v, t0, this.settings.maxFaces);
+      } catch (e) {
+        this.renewFinder(`face tracking failed (${(e as Error).message})`);
+      }
+    }
+    if (finder?.lost) this.renewFinder("face tracking's WebGL context was lost");
     const t1 = performance.now();
     const tracks = this.tracker.update(detections, t0, this.settings.maxFaces);
     this.requestFaces(tracks);
@@ -413,6 +434,40 @@ export class CameraPipeline {
       compositeMs: t2 - t1,
       fps: this.fps,
     });
+  }
+
+  /**
+   * Face tracking can no longer run (MediaPipe's WebGL context was lost, or it threw): it is closed and made
+   * again on a fresh canvas, with a warning before and after; the camera and the view run on meanwhile.
+   */
+  private renewFinder(reason: string): void {
+    if (this.renewing || this.stopped) return;
+    const old = this.finder;
+    this.finder = null;
+    try {
+      old?.close();
+    } catch {
+      // a task whose context is gone may fail to free what it no longer has
+    }
+    this.o.onWarning('tracking-context-lost', `camera: ${reason}; face tracking restarts`);
+    this.renewing = this.openFinder()
+      .then(
+        (f) => {
+          // Stopped, hidden (close() ran) or reopened by open() meanwhile: this one is not needed.
+          if (this.stopped || !this.video || this.finder) {
+            f.close();
+            return;
+          }
+          this.finder = f;
+          this.o.onWarning('tracking-restored', 'camera: face tracking restarted');
+        },
+        (e) => {
+          if (!this.stopped) this.o.onError(errorType(e) ?? 'camera-unavailable', (e as Error).message);
+        },
+      )
+      .finally(() => {
+        this.renewing = null;
+      });
   }
 
   /** Draws the frame and each track's face; returns each track's pose and expression (null without a mesh). */

@@ -3,7 +3,7 @@
  * video pixels. The model and the wasm come from URLs the caller gives (by default the package's own files).
  */
 import { FaceDetector } from '@mediapipe/tasks-vision';
-import { visionCanvas, visionFileset } from './vision-wasm.js';
+import { onContextLost, visionCanvas, visionFileset } from './vision-wasm.js';
 import type { Point } from './similarity.js';
 
 export interface Box {
@@ -28,6 +28,8 @@ export interface FaceDetection {
 export interface FaceSource {
   /** Faces in this frame, best first. Timestamps must rise: equal or earlier ones are nudged forward. */
   detect(frame: HTMLVideoElement, tMs: number, maxFaces: number): FaceDetection[];
+  /** A WebGL context it works on was lost: it finds nothing more, and must be closed and made again. */
+  readonly lost: boolean;
   close(): void;
 }
 
@@ -69,6 +71,7 @@ export class RisingClock {
 
 export class FaceFinder implements FaceSource {
   private readonly clock = new RisingClock();
+  lost = false;
 
   private constructor(private readonly detector: FaceDetector) {}
 
@@ -90,7 +93,9 @@ export class FaceFinder implements FaceSource {
         `face-model: expected a TFLite face detector with metadata (${o.modelUrl}) and the tasks-vision wasm in ${o.wasmBase}; loading failed: ${why}`,
       );
     }
-    return new FaceFinder(detector);
+    const finder = new FaceFinder(detector);
+    onContextLost(canvas, () => (finder.lost = true));
+    return finder;
   }
 
   detect(frame: HTMLVideoElement, tMs: number, maxFaces: number): FaceDetection[] {

@@ -8,7 +8,7 @@
  * that came in front of another. `max-faces` is taken per frame: no option of the landmarker depends on it.
  */
 import { FaceLandmarker } from '@mediapipe/tasks-vision';
-import { visionCanvas, visionFileset } from './vision-wasm.js';
+import { onContextLost, visionCanvas, visionFileset } from './vision-wasm.js';
 import { FaceModelError, type Box, type FaceDetection, type FaceFinder, type FaceSource } from './face-detector.js';
 import { readBundleEntry } from './task-bundle.js';
 import { FEATURE_POINTS, parseCanonicalMesh, type CanonicalMesh } from './canonical-mesh.js';
@@ -81,6 +81,7 @@ export class FaceMeshFinder implements FaceSource {
   /** The faces found in the last frame, their landmarks' boxes and crops: where to look in the next. */
   private followed: { box: Box; crop: Crop }[] = [];
   private frames = 0;
+  private landmarkerLost = false;
   private readonly crop: HTMLCanvasElement | OffscreenCanvas;
   private readonly ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
 
@@ -126,7 +127,9 @@ export class FaceMeshFinder implements FaceSource {
       );
     }
     try {
-      return new FaceMeshFinder(landmarker, o.detector, canonical);
+      const finder = new FaceMeshFinder(landmarker, o.detector, canonical);
+      onContextLost(canvas, () => (finder.landmarkerLost = true));
+      return finder;
     } catch (e) {
       landmarker.close();
       throw e;
@@ -202,6 +205,10 @@ export class FaceMeshFinder implements FaceSource {
       mouth: mean(p, FEATURE_POINTS.mouth),
       landmarks: p,
     };
+  }
+
+  get lost(): boolean {
+    return this.landmarkerLost || this.detector.lost;
   }
 
   close(): void {

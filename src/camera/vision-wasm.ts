@@ -52,3 +52,11 @@ function givesWebGL2(canvas: HTMLCanvasElement | OffscreenCanvas): boolean {
   gl.getExtension('WEBGL_lose_context')?.loseContext();
   return true;
 }
+
+/**
+ * Calls `onLost` when the WebGL context of a task's canvas is lost. MediaPipe does not rebuild its GL state on a
+ * restore, so the task is of no more use: its owner makes a new one (see CameraPipeline).
+ */
+export function onContextLost(canvas: HTMLCanvasElement | OffscreenCanvas, onLost: () => void): void {
+  (canvas as EventTarget).addEventListener('webglcontextlost', onLost, { once: true });
+}

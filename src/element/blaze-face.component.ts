@@ -32,14 +32,16 @@ import { assetBase, setAssetBase } from '../assets.js';
  *   `device-lost`, `camera-denied`, `camera-unavailable`, `face-model-load`. After a camera error (or a model that
  *   failed to load for it) the element shows the generated face; turning `camera` off and on again retries. A
  *   landmark model that fails to load is the exception: camera mode goes on with `tracking="box"` and says so.
+ * @event {CustomEvent<BlazeFaceWarningDetail>} blaze-face-warning - Camera mode worked around a problem and runs
+ *   on. detail: `{type, message}` with `type` `webgl-context-lost` (the view's WebGL context was lost: tracking
+ *   goes on, nothing is drawn), `webgl-context-restored` (the view and its lenses are rebuilt and drawn again),
+ *   `tracking-context-lost` (face tracking's WebGL context was lost: the view goes on without faces while MediaPipe
+ *   is started again) or `tracking-restored` (faces are found again).
  * @event {CustomEvent<BlazeFaceTrackDetail>} blaze-face-track - Camera mode, after each processed frame: the
  *   pipeline's report (`CameraTrackDetail`). detail: `{faces: [{id, box: {x, y, width, height}, score, overlaid,
  *   pose, mouthOpen, eyesOpen, landmarks}], tracking, compositor, frameMs, detectMs, compositeMs, fps}`. Boxes and landmarks
  *   are in video pixels of the unmirrored frame; `overlaid` once the face's generated face is drawn over it. With
  *   mesh tracking (null with box tracking): `pose: {yaw, pitch, roll}` in degrees, in the unmirrored frame, `yaw`
- * @event {CustomEvent<BlazeFaceWarningDetail>} blaze-face-warning - Camera mode worked around a problem and runs
- *   on. detail: `{type, message}` with `type` `webgl-context-lost` (the view's WebGL context was lost: tracking
- *   goes on, nothing is drawn) or `webgl-context-restored` (the view and its lenses are rebuilt and drawn again).
  *   > 0 when the nose points to the frame's right, `pitch` > 0 nose up, `roll` > 0 clockwise on screen;
  *   `mouthOpen` in [0, 1]; `eyesOpen: [left, right]` in [0, 1], the user's own left and right eye; `landmarks`,
  *   478 x (x, y, z). `tracking` is the tracking in use (`box` after a fallback); `compositor` what draws the view:

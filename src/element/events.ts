@@ -30,8 +30,12 @@ export interface BlazeFaceErrorDetail {
   type: BlazeFaceErrorType;
   message: string;
 }
-/** Camera mode: the view's WebGL context was lost (tracking goes on, nothing is drawn), or restored (drawn again). */
-export type BlazeFaceWarningType = 'webgl-context-lost' | 'webgl-context-restored';
+/**
+ * Camera mode: the view's WebGL context was lost (tracking goes on, nothing is drawn) or restored (drawn again);
+ * face tracking's WebGL context was lost (the view goes on without faces) and tracking was made again.
+ */
+export type BlazeFaceWarningType =
+  'webgl-context-lost' | 'webgl-context-restored' | 'tracking-context-lost' | 'tracking-restored';
 export interface BlazeFaceWarningDetail {
   type: BlazeFaceWarningType;
   message: string;
