@@ -5,7 +5,8 @@
 Writes <out>/<style>-mixing.png (style mixing: the first row gives the fine layers, the first column the coarse
 ones, each cell takes the coarse layers from its row and the fine layers from its column) and
 <out>/<style>-truncation.png (one seed per column, truncation 0, 0.25, 0.5, 0.75, 1 down the rows).
-With `--compare-with <another exported model of the style>`, also <out>/<style>-detail.png: per seed, the
+A style with skin tone and hair colour controls also gets <out>/<style>-controls.png: one seed, five skin tones
+down the rows and five hair colours across. With `--compare-with <another exported model of the style>`, also <out>/<style>-detail.png: per seed, the
 teacher, the other model scaled to this one's size (bilinear, as a page scales the canvas) and this model, then
 the same three zoomed 2x on the eyes and mouth.
 Seeds come from the training range, never the held-out evaluation seeds.
@@ -20,6 +21,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
+from .controls import apply_controls
 from .data import require_below_eval
 from .modelfile import load_generator, to_unit_rgba, unit_from_render
 from .seeds import seeds_to_z
@@ -70,6 +72,15 @@ def truncation_figure(G, seeds, truncations=(0.0, 0.25, 0.5, 0.75, 1.0)) -> Imag
     return _tile([_faces(G, z, truncation=t) for t in truncations], _res(G))
 
 
+def controls_figure(G, seed: int, rows: tuple[str, list], cols: tuple[str, list]) -> Image.Image:
+    """One seed with two of the style's controls set: row control's values down, column control's across
+    (training/controls.py; the element's skin-tone and hair-color)."""
+    z = seeds_to_z([seed], _z_dim(G))
+    (rname, rvalues), (cname, cvalues) = rows, cols
+    return _tile([_faces(G, np.concatenate([apply_controls(z, G.m["controls"], {rname: r, cname: c}) for c in cvalues]))
+                  for r in rvalues], _res(G))
+
+
 def detail_figure(G, other, seeds) -> Image.Image:
     res = _res(G)
     z = seeds_to_z(seeds, _z_dim(G))
@@ -98,9 +109,10 @@ def main(argv=None):
     p.add_argument("--compare-with", type=Path, default=None,
                    help="another exported model of the same style (e.g. a smaller one): also writes <style>-detail.png")
     p.add_argument("--detail-seeds", default="41,42,43")
+    p.add_argument("--controls-seed", type=int, default=51, help="the seed of the skin tone x hair colour grid")
     a = p.parse_args(argv)
     seeds = lambda s: [int(v) for v in s.split(",")]
-    used = seeds(a.coarse) + seeds(a.fine) + seeds(a.truncation_seeds) + seeds(a.detail_seeds)
+    used = seeds(a.coarse) + seeds(a.fine) + seeds(a.truncation_seeds) + seeds(a.detail_seeds) + [a.controls_seed]
     require_below_eval(max(used) + 1, "figure seeds")
     G = load_generator(a.model)
     mix_layer = a.mix_layer if a.mix_layer is not None else G.num_ws // 2  # the element's default: half the layers
@@ -109,6 +121,13 @@ def main(argv=None):
     mixing_figure(G, seeds(a.coarse), seeds(a.fine), mix_layer).save(a.out / f"{style}-mixing.png")
     truncation_figure(G, seeds(a.truncation_seeds)).save(a.out / f"{style}-truncation.png")
     print(f"wrote {a.out / f'{style}-mixing.png'} (mix layer {mix_layer}) and {a.out / f'{style}-truncation.png'}")
+    controls = G.m.get("controls", {})
+    if "skinTone" in controls and "hairColor" in controls:
+        tones, hair = controls["skinTone"]["stops"], controls["hairColor"]["stops"]
+        pick = lambda stops, n: [stops[round(i * (len(stops) - 1) / (n - 1))] for i in range(n)]
+        grid = controls_figure(G, a.controls_seed, ("skinTone", pick(tones, 5)), ("hairColor", pick(hair, 5)))
+        grid.resize((grid.width // 2, grid.height // 2), Image.LANCZOS).save(a.out / f"{style}-controls.png")
+        print(f"wrote {a.out / f'{style}-controls.png'} (seed {a.controls_seed})")
     if a.compare_with is not None:
         other = load_generator(a.compare_with)
         if other.m["name"] != style:
