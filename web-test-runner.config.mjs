@@ -16,6 +16,7 @@ const CAMERA_GROUPS = {
   'test/camera-2d.test.ts': 'turning-face',
   'test/camera-steady.test.ts': 'still-face',
   'test/camera-lag.test.ts': 'sliding-face',
+  'test/camera-likeness.test.ts': 'still-face',
 };
 
 /**

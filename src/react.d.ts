@@ -8,6 +8,7 @@ import type { DetailedHTMLProps, HTMLAttributes } from 'react';
 import type {
   BlazeFaceElement,
   BlazeFaceErrorEvent,
+  BlazeFaceLikenessEvent,
   BlazeFaceLoadEvent,
   BlazeFaceProgressEvent,
   BlazeFaceRenderEvent,
@@ -25,6 +26,10 @@ type Settable =
   | 'mixLayer'
   | 'backend'
   | 'loading'
+  | 'skinTone'
+  | 'hairColor'
+  | 'faceWidth'
+  | 'likeness'
   | 'camera'
   | 'maxFaces'
   | 'mirror'
@@ -44,6 +49,7 @@ export type BlazeFaceProps = DetailedHTMLProps<HTMLAttributes<BlazeFaceElement>,
     'onblaze-face-error'?: (event: BlazeFaceErrorEvent) => void;
     'onblaze-face-track'?: (event: BlazeFaceTrackEvent) => void;
     'onblaze-face-warning'?: (event: BlazeFaceWarningEvent) => void;
+    'onblaze-face-likeness'?: (event: BlazeFaceLikenessEvent) => void;
   };
 
 declare module 'react' {

@@ -143,7 +143,7 @@ describe('camera mode without WebGL2: the pipeline on the 2D canvas', () => {
     const s = await run.until(overlaid);
     const landmarks = s.detail.faces[0]!.landmarks!;
     const video = (run.pipeline as unknown as { video: HTMLVideoElement }).video;
-    const settings = { maxFaces: 1, mirror: false, feather: 0, lighting: 0 };
+    const settings = { maxFaces: 1, mirror: false, feather: 0, lighting: 0, likeness: false };
     video.pause();
     const captures: Promise<Blob>[] = [];
     let bare: Rgba, blended: Rgba, raw: Rgba;

@@ -158,9 +158,10 @@ export async function startLensPipeline(
       },
       onError: (type, message) => errors.push(`${type}: ${message}`),
       onWarning: (type, message) => warnings.push(`${type}: ${message}`),
+      onLikeness: () => {},
       ...o,
     },
-    { maxFaces: 1, mirror: false, opacity: 1, feather: 0, lighting: 0, ...settings },
+    { maxFaces: 1, mirror: false, opacity: 1, feather: 0, lighting: 0, likeness: false, ...settings },
   );
   await pipeline.start();
   const until = (ok: (s: Sample) => boolean, ms = 120000) =>

@@ -33,6 +33,8 @@ import { FaceTracker, type TrackedFace, type TrackerOptions } from './face-track
 import { CameraFitter, poseFromCamera, type HeadPose } from './head-pose.js';
 import { measureExpression } from './face-expression.js';
 import { LensMesh } from './lens-mesh.js';
+import type { Likeness } from './likeness.js';
+import { LikenessProbe } from './likeness-probe.js';
 import { CanvasRecorder, RecordingError } from './recorder.js';
 import { fitSimilarity, type Point } from './similarity.js';
 
@@ -88,8 +90,16 @@ export interface CameraTrackDetail {
   fps: number;
 }
 
+/** A tracked face's likeness, measured once (likeness.ts): colours and shape the user can see and change. */
+export interface CameraLikenessDetail extends Likeness {
+  /** The tracked face's id (as in CameraFace). */
+  id: number;
+}
+
 export interface CameraSettings {
   maxFaces: number;
+  /** Mesh tracking: measure each face once and generate its face with that skin tone, hair colour and width. */
+  likeness: boolean;
   mirror: boolean;
   opacity: number;
   feather: number;
@@ -111,8 +121,13 @@ export interface CameraPipelineOptions {
   /** The generated faces' size and the model's canonical eye and mouth positions, in its pixels. */
   faceResolution: number;
   canonical: { leftEye: Point; rightEye: Point; mouth: Point };
-  /** Premultiplied RGBA bytes (R x R x 4) of the face for a slot: slot 0 the element's own, slot k seed + k. */
-  faceFor(slot: number): Promise<Uint8Array>;
+  /**
+   * Premultiplied RGBA bytes (R x R x 4) of the face for a slot: slot 0 the element's own, slot k seed + k; with
+   * `likeness`, wearing that person's measured skin tone, hair colour and width where the style has those controls.
+   */
+  faceFor(slot: number, likeness: Likeness | null): Promise<Uint8Array>;
+  /** With `likeness`: a face was measured (once per tracked face). */
+  onLikeness(detail: CameraLikenessDetail): void;
   onTrack(detail: CameraTrackDetail): void;
   onError(type: CameraPipelineErrorType, message: string): void;
   /** A problem the pipeline worked around (see CameraPipelineWarningType): the camera runs on. */
@@ -156,6 +171,9 @@ export class CameraPipeline {
   /** Which latent generation each slot's texture shows; bumped by invalidateFaces(). */
   private facesVersion = 0;
   private readonly slotVersion = new Map<number, number>();
+  /** Which measured track's likeness each slot's texture wears (-1: none). */
+  private readonly slotLikeness = new Map<number, number>();
+  private readonly likeness = new LikenessProbe();
   private readonly pending = new Set<number>();
   private lastTracks: TrackedFace[] = [];
   private lastFrameAt = 0;
@@ -202,6 +220,7 @@ export class CameraPipeline {
   }
 
   update(settings: CameraSettings): void {
+    if (!settings.likeness) this.likeness.clear(); // the faces go back to their seeds' own (requestFaces)
     this.settings = { ...settings };
     for (const slot of this.slotVersion.keys()) {
       if (slot >= settings.maxFaces) {
@@ -225,6 +244,7 @@ export class CameraPipeline {
     if (faceResolution !== this.o.faceResolution) {
       this.compositor.dropFaces();
       this.slotVersion.clear();
+      this.slotLikeness.clear();
     }
     this.o.faceResolution = faceResolution;
     this.o.canonical = canonical;
@@ -361,6 +381,7 @@ export class CameraPipeline {
     this.finder?.close();
     this.finder = null;
     this.lastTracks = [];
+    this.likeness.clear();
     this.fps = 0;
     this.lastFrameAt = 0;
   }
@@ -409,6 +430,10 @@ export class CameraPipeline {
     if (finder?.lost) this.renewFinder("face tracking's WebGL context was lost");
     const t1 = performance.now();
     const tracks = this.tracker.update(detections, t0, this.settings.maxFaces);
+    if (this.settings.likeness) {
+      for (const m of this.likeness.update(v, tracks))
+        this.o.onLikeness({ id: m.id, skinTone: m.skinTone, hairColor: m.hairColor, faceWidth: m.faceWidth });
+    }
     this.requestFaces(tracks);
     const measures = this.composite(v, tracks);
     const t2 = performance.now();
@@ -515,11 +540,14 @@ export class CameraPipeline {
   private requestFaces(tracks: readonly TrackedFace[]): void {
     const R = this.o.faceResolution;
     for (const { slot } of tracks) {
-      if (this.slotVersion.get(slot) === this.facesVersion || this.pending.has(slot)) continue;
+      const wear = this.settings.likeness ? this.likeness.forSlot(slot) : null;
+      const wearing = wear?.id ?? -1;
+      if (this.pending.has(slot)) continue;
+      if (this.slotVersion.get(slot) === this.facesVersion && (this.slotLikeness.get(slot) ?? -1) === wearing) continue;
       const version = this.facesVersion;
       this.pending.add(slot);
       this.o
-        .faceFor(slot)
+        .faceFor(slot, wear?.likeness ?? null)
         .then((rgba) => {
           // A face from before a resolution change would be placed by the wrong geometry: it is dropped.
           if (!this.stopped && R === this.o.faceResolution) this.compositor.setFace(slot, rgba, R);
@@ -529,6 +557,7 @@ export class CameraPipeline {
         })
         .finally(() => {
           this.slotVersion.set(slot, version);
+          this.slotLikeness.set(slot, wearing);
           this.pending.delete(slot);
         });
     }

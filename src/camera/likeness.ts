@@ -24,7 +24,6 @@ const MESH = {
   top: 10,
   chin: 152,
   sides: [234, 454],
-  temples: [103, 332],
 } as const;
 
 /** Width over height of the face oval: the range mapped to faceWidth 0..1 (adult faces measured 0.8 - 0.95). */
@@ -85,14 +84,17 @@ export function measureLikeness(img: ImageData, landmarks: readonly Pt[]): Liken
   const skin = trimmedMean(skinPixels);
   const skinLab = srgbToLab(skin);
 
-  // The band above the forehead: from the top of the face upwards (away from the chin), temple to temple.
+  // The band above the face's top point (mesh 10, at the hairline or below it), away from the chin: a strip
+  // 0.7 of the face's width across, from 5 % to 25 % of its height up.
   const up = { x: (p(MESH.top).x - p(MESH.chin).x) / height, y: (p(MESH.top).y - p(MESH.chin).y) / height };
-  const [t0, t1] = MESH.temples.map(p) as [Pt, Pt];
+  const side = { x: -up.y, y: up.x };
   const band: Pt[] = [];
-  for (let s = 0.06; s <= 0.22; s += 0.04) {
-    for (let t = 0.1; t <= 0.9; t += 0.1) {
-      const base = { x: t0.x + (t1.x - t0.x) * t, y: t0.y + (t1.y - t0.y) * t };
-      band.push({ x: base.x + up.x * s * height, y: base.y + up.y * s * height });
+  for (let s = 0.05; s <= 0.25; s += 0.05) {
+    for (let t = -0.35; t <= 0.35 + 1e-9; t += 0.0875) {
+      band.push({
+        x: p(MESH.top).x + up.x * s * height + side.x * t * width,
+        y: p(MESH.top).y + up.y * s * height + side.y * t * width,
+      });
     }
   }
   const bandPixels = discs(img, band, Math.max(1, 0.02 * width));

@@ -32,6 +32,9 @@ import { assetBase, setAssetBase } from '../assets.js';
  *   `device-lost`, `camera-denied`, `camera-unavailable`, `face-model-load`. After a camera error (or a model that
  *   failed to load for it) the element shows the generated face; turning `camera` off and on again retries. A
  *   landmark model that fails to load is the exception: camera mode goes on with `tracking="box"` and says so.
+ * @event {CustomEvent<BlazeFaceLikenessDetail>} blaze-face-likeness - Camera mode with `likeness`: a tracked face
+ *   was measured, once. detail: `{id, skinTone: '#rrggbb', hairColor: '#rrggbb' | null, faceWidth}` (0 narrow ..
+ *   1 wide); its generated face is made again with them where the style has those controls. No image is kept.
  * @event {CustomEvent<BlazeFaceWarningDetail>} blaze-face-warning - Camera mode worked around a problem and runs
  *   on. detail: `{type, message}` with `type` `webgl-context-lost` (the view's WebGL context was lost: tracking
  *   goes on, nothing is drawn), `webgl-context-restored` (the view and its lenses are rebuilt and drawn again),
@@ -108,6 +111,13 @@ export class BlazeFaceElement extends LitElement {
 
   /** 0 (narrow) to 1 (wide) (styles with a `faceWidth` control: toon). Default none (the seed's width). */
   @property({ type: Number, attribute: 'face-width' }) faceWidth: number | null = null;
+
+  /**
+   * Camera mode with mesh tracking: each tracked face is measured once (skin tone, hair colour, face width; nothing
+   * else) and its generated face is made again wearing them, where the style has those controls (toon). Announced
+   * by `blaze-face-likeness`. Default off.
+   */
+  @property({ type: Boolean }) likeness = false;
 
   /** `auto` | `webgpu` | `webgl` | `wasm` | `cpu`. One backend per page: the first element decides. Default `auto`. */
   @property() backend: BackendPreference = DEFAULTS.backend;

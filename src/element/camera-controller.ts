@@ -9,6 +9,8 @@ import type { Generator } from '../core/generator.js';
 import { premultipliedBytes } from '../core/face-pixels.js';
 import { assets } from '../assets.js';
 import type { CameraPipeline, CameraSettings } from '../camera/camera-pipeline.js';
+import type { Likeness } from '../camera/likeness.js';
+import { applyControls, type ControlValues } from '../core/controls.js';
 import { cameraUnavailableReason } from '../camera/camera-stream.js';
 import { parseMaxFaces, parseTracking, parseUnit } from './attributes.js';
 import { emit, emitError, type BlazeFaceErrorType } from './events.js';
@@ -19,7 +21,14 @@ type PipelineModule = typeof import('../camera/camera-pipeline.js');
 /** Host properties of camera mode that need the camera reopened (read by createPipeline). */
 export const CAMERA_REOPEN_PROPS = ['camera', 'tracking', 'faceModel', 'landmarkModel', 'wasmBase'] as const;
 /** Host properties of camera mode that the running pipeline takes as they are (read by settings()). */
-export const CAMERA_LIVE_PROPS = ['maxFaces', 'mirror', 'blendOpacity', 'blendFeather', 'blendLighting'] as const;
+export const CAMERA_LIVE_PROPS = [
+  'maxFaces',
+  'mirror',
+  'blendOpacity',
+  'blendFeather',
+  'blendLighting',
+  'likeness',
+] as const;
 
 /** What the camera controller reads from its host: the camera attributes as set. */
 export interface CameraHost extends ReactiveControllerHost, HTMLElement {
@@ -30,6 +39,7 @@ export interface CameraHost extends ReactiveControllerHost, HTMLElement {
   blendOpacity: number;
   blendFeather: number;
   blendLighting: number;
+  likeness: boolean;
   tracking: 'mesh' | 'box';
   faceModel: string | null;
   landmarkModel: string | null;
@@ -211,7 +221,10 @@ export class CameraController implements ReactiveController {
         },
         faceResolution: generator.resolution,
         canonical: generator.manifest.canonical,
-        faceFor: (slot) => this.faceFor(slot, stale),
+        faceFor: (slot, likeness) => this.faceFor(slot, likeness, stale),
+        onLikeness: (detail) => {
+          if (!stale()) emit(h, 'blaze-face-likeness', detail);
+        },
         onTrack: (detail) => {
           if (!stale()) emit(h, 'blaze-face-track', detail);
         },
@@ -241,11 +254,15 @@ export class CameraController implements ReactiveController {
       opacity: parseUnit('blend-opacity', h.blendOpacity ?? DEFAULTS.camera.blendOpacity),
       feather: parseUnit('blend-feather', h.blendFeather ?? DEFAULTS.camera.blendFeather),
       lighting: parseUnit('blend-lighting', h.blendLighting ?? DEFAULTS.camera.blendLighting),
+      likeness: h.likeness,
     };
   }
 
-  /** Premultiplied RGBA bytes of the face for a camera slot: one generation and one readback per latent. */
-  private async faceFor(slot: number, stale: () => boolean): Promise<Uint8Array> {
+  /**
+   * Premultiplied RGBA bytes of the face for a camera slot: one generation and one readback per latent (and per
+   * measured likeness, which sets the style's skinTone, hairColor and faceWidth where it has them).
+   */
+  private async faceFor(slot: number, likeness: Likeness | null, stale: () => boolean): Promise<Uint8Array> {
     const { generator } = await this.o.face.model(); // a failed load is the face's to report; the slot keeps its face
     if (stale()) throw new Error('camera: stopped before the face was generated');
     let req;
@@ -254,6 +271,14 @@ export class CameraController implements ReactiveController {
     } catch (e) {
       this.fail('invalid-attribute', (e as Error).message);
       throw e;
+    }
+    const controls = generator.manifest.controls;
+    if (likeness && controls) {
+      const values: ControlValues = {};
+      if (controls.skinTone) values.skinTone = likeness.skinTone;
+      if (controls.hairColor && likeness.hairColor) values.hairColor = likeness.hairColor;
+      if (controls.faceWidth) values.faceWidth = likeness.faceWidth;
+      req = { ...req, z: applyControls(req.z, controls, values) };
     }
     return premultipliedBytes(generator, req);
   }

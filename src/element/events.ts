@@ -1,7 +1,7 @@
 /** The element's events: typed, bubbling and composed. */
 import type { BackendName } from '../core/defaults.js';
 import type { DrawPath } from '../core/face-pixels.js';
-import type { CameraTrackDetail } from '../camera/camera-pipeline.js';
+import type { CameraLikenessDetail, CameraTrackDetail } from '../camera/camera-pipeline.js';
 
 export interface BlazeFaceLoadDetail {
   style: string;
@@ -54,12 +54,20 @@ export interface BlazeFaceProgressDetail {
  */
 export type BlazeFaceTrackDetail = CameraTrackDetail;
 
+/**
+ * Camera mode with `likeness`: a tracked face was measured, once: `{id, skinTone: '#rrggbb', hairColor: '#rrggbb' |
+ * null, faceWidth}` (0 narrow .. 1 wide). Its generated face is made again with them, where the style has those
+ * controls. Only colours and shape that the user can see and change; no image is kept.
+ */
+export type BlazeFaceLikenessDetail = CameraLikenessDetail;
+
 export type BlazeFaceLoadEvent = CustomEvent<BlazeFaceLoadDetail>;
 export type BlazeFaceRenderEvent = CustomEvent<BlazeFaceRenderDetail>;
 export type BlazeFaceErrorEvent = CustomEvent<BlazeFaceErrorDetail>;
 export type BlazeFaceProgressEvent = CustomEvent<BlazeFaceProgressDetail>;
 export type BlazeFaceTrackEvent = CustomEvent<BlazeFaceTrackDetail>;
 export type BlazeFaceWarningEvent = CustomEvent<BlazeFaceWarningDetail>;
+export type BlazeFaceLikenessEvent = CustomEvent<BlazeFaceLikenessDetail>;
 
 declare global {
   interface GlobalEventHandlersEventMap {
@@ -69,6 +77,7 @@ declare global {
     'blaze-face-progress': BlazeFaceProgressEvent;
     'blaze-face-track': BlazeFaceTrackEvent;
     'blaze-face-warning': BlazeFaceWarningEvent;
+    'blaze-face-likeness': BlazeFaceLikenessEvent;
   }
 }
 
@@ -79,7 +88,8 @@ export function emit<
     | 'blaze-face-error'
     | 'blaze-face-progress'
     | 'blaze-face-track'
-    | 'blaze-face-warning',
+    | 'blaze-face-warning'
+    | 'blaze-face-likeness',
 >(target: EventTarget, name: K, detail: GlobalEventHandlersEventMap[K]['detail']): void {
   target.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
 }
