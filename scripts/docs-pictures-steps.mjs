@@ -35,7 +35,7 @@ export const STEPS = [
   },
   {
     name: 'styles',
-    what: 'style mixing and truncation for each shipped style (training/figures.py)',
+    what: 'style mixing, truncation and (toon) the skin tone x hair colour grid for each shipped style (training/figures.py)',
     commands: ['toon', 'sketch'].map((s) => [
       PYTHON,
       '-m',
@@ -45,7 +45,10 @@ export const STEPS = [
       '--out',
       'docs',
     ]),
-    pictures: ['toon', 'sketch'].flatMap((s) => [`docs/${s}-mixing.png`, `docs/${s}-truncation.png`]),
+    pictures: [
+      ...['toon', 'sketch'].flatMap((s) => [`docs/${s}-mixing.png`, `docs/${s}-truncation.png`]),
+      'docs/toon-controls.png',
+    ],
   },
 ];
 
