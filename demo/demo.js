@@ -33,6 +33,7 @@ function snippet() {
     'blend-opacity',
     'blend-feather',
     'blend-lighting',
+    'likeness',
   ]
     .filter((a) => face.hasAttribute(a))
     .map((a) => (face.getAttribute(a) === '' ? a : `${a}="${face.getAttribute(a)}"`));
@@ -56,7 +57,7 @@ bindRange('feather', 'blend-feather', (v) => Number(v).toFixed(2));
 bindRange('lighting', 'blend-lighting', (v) => Number(v).toFixed(2));
 
 // Camera mode: the element does the work; the page only shows what blaze-face-track reports.
-const cameraControls = ['max-faces', 'mirror', 'tracking', 'record', 'opacity', 'feather', 'lighting'];
+const cameraControls = ['max-faces', 'mirror', 'tracking', 'likeness', 'record', 'opacity', 'feather', 'lighting'];
 $('camera').addEventListener('change', () => {
   const on = $('camera').checked;
   face.toggleAttribute('camera', on);
@@ -68,6 +69,18 @@ $('camera').addEventListener('change', () => {
 $('max-faces').addEventListener('change', () => {
   face.setAttribute('max-faces', $('max-faces').value);
   snippet();
+});
+// Likeness: each face wears its own skin tone, hair colour and width, measured once; the page shows what was measured.
+$('likeness').addEventListener('change', () => {
+  face.toggleAttribute('likeness', $('likeness').checked);
+  $('likeness-status').hidden = true;
+  snippet();
+});
+face.addEventListener('blaze-face-likeness', (e) => {
+  const { id, skinTone, hairColor, faceWidth } = e.detail;
+  const status = $('likeness-status');
+  status.hidden = false;
+  status.textContent = `face ${id}: skin ${skinTone} · hair ${hairColor ?? 'not seen'} · width ${faceWidth.toFixed(2)}`;
 });
 $('tracking').addEventListener('change', () => {
   face.setAttribute('tracking', $('tracking').value);
