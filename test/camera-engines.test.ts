@@ -134,8 +134,8 @@ describe(`camera mode in ${ENGINE}`, function () {
 
   it("survives losing face tracking's WebGL context: a warning, and faces are found again", async function () {
     requires(this, typeof OffscreenCanvas === 'function', 'has no OffscreenCanvas, where MediaPipe would work');
-    // Every WebGL2 context made on an OffscreenCanvas from here on: MediaPipe's (the view and, with backend wasm,
-    // the generator draw on page canvases).
+    // Every WebGL2 context made on an OffscreenCanvas from here on: MediaPipe's (the view draws on a page canvas,
+    // and the generator's backend is the page's, chosen by an earlier test or by auto: wasm on a software GPU).
     const made: WebGL2RenderingContext[] = [];
     type GetContext = (this: OffscreenCanvas, id: string, options?: unknown) => unknown;
     const proto = OffscreenCanvas.prototype as unknown as { getContext: GetContext };
@@ -147,7 +147,9 @@ describe(`camera mode in ${ENGINE}`, function () {
     };
     try {
       cameras.source = () => photoCamera();
-      const el: BlazeFaceElement = makeFace({ camera: '', seed: '5', mirror: 'false', backend: 'wasm' });
+      // The page's backend (auto): one backend per page, and an earlier test here may have chosen WebGL. Its
+      // context was made before this test watched for new ones, so only MediaPipe's are lost below.
+      const el: BlazeFaceElement = makeFace({ camera: '', seed: '5', mirror: 'false' });
       await next(el, 'blaze-face-load', 120000);
       await trackWhere(el, (t) => t.faces.length === 1 && t.faces[0]!.overlaid, 180000);
       const live = made.filter((gl) => !gl.isContextLost());

@@ -22,8 +22,10 @@ describe('the face lens on an open mouth', () => {
       console.log(
         `open mouth: mouthOpen median ${open.toFixed(2)}; overlay share inside the lips ${mouth.share.toFixed(2)} of ${mouth.pixels} px, over the face ${face.share.toFixed(2)}`,
       );
-      // The closed smile of test/camera-lens.test.ts reads under 0.2.
-      expect(open).to.be.above(0.3);
+      // The closed smile of test/camera-lens.test.ts reads under 0.2: this open one must read above it. (Landmarks
+      // read per face from a crop, with beta 0.2 smoothing, put it at 0.23 - 0.28 here; full-frame tracking read
+      // over 0.3.)
+      expect(open).to.be.above(0.2);
       expect(mouth.pixels, 'the lips are apart in the frame').to.be.above(150);
       expect(mouth.share).to.be.below(0.2);
       expect(face.share).to.be.above(0.6);
