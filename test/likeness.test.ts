@@ -108,6 +108,28 @@ describe('likeness on photos', () => {
     expect(measured).to.be.at.least(faces.length / 2);
   });
 
+  it('the two people of most different skin tones get clearly different faces', async () => {
+    const tones = faces.map((f) => measureLikeness(variant(f.photo, f.oval, 1), f.landmarks).skinTone);
+    let pair: [number, number] = [0, 0],
+      most = 0;
+    for (let i = 0; i < tones.length; i++)
+      for (let j = i + 1; j < tones.length; j++) {
+        const d = deltaE2000(hexRgb(tones[i]!)!, hexRgb(tones[j]!)!);
+        if (d > most) [pair, most] = [[i, j], d];
+      }
+    expect(most, `measured ${tones.join(' ')}`).to.be.above(15);
+    const gen = await createGenerator({ style: 'toon' });
+    try {
+      const canonical = gen.manifest.canonical as unknown as Record<string, number[]>;
+      const [a, b] = await Promise.all(
+        pair.map(async (k) => generatedCheek(await gen.imageData({ seed: 900_015, skinTone: tones[k]! }), canonical)),
+      );
+      expect(deltaE2000(a!, b!), `${tones[pair[0]]} and ${tones[pair[1]]}`).to.be.above(10);
+    } finally {
+      gen.dispose();
+    }
+  });
+
   it('a face generated with the measured skin tone is closer to the person: 1.5x on each face, 2x on average', async () => {
     let gen: FaceGenerator | null = null;
     try {
