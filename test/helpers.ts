@@ -135,3 +135,18 @@ export async function diffFromGolden(
   const want = new Uint8Array(await (await fetch(url)).arrayBuffer());
   return diffStats(got, want);
 }
+
+/** Mean RGB of a generated face's left-cheek patch: below the left eye, above the mouth (canonical points). */
+export function generatedCheek(
+  img: { data: Uint8ClampedArray; width: number },
+  canonical: Record<string, number[]>,
+): number[] {
+  const [ex, ey] = canonical.leftEye!,
+    [, my] = canonical.mouth!;
+  const sum = [0, 0, 0];
+  let n = 0;
+  for (let y = Math.round(ey! + 8); y < Math.round(my! - 8); y++)
+    for (let x = Math.round(ex! - 4); x < Math.round(ex! + 4); x++, n++)
+      for (let c = 0; c < 3; c++) sum[c]! += img.data[4 * (y * img.width + x) + c]!;
+  return sum.map((v) => v / n);
+}

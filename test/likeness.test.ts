@@ -10,6 +10,7 @@ import { measureLikeness } from '../src/camera/likeness.js';
 import { visionCanvas } from '../src/camera/vision-wasm.js';
 import { hexRgb } from '../src/core/controls.js';
 import { deltaE2000 } from './ciede2000.js';
+import { generatedCheek } from './helpers.js';
 import { PHOTOS, loadImage, visionWithoutUsageLogs } from './vision-helpers.js';
 
 const LANDMARKER_URL = new URL('../models/mediapipe/face_landmarker.task', import.meta.url).href;
@@ -36,18 +37,6 @@ function variant(photo: HTMLImageElement, oval: Pt[], gain: number): ImageData {
     }
   }
   return img;
-}
-
-/** Mean RGB of the left-cheek patch of a generated face (below the left eye, above the mouth). */
-function generatedCheek(img: ImageData, canonical: Record<string, number[]>): number[] {
-  const [ex, ey] = canonical.leftEye!,
-    [, my] = canonical.mouth!;
-  const sum = [0, 0, 0];
-  let n = 0;
-  for (let y = Math.round(ey! + 8); y < Math.round(my! - 8); y++)
-    for (let x = Math.round(ex! - 4); x < Math.round(ex! + 4); x++, n++)
-      for (let c = 0; c < 3; c++) sum[c]! += img.data[4 * (y * img.width + x) + c]!;
-  return sum.map((v) => v / n);
 }
 
 const lumaOf = (hex: string) => {
