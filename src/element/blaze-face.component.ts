@@ -5,6 +5,7 @@ import { onUnlessFalse } from './attributes.js';
 import { CameraController } from './camera-controller.js';
 import { FACE_PROPS, FaceController } from './face-controller.js';
 import { LabelController } from './label-controller.js';
+import { ModelLoader } from './model-loader.js';
 import { VisibilityController } from './visibility-controller.js';
 import { styles } from './blaze-face.styles.js';
 import { assetBase, setAssetBase } from '../assets.js';
@@ -163,13 +164,19 @@ export class BlazeFaceElement extends LitElement {
   @query('.placeholder .bar') private progressBar!: HTMLElement | null;
 
   private readonly visibility = new VisibilityController(this, () => this.face.request());
+  /** The model, shared by the face and the camera; a new one remakes the camera's faces by its canonical points. */
+  private readonly models: ModelLoader = new ModelLoader(this, {
+    progress: (fraction) => this.face.progressed(fraction),
+    adopted: (generator) => this.cameraMode.setFaceModel(generator),
+  });
   private readonly face: FaceController = new FaceController(this, {
     canvas: () => this.canvas,
     visibility: this.visibility,
-    onModel: (generator) => this.cameraMode.setFaceModel(generator),
+    models: this.models,
   });
   private readonly cameraMode: CameraController = new CameraController(this, {
-    face: this.face,
+    models: this.models,
+    faceRequest: (generator, slot) => this.face.requestFor(generator, slot),
     box: () => this.cameraBox,
   });
 
@@ -189,7 +196,7 @@ export class BlazeFaceElement extends LitElement {
 
   /** The model's output resolution once loaded, else null. */
   get resolution(): number | null {
-    return this.face.resolution;
+    return this.models.generator?.resolution ?? null;
   }
 
   /**

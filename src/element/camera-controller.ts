@@ -5,7 +5,7 @@
  */
 import type { PropertyValues, ReactiveController, ReactiveControllerHost } from 'lit';
 import { DEFAULTS } from '../core/defaults.js';
-import type { Generator } from '../core/generator.js';
+import type { GenerateRequest, Generator } from '../core/generator.js';
 import { premultipliedBytes } from '../core/face-pixels.js';
 import { assets } from '../assets.js';
 import type { CameraPipeline, CameraSettings } from '../camera/camera-pipeline.js';
@@ -14,7 +14,7 @@ import { applyControls, type ControlValues } from '../core/controls.js';
 import { cameraUnavailableReason } from '../camera/camera-stream.js';
 import { parseMaxFaces, parseTracking, parseUnit } from './attributes.js';
 import { emit, emitError, type BlazeFaceErrorType } from './events.js';
-import { ModelLoadFailure, type FaceController } from './face-controller.js';
+import { ModelLoadFailure, type ModelLoader } from './model-loader.js';
 
 type PipelineModule = typeof import('../camera/camera-pipeline.js');
 
@@ -47,8 +47,13 @@ export interface CameraHost extends ReactiveControllerHost, HTMLElement {
 }
 
 export interface CameraControllerOptions {
-  /** Where the model comes from, and what each camera face is made of. */
-  face: FaceController;
+  /** The element's model, shared with its face. */
+  models: ModelLoader;
+  /**
+   * What to generate for camera face `slot` (face k wears seed + k) from the element's face attributes. Throws
+   * AttributeError when they do not fit the model.
+   */
+  faceRequest(generator: Generator, slot: number): GenerateRequest;
   /** The rendered box the camera view goes into. */
   box(): HTMLElement;
 }
@@ -149,7 +154,7 @@ export class CameraController implements ReactiveController {
     // The same model load the face waits on: it rejects when the load fails, and camera mode then stays off.
     let generator: Generator;
     try {
-      ({ generator } = await this.o.face.model());
+      ({ generator } = await this.o.models.latest());
     } catch (e) {
       if (!stale()) {
         this.fail(
@@ -170,7 +175,7 @@ export class CameraController implements ReactiveController {
     let pipeline: CameraPipeline;
     try {
       // A newer model may have been adopted during the awaits: place faces by the one held now.
-      pipeline = this.createPipeline(mod, view, this.o.face.generator ?? generator, tracking, settings, stale);
+      pipeline = this.createPipeline(mod, view, this.o.models.generator ?? generator, tracking, settings, stale);
     } catch (e) {
       this.fail('camera-unavailable', (e as Error).message);
       return;
@@ -263,11 +268,11 @@ export class CameraController implements ReactiveController {
    * measured likeness, which sets the style's skinTone, hairColor and faceWidth where it has them).
    */
   private async faceFor(slot: number, likeness: Likeness | null, stale: () => boolean): Promise<Uint8Array> {
-    const { generator } = await this.o.face.model(); // a failed load is the face's to report; the slot keeps its face
+    const { generator } = await this.o.models.latest(); // a failed load is the face's to report; the slot keeps its face
     if (stale()) throw new Error('camera: stopped before the face was generated');
     let req;
     try {
-      req = this.o.face.requestFor(generator, slot);
+      req = this.o.faceRequest(generator, slot);
     } catch (e) {
       this.fail('invalid-attribute', (e as Error).message);
       throw e;

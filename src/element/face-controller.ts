@@ -1,16 +1,14 @@
 /**
- * The element's own face: the page's backend and a shared model (src/core/model-registry.ts), one promise per model
- * load that the face and the camera both wait on, and each face request from attributes to pixels on the canvas,
- * with its progress, load, render and error events. Also the device-lost watch, and the visible canvas kept sharp.
+ * The element's own face: each face request from attributes to pixels on the canvas, with its load, render and
+ * error events; the model comes from the element's ModelLoader (model-loader.ts), which the camera shares. Also the
+ * device-lost watch, and the visible canvas kept sharp.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { DEFAULTS, type BackendName, type BackendPreference, type LoadingMode } from '../core/defaults.js';
-import { configureWasm, ensureBackend, onDeviceLost, type BackendChoice } from '../core/backend.js';
-import { acquireModel, releaseModel } from '../core/model-registry.js';
+import type { BackendName, BackendPreference, LoadingMode } from '../core/defaults.js';
+import { onDeviceLost } from '../core/backend.js';
 import type { GenerateRequest, Generator } from '../core/generator.js';
 import { drawFace, type DrawPath } from '../core/face-pixels.js';
 import { seedToZ } from '../core/seed.js';
-import { assets, withAssetHint } from '../assets.js';
 import {
   AttributeError,
   controlAttribute,
@@ -27,6 +25,7 @@ import {
 import { applyControls, type ControlValues } from '../core/controls.js';
 import { emit, emitError, type BlazeFaceErrorType } from './events.js';
 import type { VisibilityController } from './visibility-controller.js';
+import { ModelLoadFailure, SupersededLoad, type ModelLoad, type ModelLoader, type ReadyModel } from './model-loader.js';
 
 /** Host properties whose change asks for a new face. */
 export const FACE_PROPS = [
@@ -77,49 +76,13 @@ interface FaceSpec {
   controls: ControlValues;
 }
 
-/** A model ready to generate, on the page's backend. */
-export interface ReadyModel {
-  generator: Generator;
-  backend: BackendName;
-  /** Why the page's backend was chosen (see ensureBackend). */
-  backendReason: string;
-}
-
-/** One model load. The face and the camera wait on the same `ready`; a newer load supersedes it. */
-interface ModelLoad {
-  url: string;
-  backend: BackendPreference;
-  ready: Promise<ReadyModel>;
-  failed: boolean;
-  /** When its bytes began to load (the backend ready): the start of the load event's `loadMs`. */
-  t0: number;
-  /** blaze-face-load is still to fire for it: its model is new to this element and none of its faces is drawn yet. */
-  announce: boolean;
-}
-
-/** A failed model load, with the error type the element reports for it. */
-export class ModelLoadFailure extends Error {
-  override name = 'ModelLoadFailure';
-  constructor(
-    readonly type: Extract<BlazeFaceErrorType, 'backend-unavailable' | 'model-load'>,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** A newer load replaced this one before it settled; model() then waits on the newer one. */
-class Superseded extends Error {
-  override name = 'Superseded';
-}
-
 export interface FaceControllerOptions {
   /** The visible canvas, once rendered. */
   canvas(): HTMLCanvasElement | null;
   /** `loading="lazy"`: requests wait until the element nears the viewport. */
   visibility: VisibilityController;
-  /** Another model was adopted (a `face-style` switch): faces made elsewhere (the camera's) are remade with it. */
-  onModel(generator: Generator): void;
+  /** The element's model, shared with the camera. */
+  models: ModelLoader;
 }
 
 export class FaceController implements ReactiveController {
@@ -139,13 +102,8 @@ export class FaceController implements ReactiveController {
   /** Bumped by every request and by disconnection: a request that sees another value was replaced. */
   private requestId = 0;
   private queued = false;
-  /** The latest model load (in flight, done or failed). */
-  private load: ModelLoad | null = null;
-  /** The model this element holds a registry reference to: the latest load that succeeded. */
-  private held: { url: string; generator: Generator } | null = null;
-  /** For model() called before any load has begun. */
-  private loadBegun: { promise: Promise<ModelLoad>; resolve(load: ModelLoad): void } | null = null;
-  private releaseTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The load whose blaze-face-load has fired: once per model new to this element, with its first face. */
+  private announced: ModelLoad | null = null;
   private stopLostWatch: (() => void) | null = null;
   private resize: ResizeObserver | null = null;
 
@@ -156,21 +114,7 @@ export class FaceController implements ReactiveController {
     host.addController(this);
   }
 
-  /** The model's output resolution once loaded, else null. */
-  get resolution(): number | null {
-    return this.held?.generator.resolution ?? null;
-  }
-
-  /** The generator of the model held now (the latest that loaded), else null. */
-  get generator(): Generator | null {
-    return this.held?.generator ?? null;
-  }
-
   hostConnected(): void {
-    if (this.releaseTimer !== null) {
-      clearTimeout(this.releaseTimer); // moved in the DOM: keep the model
-      this.releaseTimer = null;
-    }
     this.stopLostWatch = onDeviceLost((message) => this.fail('device-lost', message));
     this.observeCanvas();
     this.request();
@@ -186,13 +130,6 @@ export class FaceController implements ReactiveController {
     this.resize = null;
     this.stopLostWatch?.();
     this.stopLostWatch = null;
-    // GPU teardown waits a moment, so that moving the element in the DOM does not reload the model.
-    this.releaseTimer = setTimeout(() => {
-      this.releaseTimer = null;
-      if (this.held) releaseModel(this.held.url);
-      this.held = null;
-      this.load = null; // a load still in flight is superseded: it releases what it gets
-    }, DEFAULTS.releaseDelayMs);
   }
 
   /** Asks for the face of the current attributes; requests made in the same task collapse into one. */
@@ -203,24 +140,6 @@ export class FaceController implements ReactiveController {
       this.queued = false;
       void this.run();
     });
-  }
-
-  /**
-   * The model of the latest load, once loaded: the promise the face waits on too. Rejects with ModelLoadFailure
-   * when that load fails. A newer load begun meanwhile supersedes it, and this waits on that one instead. Before any
-   * load has begun (the first request has not run yet, a lazy element is out of view, or the attributes are
-   * invalid) it waits for the first.
-   */
-  async model(): Promise<ReadyModel> {
-    for (;;) {
-      const load = this.load ?? (await this.nextLoad());
-      try {
-        const ready = await load.ready;
-        if (load === this.load) return ready;
-      } catch (e) {
-        if (load === this.load) throw e;
-      }
-    }
   }
 
   /**
@@ -255,12 +174,12 @@ export class FaceController implements ReactiveController {
     this.spec = spec;
     if (this.o.visibility.defer(spec.loading)) return; // requested again when near the viewport
 
-    const load = this.loadFor(spec.url, spec.backend);
+    const load = this.o.models.load(spec.url, spec.backend);
     let model: ReadyModel;
     try {
       model = await load.ready;
     } catch (e) {
-      if (!stale() && !(e instanceof Superseded)) {
+      if (!stale() && !(e instanceof SupersededLoad)) {
         this.fail(e instanceof ModelLoadFailure ? e.type : 'model-load', (e as Error).message);
       }
       return;
@@ -296,14 +215,14 @@ export class FaceController implements ReactiveController {
     const now = performance.now();
     this.backend = model.backend;
     emit(this.host, 'blaze-face-render', { ms: now - t1, backend: model.backend, draw: path });
-    if (load.announce) {
-      load.announce = false;
+    if (model.loadStart !== null && this.announced !== load) {
+      this.announced = load;
       emit(this.host, 'blaze-face-load', {
         style: spec.style,
         backend: model.backend,
         backendReason: model.backendReason,
         resolution: model.generator.resolution,
-        loadMs: now - load.t0,
+        loadMs: now - model.loadStart,
       });
     }
   }
@@ -341,64 +260,9 @@ export class FaceController implements ReactiveController {
     };
   }
 
-  /** The latest load if it is for the same model and has not failed; else a new load, which supersedes it. */
-  private loadFor(url: string, backend: BackendPreference): ModelLoad {
-    const latest = this.load;
-    if (latest && !latest.failed && latest.url === url && latest.backend === backend) return latest;
-    const load = { url, backend, failed: false, t0: 0, announce: true } as ModelLoad;
-    load.ready = this.loadModel(load); // runs to its first await only: `this.load` is set below before it goes on
-    load.ready.catch(() => {
-      load.failed = true;
-    });
-    this.load = load;
-    this.loadBegun?.resolve(load);
-    this.loadBegun = null;
-    return load;
-  }
-
-  /** The backend, then the model (reused if this element holds it already); adopted if still the latest load. */
-  private async loadModel(load: ModelLoad): Promise<ReadyModel> {
-    let backend: BackendChoice;
-    try {
-      configureWasm(assets.tfjsWasm()); // the asset base may have been set after this module loaded
-      backend = await ensureBackend(load.backend);
-    } catch (e) {
-      throw new ModelLoadFailure('backend-unavailable', (e as Error).message);
-    }
-    if (this.load !== load) throw new Superseded();
-    if (this.held?.url === load.url) {
-      load.announce = false; // the model shown already (only the backend attribute changed)
-      return { generator: this.held.generator, backend: backend.name, backendReason: backend.reason };
-    }
-    load.t0 = performance.now();
-    let generator: Generator;
-    try {
-      generator = await acquireModel(load.url, (fraction) => this.progressed(load, fraction));
-    } catch (e) {
-      throw new ModelLoadFailure('model-load', withAssetHint((e as Error).message, load.url));
-    }
-    if (this.load !== load) {
-      releaseModel(load.url); // a newer load won: drop what this one got
-      throw new Superseded();
-    }
-    if (this.held) releaseModel(this.held.url);
-    this.held = { url: load.url, generator };
-    // Camera faces were made by the old model: remake them, placed by the new model's canonical points.
-    this.o.onModel(generator);
-    return { generator, backend: backend.name, backendReason: backend.reason };
-  }
-
-  private nextLoad(): Promise<ModelLoad> {
-    if (!this.loadBegun) {
-      let resolve!: (load: ModelLoad) => void;
-      const promise = new Promise<ModelLoad>((r) => (resolve = r));
-      this.loadBegun = { promise, resolve };
-    }
-    return this.loadBegun.promise;
-  }
-
-  private progressed(load: ModelLoad, fraction: number): void {
-    if (this.load !== load || !this.host.isConnected) return;
+  /** Bytes of the latest load arrived: the placeholder's bar and a blaze-face-progress. */
+  progressed(fraction: number): void {
+    if (!this.host.isConnected) return;
     this.progress = fraction;
     this.host.requestUpdate();
     emit(this.host, 'blaze-face-progress', { fraction });
