@@ -3,13 +3,13 @@
  * OffscreenCanvas as well as on a page.
  */
 import { configureWasm, ensureBackend } from './backend.js';
-import { applyControls, type ControlValues } from './controls.js';
+import type { ControlValues } from './controls.js';
 import { DEFAULTS, type BackendName, type BackendPreference } from './defaults.js';
 import { Generator, type GenerateRequest } from './generator.js';
+import { faceRequest } from './face-request.js';
 import { drawFace, faceImageData } from './face-pixels.js';
 import { loadModel, type ModelManifest } from './model-format.js';
-import { checkBackend, checkLatent, checkMixLayer, checkSeed, checkStyleUrl, checkTruncation } from './options.js';
-import { seedToZ } from './seed.js';
+import { checkBackend, checkLatent, checkSeed, checkStyleUrl, checkTruncation } from './options.js';
 import { assets, baseOrDefault, withAssetHint } from '../assets.js';
 
 export interface CreateGeneratorOptions {
@@ -109,16 +109,16 @@ export async function createGenerator(options: CreateGeneratorOptions = {}): Pro
 }
 
 function requestFor(face: FaceOptions, manifest: ModelManifest): GenerateRequest {
-  const { zDim, numWs } = manifest.architecture;
   const truncation = checkTruncation('truncation', face.truncation ?? DEFAULTS.truncation);
-  const chosen =
-    face.latent !== undefined
-      ? checkLatent('latent', face.latent, zDim)
-      : seedToZ(checkSeed('seed', face.seed ?? DEFAULTS.seed), zDim);
-  const values: ControlValues = { ...face.controls };
-  for (const k of ['skinTone', 'hairColor', 'faceWidth'] as const) if (face[k] !== undefined) values[k] = face[k];
-  const z = applyControls(chosen, manifest.controls, values);
-  if (face.mixSeed === undefined) return { z, truncation };
-  const mixLayer = checkMixLayer('mixLayer', face.mixLayer ?? Math.floor(numWs / 2), numWs);
-  return { z, truncation, mixZ: seedToZ(checkSeed('mixSeed', face.mixSeed), zDim), mixLayer };
+  const { latent } = face;
+  const controls: ControlValues = { ...face.controls };
+  for (const k of ['skinTone', 'hairColor', 'faceWidth'] as const) if (face[k] !== undefined) controls[k] = face[k];
+  return faceRequest(manifest, {
+    latent: latent !== undefined ? (zDim) => checkLatent('latent', latent, zDim) : null,
+    seed: latent !== undefined ? 0 : checkSeed('seed', face.seed ?? DEFAULTS.seed),
+    truncation,
+    mixSeed: face.mixSeed === undefined ? null : checkSeed('mixSeed', face.mixSeed),
+    mixLayer: face.mixLayer ?? null,
+    controls,
+  });
 }

@@ -8,7 +8,7 @@ import type { BackendName, BackendPreference, LoadingMode } from '../core/defaul
 import { onDeviceLost } from '../core/backend.js';
 import type { GenerateRequest, Generator } from '../core/generator.js';
 import { drawFace, type DrawPath } from '../core/face-pixels.js';
-import { seedToZ } from '../core/seed.js';
+import { faceRequest } from '../core/face-request.js';
 import {
   AttributeError,
   controlAttribute,
@@ -16,13 +16,12 @@ import {
   parseColor,
   parseLatent,
   parseLoading,
-  parseMixLayer,
   parseSeed,
   parseStyle,
   parseTruncation,
   parseUnit,
 } from './attributes.js';
-import { applyControls, type ControlValues } from '../core/controls.js';
+import type { ControlValues } from '../core/controls.js';
 import { emit, emitError, type BlazeFaceErrorType } from './events.js';
 import type { VisibilityController } from './visibility-controller.js';
 import { ModelLoadFailure, SupersededLoad, type ModelLoad, type ModelLoader, type ReadyModel } from './model-loader.js';
@@ -317,17 +316,18 @@ export class FaceController implements ReactiveController {
   }
 }
 
+const ATTRIBUTE_NAMES = { mixLayer: 'mix-layer', control: controlAttribute, E: AttributeError };
+
 /** What to generate for face `slot` of a request. Throws AttributeError when the attributes do not fit the model. */
 function generateRequest(spec: FaceSpec, generator: Generator, slot: number): GenerateRequest {
-  const arch = generator.manifest.architecture;
-  let z: Float32Array;
-  if (spec.latent !== null && slot === 0) z = parseLatent(spec.latent, arch.zDim);
-  else if (spec.seed instanceof AttributeError) throw spec.seed;
-  else z = seedToZ((spec.seed + slot) >>> 0, arch.zDim);
-  z = applyControls(z, generator.manifest.controls, spec.controls, AttributeError, controlAttribute);
-  const { truncation } = spec;
-  if (spec.mixSeed === null) return { z, truncation };
-  const mixZ = seedToZ(spec.mixSeed, arch.zDim);
-  const mixLayer = spec.mixLayer === null ? Math.floor(arch.numWs / 2) : parseMixLayer(spec.mixLayer, arch.numWs);
-  return { z, truncation, mixZ, mixLayer };
+  const { latent, seed } = spec;
+  const choice = {
+    latent: latent !== null && slot === 0 ? (zDim: number) => parseLatent(latent, zDim) : null,
+    seed: seed instanceof AttributeError ? seed : (seed + slot) >>> 0,
+    truncation: spec.truncation,
+    mixSeed: spec.mixSeed,
+    mixLayer: spec.mixLayer,
+    controls: spec.controls,
+  };
+  return faceRequest(generator.manifest, choice, ATTRIBUTE_NAMES);
 }
