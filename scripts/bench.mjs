@@ -51,9 +51,13 @@ const ORT_EP = { webgpu: 'webgpu', wasm: 'wasm' };
 /** @param {string} style */
 function modelFacts(style) {
   const manifest = JSON.parse(readFileSync(`models/${style}/model.json`, 'utf8'));
-  const r = spawnSync('/usr/bin/python3', ['-m', 'training.model', '--config', manifest.config, '--json'], {
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    process.env.PYTHON || 'python3',
+    ['-m', 'training.model', '--config', manifest.config, '--json'],
+    {
+      encoding: 'utf8',
+    },
+  );
   if (r.status !== 0) throw new Error(`training.model failed: ${r.stderr}`);
   const facts = JSON.parse(r.stdout)[manifest.config];
   return {

@@ -4,7 +4,7 @@
 // shown is made by a step.
 
 const CLIPS = ['one-face', 'three-faces', 'open-mouth'];
-const PYTHON = '/usr/bin/python3'; // Debian's, with its PyTorch (see training/README.md)
+const PYTHON = process.env.PYTHON || 'python3'; // one with PyTorch (training/README.md)
 
 /** @typedef {{ name: string, what: string, commands: string[][], pictures: string[] }} Step */
 /** @type {Step[]} */
