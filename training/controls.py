@@ -1,13 +1,13 @@
 """Face controls: z coordinates that a page sets by meaning (skin tone, hair colour, face width, ...).
 
-A procedural teacher's rule reads some coordinates in a documented way (training/teacher/<style>.mjs, CONTROLS):
+A procedural teacher's rule reads some coordinates in a documented way (training/teachers/<style>.mjs, CONTROLS):
 `z[2]` picks the toon skin tone along a ramp of colours, and so on. The student follows z, so setting those
 coordinates steers the face. Export writes the teacher's block into model.json (`controls`); how a value becomes
 a coordinate is specified once, in docs/model-format.md ("Controls"), and implemented here and in
 src/core/controls.ts, which test/fixtures/control-vectors.json checks against each other.
 
-    /usr/bin/python3 -m training.controls --refresh models/toon        # the teacher's block into a model.json
-    /usr/bin/python3 -m training.controls --vectors test/fixtures/control-vectors.json
+    python3 -m training.controls --refresh models/toon        # the teacher's block into a model.json
+    python3 -m training.controls --vectors test/fixtures/control-vectors.json
 """
 from __future__ import annotations
 

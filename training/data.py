@@ -1,6 +1,6 @@
 """Teacher renders cached on disk (not committed): z [N, z_dim] and uint8 images [N, R, R, 4].
 
-    /usr/bin/python3 -m training.data --style toon --res 128 --z-dim 64 --seeds 0:30000 --out .cache/toon128
+    python3 -m training.data --style toon --res 128 --z-dim 64 --seeds 0:30000 --out .cache/toon128
 
 Training seeds must stay below 1000000: the held-out evaluation seeds start there.
 """

@@ -1,6 +1,6 @@
 """Compare a shipped student with its teacher on held-out seeds.
 
-    /usr/bin/python3 -m training.evaluate --model models/toon --seeds 1000000:1000256 --out models/toon/eval.json
+    python3 -m training.evaluate --model models/toon --seeds 1000000:1000256 --out models/toon/eval.json
 
 Metrics (per image, then averaged): PSNR in dB and SSIM on RGB composited over mid grey, the IoU of the
 alpha masks (alpha > 0.5), and sharpness: the student's mean image-gradient magnitude over the teacher's, on grey

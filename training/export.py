@@ -1,6 +1,6 @@
 """Export a trained checkpoint to the browser format (docs/model-format.md), with goldens.
 
-    /usr/bin/python3 -m training.export --ckpt training/runs/toon128/ckpt.pt --style toon --out models/toon
+    python3 -m training.export --ckpt training/runs/toon128/ckpt.pt --style toon --out models/toon
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Export a shipped model to ONNX, for the onnxruntime-web comparison in `npm run bench`.
 
-    /usr/bin/python3 -m training.export_onnx --model models/toon --out bench/models/toon.onnx
+    python3 -m training.export_onnx --model models/toon --out bench/models/toon.onnx
 
 The graph is the exported browser model run by `FoldedGenerator` (the same ops as src/core/generator.ts):
 inputs `z` [1, zDim] and `truncation` [1], output `rgba` [1, R, R, 4], premultiplied RGBA in [0, 1] (NHWC), exactly

@@ -1,6 +1,6 @@
 """Docs figures of a shipped model's latent space, drawn from the exported files (as the browser gets them).
 
-    /usr/bin/python3 -m training.figures --model models/toon --out docs
+    python3 -m training.figures --model models/toon --out docs
 
 Writes <out>/<style>-mixing.png (style mixing: the first row gives the fine layers, the first column the coarse
 ones, each cell takes the coarse layers from its row and the fine layers from its column) and

@@ -1,8 +1,8 @@
 """From a StyleGAN2 checkpoint to a <blaze-face> style, in one resumable command (docs/stylegan2-teacher.md).
 
-    /usr/bin/python3 -m training.from_stylegan2 --ckpt toonify.pt --name toonify --licence LicenseRef-NC \\
+    python3 -m training.from_stylegan2 --ckpt toonify.pt --name toonify --licence LicenseRef-NC \\
         --provenance "..." --config r256 --seeds 0:100000 --steps 200000 --work runs/toonify --out models/toonify
-    /usr/bin/python3 -m training.from_stylegan2 --test-fixture build/stylegan2-style   # the same, on a random 64 px
+    python3 -m training.from_stylegan2 --test-fixture build/stylegan2-style   # the same, on a random 64 px
                                                                                       # checkpoint, in seconds
 
 Steps, each skipped when its output is already there (run the command again to continue after an interruption):
@@ -25,7 +25,7 @@ from .evaluate import evaluate
 from .export import export
 from .model import CONFIGS
 from .stylegan2 import Arch, LayoutError, save_random_checkpoint
-from .stylegan2_teacher import canonical_arg, write_descriptor
+from .teachers.stylegan2 import canonical_arg, write_descriptor
 from .train import main as train_main
 
 # The checkpoint that npm test turns into a style: 64 px, the public 512-d z and w, few channels.

@@ -1,8 +1,8 @@
 """Latent-space measures that users see, computed in Python on many seed pairs (test/latent-space.test.ts runs
 the same measures in the browser on one pair and one seed set).
 
-    /usr/bin/python3 -m training.latent --model models/toon
-    /usr/bin/python3 -m training.latent --ckpt training/runs/sketch128/ckpt.pt
+    python3 -m training.latent --model models/toon
+    python3 -m training.latent --ckpt training/runs/sketch128/ckpt.pt
 
 - path: frames along the great circle from seed a's z to seed b's z (the demo's Animate path). Per path, the
   largest frame-to-frame change over the median one ("ratio"; the browser test allows 3) and over the change

@@ -7,9 +7,11 @@ inference-time weights (equalised-lr gains, demodulation and activation gains fo
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
-from dataclasses import asdict, dataclass, field
+import statistics
+from dataclasses import asdict, dataclass, field, replace
 
 import torch
 import torch.nn as nn
@@ -39,6 +41,12 @@ class GeneratorConfig:
     # at the output size is drawn here, so this is where width buys sharpness (training/EXPERIMENTS.md, "Crisp
     # faces"); the auxiliary heads stay narrow, and a base's last head keeps its width when it becomes the skip.
     last_head_channels: list | None = None
+    # The procedural style whose teacher's discrete choices (its rule's CHOICES: where a coordinate's u picks
+    # another part) the mapping also reads, as one step tanh((z[i] - at) / z_step_width) per cut. A smooth MLP
+    # otherwise has to learn each part's staircase from one coordinate, and draws the average part (training/
+    # EXPERIMENTS.md, "Crisp faces"). None: the mapping reads z alone.
+    z_steps: str | None = None
+    z_step_width: float = 0.04
 
     def __post_init__(self):
         expected = int(math.log2(self.resolution // 4)) - 1
@@ -79,6 +87,10 @@ _CPU256W = GeneratorConfig(resolution=256, z_dim=64, w_dim=256, mapping_layers=4
                            channels=[256, 256, 128, 64, 64], head_channels=[16, 8], skip=True,
                            last_head_channels=[24, 12])
 
+# The same models with the teacher's z steps in the mapping (add_steps_from starts them as the models above).
+_STEPS = {f"{style}{res}c": replace(cfg, z_steps=style) for style in ("toon", "sketch")
+          for res, cfg in ((128, _CPU128), (256, _CPU256))}
+
 CONFIGS = {
     # The styles: small enough to train on two CPU cores. One architecture per size, named per style so that a
     # checkpoint says what it was trained on; sketch128 starts from toon128's weights (--init), and each *256
@@ -95,6 +107,7 @@ CONFIGS = {
                             channels=[256, 256, 256, 128, 64], head_channels=[16, 8]),
     "r512": GeneratorConfig(resolution=512, z_dim=512, w_dim=512, mapping_layers=8,
                             channels=[256, 256, 256, 128, 64, 32], head_channels=[16, 8]),
+    **_STEPS,
     # For tests: seconds on a CPU.
     "tiny": GeneratorConfig(resolution=32, z_dim=32, w_dim=32, mapping_layers=2,
                             channels=[32, 16], head_channels=[8, 4]),
@@ -230,10 +243,24 @@ class UpToRGBA(nn.Module):
         return self.mod.flops(r, r) + self.conv1.flops(2 * r, 2 * r) + self.conv2.flops(4 * r, 4 * r)
 
 
+@functools.lru_cache(maxsize=None)
+def z_steps_of(style: str) -> tuple[tuple[int, float], ...]:
+    """(z coordinate, threshold in z) for every cut of the style's teacher rule, in coordinate then cut order."""
+    from .teachers import procedural_info
+    choices = procedural_info(style)["choices"]
+    inv = statistics.NormalDist().inv_cdf
+    return tuple((int(k), inv(u)) for k in sorted(choices, key=int) for u in choices[k])
+
+
 class MappingNetwork(nn.Module):
     def __init__(self, cfg: GeneratorConfig):
         super().__init__()
-        dims = [cfg.z_dim] + [cfg.w_dim] * cfg.mapping_layers
+        steps = z_steps_of(cfg.z_steps) if cfg.z_steps else ()
+        # derived from the config, so not saved: checkpoints from before steps existed load unchanged
+        self.register_buffer("step_index", torch.tensor([i for i, _ in steps], dtype=torch.long), persistent=False)
+        self.register_buffer("step_at", torch.tensor([t for _, t in steps], dtype=torch.float32), persistent=False)
+        self.step_width = cfg.z_step_width
+        dims = [cfg.z_dim + len(steps)] + [cfg.w_dim] * cfg.mapping_layers
         self.layers = nn.ModuleList(
             EqualLinear(dims[i], dims[i + 1], lr_mul=cfg.mapping_lr_mul) for i in range(cfg.mapping_layers)
         )
@@ -241,6 +268,8 @@ class MappingNetwork(nn.Module):
 
     def forward(self, z):
         x = z * torch.rsqrt(z.pow(2).mean(dim=1, keepdim=True) + 1e-8)
+        if len(self.step_index):  # from the raw z: the teacher's cuts do not see the normalisation
+            x = torch.cat([x, torch.tanh((z[:, self.step_index] - self.step_at) / self.step_width)], dim=1)
         for layer in self.layers:
             x = lrelu(layer(x))
         return x
@@ -330,16 +359,41 @@ def can_grow(small: GeneratorConfig, big: GeneratorConfig) -> bool:
     """Whether `big` is `small` with blocks added at the end (same mapping, heads and leading channels)."""
     return (big.resolution > small.resolution and big.channels[:small.num_blocks] == small.channels
             and small.top_head_channels == small.head_channels
-            and (small.z_dim, small.w_dim, small.mapping_layers, small.mapping_lr_mul, small.head_channels)
-            == (big.z_dim, big.w_dim, big.mapping_layers, big.mapping_lr_mul, big.head_channels))
+            and (small.z_dim, small.w_dim, small.mapping_layers, small.mapping_lr_mul, small.head_channels,
+                 small.z_steps, small.z_step_width)
+            == (big.z_dim, big.w_dim, big.mapping_layers, big.mapping_lr_mul, big.head_channels,
+                big.z_steps, big.z_step_width))
 
 
 def can_widen(small: GeneratorConfig, big: GeneratorConfig) -> bool:
     """Whether `big` is `small` with a wider last block and/or last head, and nothing else changed."""
     same = lambda c: (c.resolution, c.z_dim, c.w_dim, c.mapping_layers, c.mapping_lr_mul, c.head_channels, c.skip,
-                      c.channels[:-1])
+                      c.channels[:-1], c.z_steps, c.z_step_width)
     return (same(small) == same(big) and big.channels[-1] >= small.channels[-1]
             and all(b >= a for a, b in zip(small.top_head_channels, big.top_head_channels)) and small != big)
+
+
+def can_add_steps(small: GeneratorConfig, big: GeneratorConfig) -> bool:
+    """Whether `big` is `small` with the teacher's z steps added to the mapping's input, and nothing else."""
+    return small.z_steps is None and big.z_steps is not None and replace(big, z_steps=None) == small
+
+
+def add_steps_from(G: Generator, small_state: dict, small_cfg: GeneratorConfig) -> list[str]:
+    """G (can_add_steps) starts as exactly the model without steps: the first mapping layer's weights from the
+    steps start at zero, and the copied ones are rescaled for the larger fan-in of the equalised-lr scale."""
+    if not can_add_steps(small_cfg, G.cfg):
+        raise ValueError(f"cannot add z steps to {small_cfg} to make {G.cfg}")
+    own = G.state_dict()
+    name = "mapping.layers.0.weight"
+    for k, value in small_state.items():
+        if k == name:
+            new = torch.zeros_like(own[k])
+            new[:, :value.shape[1]] = value * math.sqrt(new.shape[1] / value.shape[1])
+            own[k] = new
+        else:
+            own[k] = value
+    G.load_state_dict(own)
+    return [name]
 
 
 def _d2s_index(old_c: int, new_c: int, n: int = 4) -> torch.Tensor:

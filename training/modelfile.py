@@ -61,7 +61,10 @@ def architecture(G: Generator) -> dict:
     return {"zDim": c.z_dim, "wDim": c.w_dim, "mappingLayers": c.mapping_layers, "numWs": c.num_ws,
             "channels": list(c.channels), "headChannels": c.top_head_channels, "lreluSlope": LRELU_SLOPE,
             "skip": c.skip,
-            **({"skipHeadChannels": list(c.head_channels)} if c.skip and c.top_head_channels != c.head_channels else {})}
+            **({"skipHeadChannels": list(c.head_channels)} if c.skip and c.top_head_channels != c.head_channels else {}),
+            **({"zSteps": {"width": c.z_step_width,
+                           "steps": [[int(i), float(t)] for i, t in zip(G.mapping.step_index, G.mapping.step_at)]}}
+               if c.z_steps else {})}
 
 
 def expected_shapes(arch: dict) -> dict[str, tuple]:
@@ -69,7 +72,7 @@ def expected_shapes(arch: dict) -> dict[str, tuple]:
     z, w, ch = arch["zDim"], arch["wDim"], arch["channels"]
     s: dict[str, tuple] = {}
     for i in range(arch["mappingLayers"]):
-        s[f"mapping.{i}.weight"] = (z if i == 0 else w, w)
+        s[f"mapping.{i}.weight"] = (z + len(arch.get("zSteps", {}).get("steps", [])) if i == 0 else w, w)
         s[f"mapping.{i}.bias"] = (w,)
     s["w_avg"] = (w,)
     s["const"] = (1, 4, 4, ch[0])
@@ -173,9 +176,15 @@ class FoldedGenerator:
         self.num_blocks, self.num_ws, self.slope = len(a["channels"]), a["numWs"], a["lreluSlope"]
         self.mapping_layers = a["mappingLayers"]
         self.skip = bool(a.get("skip"))
+        steps = a.get("zSteps")
+        self.steps = (torch.tensor([i for i, _ in steps["steps"]]), torch.tensor([t for _, t in steps["steps"]]),
+                      steps["width"]) if steps else None
 
     def mapping(self, z: torch.Tensor) -> torch.Tensor:
         x = z * torch.rsqrt(z.pow(2).mean(dim=1, keepdim=True) + 1e-8)
+        if self.steps is not None:
+            index, at, width = self.steps
+            x = torch.cat([x, torch.tanh((z[:, index] - at) / width)], dim=1)
         for i in range(self.mapping_layers):
             x = F.leaky_relu(x @ self.t[f"mapping.{i}.weight"] + self.t[f"mapping.{i}.bias"], self.slope)
         return x

@@ -1,6 +1,6 @@
 """A run's checkpoint as the repository keeps it at a release: G, its EMA and D, without optimiser state.
 
-    /usr/bin/python3 -m training.release_ckpt --ckpt training/runs/<run>/ckpt.pt --out training/checkpoints/<config>.pt
+    python3 -m training.release_ckpt --ckpt training/runs/<run>/ckpt.pt --out training/checkpoints/<config>.pt
 
 Floating-point weights are stored as float16: the shipped model is the EMA exported as float16 already, so its faces
 lose nothing, and G and D round by about 5e-4 of each weight, less than one Adam step moves them when a run resumes

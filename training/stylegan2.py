@@ -4,9 +4,9 @@ checkpoint against it, and our own forward pass (written from the StyleGAN2 pape
 A checkpoint is a dict (`torch.save`) with `g_ema`, the EMA generator's state dict, and optionally `latent_avg`
 (the mean w, [D] or [1, D]); training checkpoints also hold `g`, `d`, optimizers and `args`, which are not read.
 
-    /usr/bin/python3 -m training.stylegan2 inspect --ckpt toonify.pt           # check the layout, print the arch
-    /usr/bin/python3 -m training.stylegan2 random --size 64 --out random64.pt  # a random checkpoint (tests)
-    /usr/bin/python3 -m training.stylegan2 bench --size 1024 --n 32            # teacher renders/s on this machine
+    python3 -m training.stylegan2 inspect --ckpt toonify.pt           # check the layout, print the arch
+    python3 -m training.stylegan2 random --size 64 --out random64.pt  # a random checkpoint (tests)
+    python3 -m training.stylegan2 bench --size 1024 --n 32            # teacher renders/s on this machine
 
 The layout for size S = 2^k, style size D, n_mlp mapping layers and channels C[r] per resolution r = 4 .. S:
 

@@ -1,8 +1,8 @@
 """Distil a BlazeStyleGAN student from a teacher's cached renders.
 
-    /usr/bin/python3 -m training.train --config toon128 --data .cache/toon128 --out training/runs/toon128
-    /usr/bin/python3 -m training.train ... --resume            # continue from the run's last checkpoint
-    /usr/bin/python3 -m training.train ... --init other/ckpt.pt # start from another run's weights (a new style)
+    python3 -m training.train --config toon128 --data .cache/toon128 --out training/runs/toon128
+    python3 -m training.train ... --resume            # continue from the run's last checkpoint
+    python3 -m training.train ... --init other/ckpt.pt # start from another run's weights (a new style)
     torchrun --nproc_per_node=2 -m training.train ...           # DistributedDataParallel (gloo on CPU)
 
 Writes <out>/ckpt.pt every --ckpt-every steps (and on SIGTERM/SIGINT), <out>/samples/<step>.png, and a
@@ -27,7 +27,7 @@ from torch.nn.parallel import DistributedDataParallel as DDP
 from .data import TeacherCache
 from .losses import (Discriminator, alpha_l1, arc_neighbour, discriminator_loss, generator_gan_terms, grey_mse,
                      pyramid_loss, step_excess)
-from .model import CONFIGS, Generator, can_grow, can_widen, grow_from, load_trunk, widen_from
+from .model import CONFIGS, Generator, add_steps_from, can_add_steps, can_grow, can_widen, grow_from, load_trunk, widen_from
 from .visual import save_grid
 
 
@@ -158,7 +158,7 @@ def train(args) -> dict:
         load_weights(ck)
         if args.freeze_grown == INIT_CONFIG:
             frozen_config = ck.get("frozen_config")
-        if "opt_g" in ck:  # absent after a reparameterisation (training/reparam.py)
+        if "opt_g" in ck:  # absent after a reparameterisation (training/probes/reparam.py)
             opt_g.load_state_dict(ck["opt_g"]); opt_d.load_state_dict(ck["opt_d"])
             for opt, lr in ((opt_g, args.lr), (opt_d, args.d_lr)):  # this run's settings win over the saved ones
                 for group in opt.param_groups:
@@ -175,6 +175,11 @@ def train(args) -> dict:
         if small == cfg:
             load_weights(ck)
             how = "initialised"
+        elif can_add_steps(small, cfg):
+            # The teacher's z steps into the mapping: the trained model carried over as the same function.
+            add_steps_from(G, ck["G"], small)
+            add_steps_from(G_ema, ck["G_ema"], small)
+            how = f"given the teacher's z steps ({G.mapping.step_index.numel()} of them, same output)"
         elif can_widen(small, cfg):
             # A wider fine end: the trained model carried over as the same function, new channels fresh.
             widened = widen_from(G, ck["G"], small)

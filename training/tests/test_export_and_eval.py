@@ -142,7 +142,7 @@ def test_reparam_changes_the_mapping_lr_multiplier_but_not_the_output(tmp_path, 
     from dataclasses import replace
 
     from training import model as model_module
-    from training.reparam import reparam
+    from training.probes.reparam import reparam
 
     ckpt = _checkpoint(tmp_path, tiny_generator)
     ck = torch.load(ckpt)
@@ -182,7 +182,7 @@ def test_latent_figures_mix_and_truncate(tmp_path, tiny_generator):
 
 
 def test_blurred_teacher_yardstick_improves_with_resolution():
-    from training.ceiling import ceiling
+    from training.probes.ceiling import ceiling
     r = ceiling("toon", 32, range(0, 4), z_dim=32)["blurred"]
     assert r["1/8"]["psnr"] < r["1/4"]["psnr"] < r["1/2"]["psnr"]
     assert r["1/2"]["px"] == 16

@@ -13,7 +13,7 @@ from training.seeds import seeds_to_z
 from training.stylegan2 import (Arch, LayoutError, StyleGAN2, _upsample2x, blur_kernel, check_layout, expected_layout,
                                 infer_arch, load_checkpoint, random_state_dict, save_random_checkpoint,
                                 standard_channels)
-from training.stylegan2_teacher import FFHQ_CANONICAL, soft_matte, write_descriptor, z_to_teacher
+from training.teachers.stylegan2 import FFHQ_CANONICAL, soft_matte, write_descriptor, z_to_teacher
 from training.teachers import make_teacher
 
 SMALL = Arch(size=32, style_dim=64, n_mlp=2, channels=(16, 16, 8, 8))

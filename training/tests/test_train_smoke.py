@@ -38,7 +38,7 @@ def test_learning_rate_holds_then_anneals_to_the_floor():
 
 
 def test_profile_times_every_phase(tiny_cache):
-    from training.profile import profile
+    from training.probes.profile import profile
     r = profile("tiny", batch=4, steps=3, data=tiny_cache, style=None)
     assert set(r["ms_per_step"]) == {"data", "g_forward", "rec_loss", "g_backward_step", "ema", "d_step",
                                      "g_adv_forward", "g_backward_step_gan"}
@@ -53,7 +53,7 @@ def test_profile_times_every_phase(tiny_cache):
 
 
 def test_overfit_probe_gets_closer_to_its_faces(tiny_cache):
-    from training.overfit import overfit
+    from training.probes.overfit import overfit
     r = overfit("tiny", tiny_cache, faces=4, steps=40, lr=1e-2, head_channels=[8, 8], report=20)
     assert r["head_channels"] == [8, 8] and r["faces"] == 4
     assert r["curve"][-1]["psnr"] > r["curve"][0]["psnr"]

@@ -2,7 +2,7 @@
 // transparent background in the canonical frame. The rule is documented in training/README.md
 // ("The toon teacher"); keep the two in step.
 import { faceToSvgString } from 'facesjs';
-import { landmarksInFrame, lerp, normalCdf, pick, ramp } from './rule.mjs';
+import { landmarksInFrame, lerp, normalCdf, pick, pickCuts, ramp } from './rule.mjs';
 
 // Curated catalogue (v1): a subset of facesjs parts, chosen for variety that a small student can learn.
 export const CATALOGUE = {
@@ -34,6 +34,30 @@ export const CONTROLS = {
   hairColor: { kind: 'ramp', z: 3, stops: CATALOGUE.hairColor },
   faceWidth: { kind: 'range', z: 1 },
   glasses: { kind: 'switch', z: 22, below: 0.12 },
+};
+
+/**
+ * Every discrete choice of the rule below: z coordinate -> the u values (u = normalCdf(z)) where the face
+ * changes part. The student's mapping reads these as steps of z (model.json `architecture.zSteps`), so that it
+ * need not learn a staircase from one coordinate. training/tests/test_choices.py sweeps the rule against it.
+ */
+export const CHOICES = {
+  0: [0.5],
+  4: pickCuts(CATALOGUE.head.length),
+  5: [...new Set([...pickCuts(CATALOGUE.hairMale.length), ...pickCuts(CATALOGUE.hairFemale.length)])].sort((a, b) => a - b),
+  6: pickCuts(CATALOGUE.eyeMale.length),
+  7: pickCuts(CATALOGUE.eyebrow.length),
+  8: pickCuts(CATALOGUE.mouth.length),
+  9: pickCuts(CATALOGUE.nose.length),
+  10: pickCuts(CATALOGUE.ear.length),
+  15: [0.5],
+  16: [0.5],
+  17: [0.7],
+  18: pickCuts(CATALOGUE.hairBgFemale.length),
+  19: [0.3],
+  21: [...pickCuts(CATALOGUE.facialHair.length, 0.4), 0.4],
+  [CONTROLS.glasses.z]: [CONTROLS.glasses.below],
+  23: pickCuts(CATALOGUE.glasses.length),
 };
 
 /** z (array of numbers, length >= USED_DIMS) -> facesjs face object. */
@@ -77,9 +101,10 @@ export function canonicalLandmarks() {
 export const INFO = {
   licence: 'Apache-2.0',
   provenance: 'facesjs 5 parts (Apache-2.0, github.com/zengm-games/facesjs), drawn head-only by ' +
-    'training/teacher/toon.mjs from z and rasterised by @resvg/resvg-js',
+    'training/teachers/toon.mjs from z and rasterised by @resvg/resvg-js',
   usedDims: USED_DIMS,
   controls: CONTROLS,
+  choices: CHOICES,
 };
 
 /** SVG text of the face in the canonical frame, `res` x `res` pixels. */

@@ -12,6 +12,8 @@ export function normalCdf(x) {
 export const lerp = (a, b, u) => a + (b - a) * u;
 // A discrete choice from one coordinate: equal-probability bins of u.
 export const pick = (list, u) => list[Math.min(list.length - 1, Math.floor(u * list.length))];
+// Where `pick` over n items changes its choice: the u values k / n, k = 1..n-1.
+export const pickCuts = (n, scale = 1) => Array.from({ length: n - 1 }, (_, k) => (scale * (k + 1)) / n);
 
 function hexToRgb(hex) {
   const n = parseInt(hex.replace('#', ''), 16);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Teacher renderer CLI: reads latents, writes RGBA images. Called by training/teachers.py.
-//   node training/teacher/render.mjs --style toon --res 128 --z-dim 64 --in z.f32 --out img.u8 [--svg-dir DIR]
-//   node training/teacher/render.mjs --style toon --info 1     (licence, provenance, canonical landmarks)
+// Teacher renderer CLI: reads latents, writes RGBA images. Called by training/teachers/procedural.py.
+//   node training/teachers/render.mjs --style toon --res 128 --z-dim 64 --in z.f32 --out img.u8 [--svg-dir DIR]
+//   node training/teachers/render.mjs --style toon --info 1     (licence, provenance, canonical landmarks)
 // --in: little-endian float32 [N, zDim] (zDim from --z-dim); --out: uint8 [N, res, res, 4], premultiplied alpha (as resvg renders it).
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { Resvg } from '@resvg/resvg-js';

@@ -1,6 +1,6 @@
 """What the metrics give a blurred copy of the teacher: a yardstick for what the synthesis resolution allows.
 
-    /usr/bin/python3 -m training.ceiling --style toon --res 256 --seeds 0:256
+    python3 -m training.probes.ceiling --style toon --res 256 --seeds 0:256
 
 BlazeStyleGAN's blocks stop at 1/4 of the output resolution and the UpToRGBA head must make every finer detail.
 This box-filters the teacher's own images to 1/8, 1/4 and 1/2 of the output size, upsamples them back
@@ -16,11 +16,11 @@ import json
 import torch
 import torch.nn.functional as F
 
-from .data import parse_seeds
-from .evaluate import psnr, ssim
-from .seeds import seeds_to_z
-from .teachers import make_teacher
-from .visual import over_grey
+from ..data import parse_seeds
+from ..evaluate import psnr, ssim
+from ..seeds import seeds_to_z
+from ..teachers import make_teacher
+from ..visual import over_grey
 
 
 def ceiling(style: str, res: int, seeds: range, z_dim: int = 64) -> dict:

@@ -3,7 +3,7 @@
 // teacher"); keep the two in step.
 import { createAvatar } from '@dicebear/core';
 import * as lorelei from '@dicebear/lorelei';
-import { landmarksInFrame, normalCdf, pick, ramp } from './rule.mjs';
+import { landmarksInFrame, normalCdf, pick, pickCuts, ramp } from './rule.mjs';
 
 const every = (n, k) => Array.from({ length: Math.ceil(n / k) }, (_, i) => `variant${String(1 + i * k).padStart(2, '0')}`);
 
@@ -32,6 +32,23 @@ export const CONTROLS = {
   paper: { kind: 'ramp', z: 14, stops: CATALOGUE.paper.map((c) => `#${c}`) },
   glasses: { kind: 'switch', z: 6, below: 0.12 },
   beard: { kind: 'switch', z: 8, below: 0.1 },
+};
+
+/** Every discrete choice of the rule below: z coordinate -> the u values where the face changes part (toon.mjs). */
+export const CHOICES = {
+  0: pickCuts(CATALOGUE.hair.length),
+  1: pickCuts(CATALOGUE.head.length),
+  2: pickCuts(CATALOGUE.eyes.length),
+  3: pickCuts(CATALOGUE.eyebrows.length),
+  4: pickCuts(CATALOGUE.mouth.length),
+  5: pickCuts(CATALOGUE.nose.length),
+  [CONTROLS.glasses.z]: [CONTROLS.glasses.below],
+  7: pickCuts(CATALOGUE.glasses.length),
+  [CONTROLS.beard.z]: [CONTROLS.beard.below],
+  9: pickCuts(CATALOGUE.beard.length),
+  10: [0.15],
+  11: pickCuts(CATALOGUE.earrings.length),
+  12: [0.15],
 };
 
 /** z (array of numbers, length >= USED_DIMS) -> DiceBear lorelei options (every choice explicit). */
@@ -97,9 +114,10 @@ export function canonicalLandmarks() {
 export const INFO = {
   licence: 'MIT (code) + CC0-1.0 (artwork)',
   provenance: 'DiceBear lorelei 9 (code MIT, github.com/dicebear/dicebear; artwork by Lisa Wischofsky, CC0 1.0), ' +
-    'options drawn from z by training/teacher/sketch.mjs and rasterised by @resvg/resvg-js',
+    'options drawn from z by training/teachers/sketch.mjs and rasterised by @resvg/resvg-js',
   usedDims: USED_DIMS,
   controls: CONTROLS,
+  choices: CHOICES,
 };
 
 /** SVG text of the face in the canonical frame, `res` x `res` pixels. */

@@ -1,8 +1,5 @@
-"""Teachers: deterministic maps from a latent z to an RGBA image (premultiplied uint8, [N, H, W, 4]).
-
-The student is distilled from a teacher on the same latents. Two kinds: the procedural ones (Node renderers, named
-by style) and a StyleGAN2 checkpoint (training/stylegan2_teacher.py, named by the path of its .json descriptor).
-"""
+"""The procedural teachers: rules in Node (training/teachers/<style>.mjs) that draw vector art from z, rasterised
+by resvg (render.mjs)."""
 from __future__ import annotations
 
 import json
@@ -14,35 +11,20 @@ from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parent.parent
-RENDER_SCRIPT = REPO / "training" / "teacher" / "render.mjs"
+from .base import Teacher
+
+REPO = Path(__file__).resolve().parents[2]
+RENDER_SCRIPT = Path(__file__).resolve().parent / "render.mjs"
 
 
-class Teacher:
-    """z [N, z_dim] float32 -> uint8 [N, res, res, 4] premultiplied RGBA. Same z, same bytes."""
-
-    name: str = "teacher"
-    resolution: int
-    licence: str = ""
-    provenance: str = ""
-    # canonical landmark positions in output pixels
-    landmarks: dict = {}
-    # more facts for model.json's data block (beside teacher, licence, provenance)
-    record: dict = {}
-    # z coordinates a page may set by meaning: model.json's `controls` (training/controls.py); none by default
-    controls: dict = {}
-
-    @property
-    def label(self) -> str:
-        """The style's name in model.json; `name` is what make_teacher takes to build the teacher again."""
-        return self.name
-
-    def render(self, z: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
+def procedural_info(style: str, node: str = "node") -> dict:
+    """The rule's facts (training/teachers/<style>.mjs INFO): licence, controls, choices, canonical landmarks."""
+    return json.loads(subprocess.run([node, str(RENDER_SCRIPT), "--style", style, "--info", "1"], check=True,
+                                     cwd=REPO, capture_output=True, text=True).stdout)
 
 
 class ProceduralTeacher(Teacher):
-    """A Node renderer (training/teacher/<style>.mjs): vector art drawn with resvg."""
+    """A Node renderer (training/teachers/<style>.mjs): vector art drawn with resvg."""
 
     STYLES = ("sketch", "toon")
 
@@ -53,8 +35,7 @@ class ProceduralTeacher(Teacher):
         self.resolution = resolution
         self.workers = workers or max(1, os.cpu_count() or 1)
         self.node = node
-        info = json.loads(subprocess.run([node, str(RENDER_SCRIPT), "--style", style, "--info", "1"], check=True,
-                                         cwd=REPO, capture_output=True, text=True).stdout)
+        info = procedural_info(style, node)
         self.licence = info["licence"]
         self.provenance = info["provenance"]
         self.used_dims = info["usedDims"]
@@ -81,12 +62,3 @@ class ProceduralTeacher(Teacher):
         chunks = np.array_split(z, min(self.workers, len(z)))
         with ThreadPoolExecutor(len(chunks)) as ex:
             return np.concatenate(list(ex.map(self._render_chunk, chunks)))
-
-
-def make_teacher(style: str, resolution: int, **kw) -> Teacher:
-    """`style`: a procedural style name, or the path of a StyleGAN2 teacher descriptor (.json)."""
-    if str(style).endswith(".json"):
-        from .stylegan2_teacher import StyleGAN2Teacher
-        kw.pop("workers", None)  # the procedural renderer's process count: a torch teacher batches instead
-        return StyleGAN2Teacher(style, resolution, **kw)
-    return ProceduralTeacher(style, resolution, **kw)

@@ -1,6 +1,6 @@
 """Change a checkpoint's mapping learning-rate multiplier without changing what it computes.
 
-    /usr/bin/python3 -m training.reparam --ckpt training/runs/toon128/ckpt.pt --old-lr-mul 0.01 --new-lr-mul 1
+    python3 -m training.probes.reparam --ckpt training/runs/toon128/ckpt.pt --old-lr-mul 0.01 --new-lr-mul 1
 
 EqualLinear stores weight = W_effective * sqrt(in) / lr_mul (and bias = b / lr_mul), so a new lr_mul means
 rescaling the stored values by old / new. The optimiser state is dropped (Adam re-estimates it in ~100 steps).

@@ -1,6 +1,6 @@
 """Where a training step's time goes, per phase, for a config (run it on an otherwise idle machine).
 
-    /usr/bin/python3 -m training.profile --config toon128 --batch 16 --steps 20 [--data .cache/toon128] [--style toon]
+    python3 -m training.probes.profile --config toon128 --batch 16 --steps 20 [--data .cache/toon128] [--style toon]
 
 Phases, timed with the same code paths as train.py: data (a batch from the render cache: memmap gather +
 conversion), generator forward (all heads), reconstruction loss, generator backward + Adam, the EMA update; and
@@ -21,12 +21,12 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .data import TeacherCache
-from .losses import Discriminator, discriminator_loss, generator_gan_terms, pyramid_loss
-from .model import CONFIGS, Generator
-from .seeds import seeds_to_z
-from .teachers import make_teacher
-from .train import to_model_space
+from ..data import TeacherCache
+from ..losses import Discriminator, discriminator_loss, generator_gan_terms, pyramid_loss
+from ..model import CONFIGS, Generator
+from ..seeds import seeds_to_z
+from ..teachers import make_teacher
+from ..train import to_model_space
 
 
 def profile(config: str, batch: int, steps: int, data: Path | None, style: str | None, r1_every: int = 16,

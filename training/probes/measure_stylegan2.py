@@ -4,8 +4,8 @@ is a GPU, each with and without mixed precision (docs/stylegan2-teacher.md, "Tim
 Nothing is downloaded: the teacher is a random checkpoint of a public size and the cache holds random images, since a
 render or a training step costs the same whatever the weights and pixels are.
 
-    python3 -m training.measure_stylegan2 --out measure.json               # one GPU: a few minutes
-    /usr/bin/python3 -m training.measure_stylegan2 --size 256 --config r128 --faces 16 --steps 6 --batch 4   # a CPU
+    python3 -m training.probes.measure_stylegan2 --out measure.json               # one GPU: a few minutes
+    python3 -m training.probes.measure_stylegan2 --size 256 --config r128 --faces 16 --steps 6 --batch 4   # a CPU
 """
 from __future__ import annotations
 
@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .model import CONFIGS
-from .seeds import seeds_to_z
-from .stylegan2 import bench
-from .train import parse_args, train
+from ..model import CONFIGS
+from ..seeds import seeds_to_z
+from ..stylegan2 import bench
+from ..train import parse_args, train
 
 
 def _student(config: str, steps: int, batch: int, amp: bool, work: Path) -> dict:

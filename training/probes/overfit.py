@@ -1,6 +1,6 @@
 """Capacity probe: fit a generator to a few fixed teacher faces and report how close it gets.
 
-    /usr/bin/python3 -m training.overfit --config toon128 --data .cache/toon128 --faces 16 --steps 600 \\
+    python3 -m training.probes.overfit --config toon128 --data .cache/toon128 --faces 16 --steps 600 \\
         [--head-channels 32,16] [--channels 256,256,128,64]
 
 With a handful of faces the mapping's job (z -> which hair, which head) is easy, so what is left is whether the
@@ -20,12 +20,12 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .data import TeacherCache
-from .evaluate import psnr, ssim
-from .losses import pyramid_loss
-from .model import CONFIGS, Generator
-from .train import to_model_space
-from .visual import composite_grey
+from ..data import TeacherCache
+from ..evaluate import psnr, ssim
+from ..losses import pyramid_loss
+from ..model import CONFIGS, Generator
+from ..train import to_model_space
+from ..visual import composite_grey
 
 
 def overfit(config: str, data: Path, faces: int, steps: int, lr: float, head_channels=None, channels=None,

@@ -3,9 +3,9 @@ FFHQ-aligned canonical frame, with a soft head-and-hair matte for alpha, area-do
 
 A teacher is described by a JSON file, so that every command (cache, export, evaluate) rebuilds the same one:
 
-    /usr/bin/python3 -m training.stylegan2_teacher --ckpt toonify.pt --name toonify --licence LicenseRef-NC \\
+    python3 -m training.teachers.stylegan2 --ckpt toonify.pt --name toonify --licence LicenseRef-NC \\
         --provenance "..." --truncation 0.7 --out runs/toonify/teacher.json
-    /usr/bin/python3 -m training.data --style runs/toonify/teacher.json --res 256 --z-dim 512 --seeds 0:100000 ...
+    python3 -m training.data --style runs/toonify/teacher.json --res 256 --z-dim 512 --seeds 0:100000 ...
 """
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .seeds import seeds_to_z
-from .stylegan2 import LAYOUT, LayoutError, load_generator, sha256_file
-from .teachers import Teacher
+from ..seeds import seeds_to_z
+from ..stylegan2 import LAYOUT, LayoutError, load_generator, sha256_file
+from .base import Teacher
 
 DESCRIPTOR_FORMAT = "blaze-face/teacher"
 KIND = "stylegan2-rosinality"
@@ -123,7 +123,7 @@ class StyleGAN2Teacher(Teacher):
         self.matte = soft_matte(size, self.canonical).to(self.device)
         self.record = {"layout": LAYOUT, "checkpointSha256": d["sha256"], "truncation": self.truncation,
                        "zMap": "z padded with zeros to the teacher's z size, times sqrt(teacher / ours)",
-                       "alpha": "soft head-and-hair matte in the canonical frame (training/stylegan2_teacher.py)"}
+                       "alpha": "soft head-and-hair matte in the canonical frame (training/teachers/stylegan2.py)"}
 
     @property
     def label(self) -> str:

@@ -1,0 +1,81 @@
+"""The teachers' CHOICES (where a z coordinate changes part, read by the student's mapping as z steps) against
+their own rules: a sweep of each coordinate must change the drawn face exactly at the listed cuts."""
+import json
+import math
+import subprocess
+from statistics import NormalDist
+
+import pytest
+import torch
+
+from training.model import CONFIGS, Generator, add_steps_from, z_steps_of
+
+from .conftest import REPO
+
+GRID, OFFSET = 1000, 0.37  # u = (k + OFFSET) / GRID: no cut of these rules falls on a grid point
+
+SWEEP = """
+import * as rule from './training/teachers/rule.mjs';
+const style = await import(`./training/teachers/${process.argv[1]}.mjs`);
+const [grid, offset] = [Number(process.argv[2]), Number(process.argv[4])];
+const bases = JSON.parse(process.argv[3]);
+const inv = (u) => { let lo = -9, hi = 9; for (let i = 0; i < 80; i++) { const m = (lo + hi) / 2;
+  if (rule.normalCdf(m) < u) lo = m; else hi = m; } return (lo + hi) / 2; };
+const out = {};
+for (let d = 0; d < style.USED_DIMS; d++) {
+  const changes = new Set();
+  for (const base of bases) {
+    let last = null;
+    for (let k = 0; k < grid; k++) {
+      const z = base.slice(); z[d] = inv((k + offset) / grid);
+      const face = JSON.stringify(style.zToFace(z));
+      if (last !== null && face !== last) changes.add(k);
+      last = face;
+    }
+  }
+  out[d] = [...changes].sort((a, b) => a - b);
+}
+process.stdout.write(JSON.stringify({ choices: style.CHOICES, changes: out }));
+"""
+
+
+def _sweep(style):
+    # low u switches the gated parts on (toon's glasses, facial hair, back hair); both signs of z[0] (toon's sex)
+    inv = NormalDist().inv_cdf
+    bases = [[inv(u) for u in us] for us in ([0.05] * 24, [0.25] * 24, [0.95] * 24,
+                                             [0.05 + 0.9 * ((7 * i) % 24) / 23 for i in range(24)])]
+    bases += [[-b[0]] + b[1:] for b in bases]
+    r = subprocess.run(["node", "--input-type=module", "-e", SWEEP, style, str(GRID), json.dumps(bases), str(OFFSET)],
+                       cwd=REPO, check=True, capture_output=True, text=True)
+    return json.loads(r.stdout)
+
+
+@pytest.mark.parametrize("style", ["toon", "sketch"])
+def test_each_coordinates_parts_change_exactly_at_its_listed_cuts(style):
+    s = _sweep(style)
+    for d, changes in s["changes"].items():
+        cuts = s["choices"].get(d, [])
+        # the first grid point past the cut
+        expected = sorted({math.ceil(c * GRID - OFFSET) for c in cuts})
+        continuous = len(changes) > 64  # a ramp or a range (no coordinate picks among more than 16 parts)
+        if continuous:
+            assert not cuts, f"{style} z[{d}] is continuous but lists cuts"
+            continue
+        assert changes == expected, f"{style} z[{d}]: the face changes at grid steps {changes}, CHOICES say {expected}"
+
+
+def test_the_mapping_reads_the_toon_rules_cuts_as_z_steps():
+    steps = z_steps_of("toon")
+    choices = _sweep("toon")["choices"]
+    assert len(steps) == sum(len(c) for c in choices.values())
+    assert (8, pytest.approx(NormalDist().inv_cdf(0.125))) in steps
+
+
+def test_adding_steps_keeps_the_trained_function():
+    small = Generator(CONFIGS["toon128"])
+    big = Generator(CONFIGS["toon128c"])
+    add_steps_from(big, small.state_dict(), small.cfg)
+    z = torch.randn(3, 64)
+    with torch.no_grad():
+        assert torch.allclose(small(z)[0], big(z)[0], atol=1e-2)
+        assert big.mapping.layers[0].weight.shape[1] == 64 + len(z_steps_of("toon"))
