@@ -1,5 +1,6 @@
 """Distil a BlazeStyleGAN student from a teacher's cached renders.
 
+    python3 -m training.train --run training/configs/toon128-steps.toml   # a named run: its settings in one file
     python3 -m training.train --config toon128 --data .cache/toon128 --out training/runs/toon128
     python3 -m training.train ... --resume            # continue from the run's last checkpoint
     python3 -m training.train ... --init other/ckpt.pt # start from another run's weights (a new style)
@@ -17,6 +18,7 @@ import math
 import os
 import signal
 import time
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -57,9 +59,12 @@ def amp_context(device: torch.device, enabled: bool):
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description="Distil a BlazeStyleGAN student from cached teacher renders.")
+    p.add_argument("--run", type=Path, default=None, metavar="TOML",
+                   help="a named run (training/configs/<name>.toml): every setting below by its flag name, flags on "
+                        "the command line win; --out defaults to training/runs/<name>")
     p.add_argument("--config", default="toon128", choices=sorted(CONFIGS))
-    p.add_argument("--data", type=Path, nargs="+", required=True, help="one or more caches of the same style")
-    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--data", type=Path, nargs="+", help="one or more caches of the same style (required)")
+    p.add_argument("--out", type=Path)
     p.add_argument("--steps", type=int, default=100_000)
     p.add_argument("--batch", type=int, default=16, help="per process")
     p.add_argument("--lr", type=float, default=2e-3)
@@ -114,7 +119,31 @@ def parse_args(argv=None):
                         "loss); the rest keeps its exported (EMA) weights. CONFIG defaults to --init's config (growing); "
                         "naming it fine-tunes an already grown run, e.g. --init sketch256.pt --freeze-grown sketch128. "
                         "Give it again with --resume")
-    return p.parse_args(argv)
+    run = p.parse_known_args(argv)[0].run
+    if run is not None:
+        p.set_defaults(**run_settings(p, run))
+    args = p.parse_args(argv)
+    for name in ("data", "out"):
+        if getattr(args, name) is None:
+            p.error(f"--{name} is required (on the command line or in the --run file)")
+    return args
+
+
+def run_settings(p: argparse.ArgumentParser, path: Path) -> dict:
+    """A run file's settings as argparse defaults, typed as their flags would be."""
+    with open(path, "rb") as f:
+        table = tomllib.load(f)
+    actions = {a.dest: a for a in p._actions}
+    out = {"out": Path("training/runs") / path.stem}
+    for key, value in table.items():
+        dest = key.replace("-", "_")
+        action = actions.get(dest)
+        if action is None or dest == "run":
+            raise SystemExit(f"{path}: unknown setting {key!r}; expected one of train's flags (see --help)")
+        if action.type is Path:
+            value = [Path(v) for v in value] if isinstance(value, list) else Path(value)
+        out[dest] = value
+    return out
 
 
 INIT_CONFIG = "<--init's config>"

@@ -6,6 +6,8 @@ import torch
 from training.model import CONFIGS, Generator
 from training.train import parse_args, train
 
+from .conftest import REPO
+
 
 def test_twenty_steps_checkpoint_resume_and_learn(tiny_cache, tmp_path):
     out = tmp_path / "run"
@@ -24,6 +26,20 @@ def test_twenty_steps_checkpoint_resume_and_learn(tiny_cache, tmp_path):
     first_losses = [r["rec"] for r in log[:2]]
     last_losses = [r["rec"] for r in log[-2:]]
     assert sum(last_losses) < sum(first_losses)
+
+
+def test_a_run_file_sets_the_flags_and_the_command_line_wins(tmp_path):
+    run = tmp_path / "tiny-probe.toml"
+    run.write_text('config = "tiny"\ndata = ["a", "b"]\nlr-decay-from = 40\nmse_weight = 10\nresume = true\n')
+    a = parse_args(["--run", str(run)])
+    assert (a.config, a.lr_decay_from, a.mse_weight, a.resume) == ("tiny", 40, 10, True)
+    assert [str(p) for p in a.data] == ["a", "b"] and str(a.out) == "training/runs/tiny-probe"
+    assert parse_args(["--run", str(run), "--lr-decay-from", "7", "--out", "x"]).lr_decay_from == 7
+    run.write_text('config = "tiny"\ndata = ["a"]\nlearning-rate = 1\n')
+    with pytest.raises(SystemExit, match="unknown setting 'learning-rate'"):
+        parse_args(["--run", str(run)])
+    for path in sorted((REPO / "training/configs").glob("*.toml")):  # the committed runs all parse
+        assert parse_args(["--run", str(path)]).config in CONFIGS
 
 
 def test_learning_rate_holds_then_anneals_to_the_floor():
