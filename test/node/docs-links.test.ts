@@ -8,6 +8,8 @@ import { PICTURES } from '../../scripts/docs-pictures-steps.mjs';
 
 const PAGES = [
   'README.md',
+  'CHANGELOG.md',
+  'CONTRIBUTING.md',
   ...readdirSync('docs')
     .filter((f) => f.endsWith('.md'))
     .map((f) => `docs/${f}`),
