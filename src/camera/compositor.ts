@@ -10,6 +10,7 @@
  */
 import type { Point, Similarity } from './similarity.js';
 import { ROUND_FADE } from './compositor-2d-math.js';
+import { linkProgram } from '../core/webgl-program.js';
 
 /** A face placed flat: model pixels (0..R, y down) -> video pixels. */
 export interface FaceDraw {
@@ -170,26 +171,6 @@ void main() {
   color = vec4(rgb * a, a) * opacity;
 }`;
 
-function compile(gl: WebGL2RenderingContext, vs: string, fs: string, attributes: readonly string[]): WebGLProgram {
-  const prog = gl.createProgram()!;
-  for (const [type, src] of [
-    [gl.VERTEX_SHADER, vs],
-    [gl.FRAGMENT_SHADER, fs],
-  ] as const) {
-    const sh = gl.createShader(type)!;
-    gl.shaderSource(sh, src);
-    gl.compileShader(sh);
-    if (!gl.getShaderParameter(sh, gl.COMPILE_STATUS)) throw new Error(`compositor shader: ${gl.getShaderInfoLog(sh)}`);
-    gl.attachShader(prog, sh);
-    gl.deleteShader(sh);
-  }
-  attributes.forEach((name, i) => gl.bindAttribLocation(prog, i, name));
-  gl.linkProgram(prog);
-  if (!gl.getProgramParameter(prog, gl.LINK_STATUS))
-    throw new Error(`compositor program: ${gl.getProgramInfoLog(prog)}`);
-  return prog;
-}
-
 /** The lighting's copy of the frame: a quarter of 640 x 480, enough for shading at an eighth of a face. */
 const LIGHT_SIZE = [160, 120] as const;
 
@@ -269,9 +250,9 @@ function texture(gl: WebGL2RenderingContext, minFilter: number): WebGLTexture {
 
 /** The programs, the quad and the frame's textures, in a fresh (or freshly restored) context. */
 function buildState(gl: WebGL2RenderingContext): GlState {
-  const videoProg = compile(gl, VERT, VIDEO_FRAG, ['corner']);
-  const faceProg = compile(gl, VERT, FACE_FRAG, ['corner']);
-  const meshProg = compile(gl, MESH_VERT, MESH_FRAG, ['position', 'texCoord', 'edge']);
+  const videoProg = linkProgram(gl, VERT, VIDEO_FRAG, 'compositor', ['corner']);
+  const faceProg = linkProgram(gl, VERT, FACE_FRAG, 'compositor', ['corner']);
+  const meshProg = linkProgram(gl, MESH_VERT, MESH_FRAG, 'compositor', ['position', 'texCoord', 'edge']);
   const v = (name: string) => gl.getUniformLocation(videoProg, name);
   const f = (name: string) => gl.getUniformLocation(faceProg, name);
   const u = {

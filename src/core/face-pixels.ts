@@ -15,6 +15,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GenerateRequest, Generator } from './generator.js';
 import { isSoftwareAdapter, type AdapterInfoLike } from './backend-probe.js';
+import { linkProgram } from './webgl-program.js';
 
 export type DrawPath = 'cpu' | 'webgl' | 'webgpu';
 export type Canvas2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
@@ -175,19 +176,7 @@ void main() {
 function faceProgram(gl: WebGL2RenderingContext): FaceProgram {
   let p = programs.get(gl);
   if (p) return p;
-  const shader = (type: number, source: string) => {
-    const s = gl.createShader(type)!;
-    gl.shaderSource(s, source);
-    gl.compileShader(s);
-    if (!gl.getShaderParameter(s, gl.COMPILE_STATUS)) throw new Error(`face shader: ${gl.getShaderInfoLog(s)}`);
-    return s;
-  };
-  const program = gl.createProgram()!;
-  gl.attachShader(program, shader(gl.VERTEX_SHADER, VERTEX));
-  gl.attachShader(program, shader(gl.FRAGMENT_SHADER, FRAGMENT));
-  gl.linkProgram(program);
-  if (!gl.getProgramParameter(program, gl.LINK_STATUS))
-    throw new Error(`face program: ${gl.getProgramInfoLog(program)}`);
+  const program = linkProgram(gl, VERTEX, FRAGMENT, 'face');
   p = {
     program,
     vao: gl.createVertexArray()!,
