@@ -1,5 +1,5 @@
 import { expect } from '@esm-bundle/chai';
-import { BlazeFaceElement, createGenerator, tf, type FaceGenerator } from '../dist/blaze-face.js';
+import { BlazeFaceElement, createGenerator, modelRefCounts, tf, type FaceGenerator } from '../dist/blaze-face.js';
 import { cleanup, makeFace, next } from './helpers.js';
 
 /** Mean absolute difference of two RGBA byte arrays, in 0..255. */
@@ -72,6 +72,21 @@ describe('createGenerator (blaze-face/core)', () => {
     const mixed = await gen.imageData({ seed: 7, mixSeed: 8, mixLayer: 0 });
     const eight = await gen.imageData({ seed: 8 });
     expect(mad(mixed.data, eight.data)).to.be.below(0.5); // every layer's style from the mix seed
+  });
+
+  it('shares one copy of the weights with the elements and generators of its style', async () => {
+    await gen.imageData({ seed: 7 }); // the kept w of the latent, as an element's face keeps it
+    const before = tf.memory().numTensors;
+    const again = await createGenerator({ style: 'toon' });
+    try {
+      await next(makeFace({ seed: '7' }), 'blaze-face-render');
+      expect(tf.memory().numTensors).to.equal(before);
+    } finally {
+      again.dispose();
+      await cleanup();
+    }
+    expect(tf.memory().numTensors).to.equal(before);
+    expect(Object.keys(modelRefCounts())).to.have.length(0); // elements only: the generator's reference is not one
   });
 
   const bad: [string, object, RegExp][] = [

@@ -5,10 +5,11 @@
 import { configureWasm, ensureBackend } from './backend.js';
 import type { ControlValues } from './controls.js';
 import { DEFAULTS, type BackendName, type BackendPreference } from './defaults.js';
-import { Generator, type GenerateRequest } from './generator.js';
+import type { GenerateRequest, Generator } from './generator.js';
 import { faceRequest } from './face-request.js';
 import { drawFace, faceImageData } from './face-pixels.js';
-import { loadModel, type ModelManifest } from './model-format.js';
+import type { ModelManifest } from './model-format.js';
+import { acquireModel, releaseModel } from './model-registry.js';
 import { checkBackend, checkLatent, checkSeed, checkStyleUrl, checkTruncation } from './options.js';
 import { assets, baseOrDefault, withAssetHint } from '../assets.js';
 
@@ -54,26 +55,36 @@ export interface FaceGenerator {
   imageData(face?: FaceOptions): Promise<ImageData>;
   /** One face, scaled to fill the canvas (an OffscreenCanvas in a worker, or a page's canvas). */
   draw(canvas: OffscreenCanvas | HTMLCanvasElement, face?: FaceOptions): Promise<void>;
-  /** Frees the model's tensors; the generator cannot be used after. */
+  /**
+   * Lets go of the model: its tensors are freed once no element or other generator of the same style holds it. The
+   * generator cannot be used after.
+   */
   dispose(): void;
 }
 
-/** Loads a style on the backend and returns a generator for it. Rejects with a message on a bad option or model. */
+/**
+ * Loads a style on the backend and returns a generator for it. Rejects with a message on a bad option or model.
+ * Elements and generators of the same style share one copy of its weights (src/core/model-registry.ts).
+ */
 export async function createGenerator(options: CreateGeneratorOptions = {}): Promise<FaceGenerator> {
   const base = baseOrDefault(options.assetBase);
   const { url } = checkStyleUrl('style', options.style ?? DEFAULTS.faceStyle, base);
   const preference = checkBackend('backend', options.backend ?? DEFAULTS.backend);
   configureWasm(assets.tfjsWasm(base));
   const { name: backend, reason: backendReason } = await ensureBackend(preference);
-  let model;
+  let shared: Generator;
   try {
-    model = await loadModel(url, { onProgress: options.onProgress });
+    shared = await acquireModel(url, options.onProgress, 'generator');
   } catch (e) {
     if (e instanceof Error) e.message = withAssetHint(e.message, url, base);
     throw e;
   }
-  const generator = new Generator(model);
-  const { manifest, resolution } = generator;
+  const { manifest, resolution } = shared;
+  let disposed = false;
+  const generator = () => {
+    if (disposed) throw new Error('generator: used after dispose()');
+    return shared;
+  };
 
   // The face at R x R (src/core/face-pixels.ts draws it there), then scaled into the caller's canvas.
   let staging: OffscreenCanvas | HTMLCanvasElement | null = null;
@@ -90,21 +101,25 @@ export async function createGenerator(options: CreateGeneratorOptions = {}): Pro
     backendReason,
     resolution,
     manifest,
-    imageData: async (face = {}) => faceImageData(generator, requestFor(face, manifest)),
+    imageData: async (face = {}) => faceImageData(generator(), requestFor(face, manifest)),
     async draw(canvas, face) {
       const req = requestFor(face ?? {}, manifest);
       const ctx = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D | null;
       if (!ctx) throw new Error('draw: expected a canvas with a 2d context, got one already in another mode');
       const drawn = stagingCanvas();
       await drawFace(
-        generator,
+        generator(),
         req,
         drawn.getContext('2d') as OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D,
       );
       ctx.clearRect(0, 0, canvas.width, canvas.height);
       ctx.drawImage(drawn, 0, 0, canvas.width, canvas.height);
     },
-    dispose: () => generator.dispose(),
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      releaseModel(url, 'generator');
+    },
   };
 }
 
