@@ -18,7 +18,8 @@ import {
   SOLID,
   triangleTransform,
 } from '../src/camera/compositor-2d-math.js';
-import { Compositor, type CompositeOptions, type FaceDraw, type MeshDraw } from '../src/camera/compositor.js';
+import type { CompositeOptions, FaceDraw, MeshDraw } from '../src/camera/face-compositor.js';
+import { CompositorWebGL2 } from '../src/camera/compositor-webgl2.js';
 import { Compositor2D } from '../src/camera/compositor-2d.js';
 import { readBundleEntry } from '../src/camera/task-bundle.js';
 import { parseCanonicalMesh } from '../src/camera/canonical-mesh.js';
@@ -358,7 +359,7 @@ describe('the 2D compositor against the WebGL2 compositor', () => {
   function drawBoth(face: Uint8Array, flat: FaceDraw[], meshes: MeshDraw[], o: CompositeOptions) {
     const glCanvas = document.createElement('canvas'),
       canvas2d = document.createElement('canvas');
-    const gl = new Compositor(glCanvas, { lost() {}, restored() {}, failed() {} });
+    const gl = new CompositorWebGL2(glCanvas, { lost() {}, restored() {}, failed() {} });
     const c2 = new Compositor2D(canvas2d);
     expect([gl.kind, c2.kind]).to.deep.equal(['webgl2', '2d']);
     try {

@@ -2,7 +2,8 @@
 // round outline, never along the texture's rectangle. Both compositors (WebGL2 and the 2D fallback), a flat face
 // and a lens mesh, without a camera: a still grey frame, and a face opaque to its texture's very edge.
 import { expect } from '@esm-bundle/chai';
-import { Compositor, type CompositeOptions, type FaceCompositor } from '../src/camera/compositor.js';
+import type { CompositeOptions, FaceCompositor } from '../src/camera/face-compositor.js';
+import { CompositorWebGL2 } from '../src/camera/compositor-webgl2.js';
 import { Compositor2D } from '../src/camera/compositor-2d.js';
 import { snapshot, type Rgba } from './lens-helpers.js';
 import { within } from './wait.js';
@@ -119,7 +120,7 @@ describe('the overlay ends along a round outline, not along the texture', () => 
 
   const o: CompositeOptions = { mirror: false, opacity: 1, feather: 0, lighting: 0 };
   const compositors: [string, (c: HTMLCanvasElement) => FaceCompositor][] = [
-    ['webgl2', (c) => new Compositor(c, { lost() {}, restored() {}, failed() {} })],
+    ['webgl2', (c) => new CompositorWebGL2(c, { lost() {}, restored() {}, failed() {} })],
     ['2d', (c) => new Compositor2D(c)],
   ];
   for (const [kind, make] of compositors) {

@@ -10,15 +10,8 @@
  * released too, and reopened on return.
  */
 import { CameraError, openFrontCamera, stopStream, type CameraRequest } from './camera-stream.js';
-import {
-  Compositor,
-  WebGL2Unavailable,
-  type CompositorKind,
-  type ContextEvents,
-  type FaceCompositor,
-  type FaceDraw,
-  type MeshDraw,
-} from './compositor.js';
+import type { CompositorKind, FaceCompositor, FaceDraw, MeshDraw } from './face-compositor.js';
+import { CompositorWebGL2, WebGL2Unavailable, type ContextEvents } from './compositor-webgl2.js';
 import { Compositor2D } from './compositor-2d.js';
 import {
   FaceFinder,
@@ -143,7 +136,7 @@ export function errorType(e: unknown): CameraPipelineErrorType | null {
 /** WebGL2 where the browser gives it; the 2D canvas only where it does not (any other failure is an error). */
 function createCompositor(canvas: HTMLCanvasElement, events: ContextEvents): FaceCompositor {
   try {
-    return new Compositor(canvas, events);
+    return new CompositorWebGL2(canvas, events);
   } catch (e) {
     if (e instanceof WebGL2Unavailable) return new Compositor2D(canvas);
     throw e;

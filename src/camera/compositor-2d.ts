@@ -1,6 +1,6 @@
 /**
  * The camera view drawn with a 2D canvas, where the view's canvas gets no WebGL2 context: slower than the WebGL2
- * compositor (compositor.ts), but the same picture, bar the lighting. (MediaPipe's tasks need WebGL2 of their own,
+ * compositor (compositor-webgl2.ts), but the same picture, bar the lighting. (MediaPipe's tasks need WebGL2 of their own,
  * on another canvas (vision-wasm.ts), even on the CPU delegate: where a browser has no WebGL2 at all, camera mode
  * still cannot track faces.)
  *
@@ -23,7 +23,7 @@
  *   luminance under every pixel of the face, which a 2D canvas could only get by reading the frame back to script
  *   each frame.
  */
-import type { CompositeOptions, FaceCompositor, FaceDraw, LensGeometry, MeshDraw } from './compositor.js';
+import type { CompositeOptions, FaceCompositor, FaceDraw, LensGeometry, MeshDraw } from './face-compositor.js';
 import {
   INVERSE_STRIDE,
   alphaOf,

@@ -8,168 +8,21 @@
  * same device; see README), and the compositing is a few textured quads and meshes, which any GPU API does equally
  * fast.
  */
-import type { Point, Similarity } from './similarity.js';
-import { ROUND_FADE } from './compositor-2d-math.js';
 import { linkProgram } from '../core/webgl-program.js';
-
-/** A face placed flat: model pixels (0..R, y down) -> video pixels. */
-export interface FaceDraw {
-  slot: number;
-  transform: Similarity;
-}
-
-/** A face on the lens mesh: this frame's vertex positions and where the face is, for its lighting. */
-export interface MeshDraw {
-  slot: number;
-  /** x, y, z per mesh vertex, in video pixels (z: larger is farther). */
-  positions: Float32Array;
-  /** The face's centre and width in video pixels. */
-  centre: Point;
-  size: number;
-}
-
-/** The lens mesh's fixed parts (see lens-mesh.ts) and its texture coordinates for the current model. */
-export interface LensGeometry {
-  vertexCount: number;
-  indices: Uint16Array;
-  edgeWeight: Float32Array;
-  texCoords: Float32Array;
-}
-
-export interface CompositeOptions {
-  /** Flip the output horizontally, like a selfie view. */
-  mirror: boolean;
-  /** 0..1, the generated face's opacity. */
-  opacity: number;
-  /** 0..1, how far the face's edge fades in, as a fraction of the face. */
-  feather: number;
-  /** 0..1, how much of the real face's low-frequency shading a mesh face takes. */
-  lighting: number;
-}
-
-/** Which compositor draws the camera view: WebGL2, or the 2D-canvas fallback where WebGL2 is missing. */
-export type CompositorKind = 'webgl2' | '2d';
-
-/** What the camera pipeline needs of a compositor; Compositor (WebGL2) and Compositor2D (compositor-2d.ts). */
-export interface FaceCompositor {
-  readonly kind: CompositorKind;
-  /** The lens mesh for the current model; replaces the previous one. Until it is set, mesh draws are skipped. */
-  setLensGeometry(g: LensGeometry): void;
-  /** A generated face for a slot: premultiplied RGBA bytes, size x size, taken in once per latent. */
-  setFace(slot: number, rgba: Uint8Array, size: number): void;
-  hasFace(slot: number): boolean;
-  dropFace(slot: number): void;
-  dropFaces(): void;
-  /** The frame and the faces whose textures are ready; the canvas takes the frame's size. */
-  draw(frame: HTMLVideoElement, faces: readonly FaceDraw[], meshes: readonly MeshDraw[], o: CompositeOptions): void;
-  /** Releases everything it holds. */
-  dispose(): void;
-}
+import { FACE_FRAG, MESH_FRAG, MESH_VERT, VERT, VIDEO_FRAG } from './compositor-glsl.js';
+import type {
+  CompositeOptions,
+  CompositorKind,
+  FaceCompositor,
+  FaceDraw,
+  LensGeometry,
+  MeshDraw,
+} from './face-compositor.js';
 
 /** The browser gives the canvas no WebGL2 context: the one failure that the 2D compositor stands in for. */
 export class WebGL2Unavailable extends Error {
   override name = 'WebGL2Unavailable';
 }
-
-const VERT = `#version 300 es
-in vec2 corner;            // unit square, 0..1
-uniform mat3 toClip;       // unit square -> clip space
-out vec2 uv;
-void main() {
-  uv = corner;
-  vec3 p = toClip * vec3(corner, 1.0);
-  gl_Position = vec4(p.xy, 0.0, 1.0);
-}`;
-
-const VIDEO_FRAG = `#version 300 es
-precision mediump float;
-in vec2 uv;
-uniform sampler2D tex;
-out vec4 color;
-void main() { color = vec4(texture(tex, uv).rgb, 1.0); }`;
-
-// The face is premultiplied. Feather: the alpha is the minimum of its own and its local average (the face
-// texture's mip level whose texels span the feather's width), so the edge fades inward over that width while the
-// inside stays sharp and nothing spills outside the face. One tap, where a ring of samples cost 24 per pixel.
-// Round fade: a face that reaches its texture's edge (hair, cheeks, shoulders) fades out over the outer ring of
-// the disc inscribed in the texture (ROUND_FADE, in units of the texture's half-width), so the overlay never ends
-// along the texture's rectangle.
-const FACE_SAMPLE = `
-uniform sampler2D tex;
-uniform float opacity;
-uniform float radius;      // in uv units
-uniform float flipU;       // 1: sample mirrored, so a mirrored view shows the face unmirrored
-/** The face at uv: straight RGB and the feathered alpha. */
-vec4 faceAt(vec2 uv) {
-  vec2 st = vec2(mix(uv.x, 1.0 - uv.x, flipU), uv.y);
-  vec4 c = texture(tex, st);
-  float a = c.a * (1.0 - smoothstep(${ROUND_FADE[0].toFixed(2)}, ${ROUND_FADE[1].toFixed(2)}, 2.0 * length(uv - 0.5)));
-  if (radius > 0.0) {
-    float lod = log2(max(1.0, 2.0 * radius * float(textureSize(tex, 0).x)));
-    a = min(a, textureLod(tex, st, lod).a);
-  }
-  return vec4(c.a > 0.0 ? c.rgb / c.a : vec3(0.0), a);
-}`;
-
-const FACE_FRAG = `#version 300 es
-precision mediump float;
-in vec2 uv;
-out vec4 color;
-${FACE_SAMPLE}
-void main() {
-  vec4 f = faceAt(uv);
-  color = vec4(f.rgb * f.a, f.a) * opacity;
-}`;
-
-// The lens: the face textured on this frame's mesh. Depth keeps the near side of a turned head in front.
-const MESH_VERT = `#version 300 es
-in vec3 position;          // video pixels; z larger is farther
-in vec2 texCoord;
-in float edge;
-uniform vec2 frameSize;
-uniform float mirror;
-uniform vec2 depth;        // (offset, scale) into clip depth
-out vec2 uv;
-out vec2 framePos;
-out float weight;
-void main() {
-  uv = texCoord;
-  weight = edge;
-  framePos = position.xy / frameSize;
-  vec2 clip = vec2(framePos.x * 2.0 - 1.0, 1.0 - framePos.y * 2.0);
-  clip.x *= mirror > 0.5 ? -1.0 : 1.0;
-  gl_Position = vec4(clip, clamp((position.z - depth.x) * depth.y, -1.0, 1.0), 1.0);
-}`;
-
-// Lighting: the real face's luminance blurred to a few texels a face (a mip level of the frame's small copy),
-// relative to the face's mean, scales the overlay; the mean against mid-grey dims it in a dark room.
-const MESH_FRAG = `#version 300 es
-precision mediump float;
-in vec2 uv;
-in vec2 framePos;
-in float weight;
-uniform sampler2D frame;
-uniform float lighting;
-uniform vec2 lod;          // (local shading, whole face)
-uniform vec2 faceCentre;   // in frame uv
-out vec4 color;
-${FACE_SAMPLE}
-const vec3 LUMA = vec3(0.299, 0.587, 0.114);
-void main() {
-  // Outside the texture's inscribed disc there is no face (faceAt's round fade).
-  if (length(uv - 0.5) >= 0.5) discard;
-  vec4 f = faceAt(uv);
-  float a = f.a * smoothstep(0.0, 1.0, weight);
-  if (a < 0.004) discard;
-  vec3 rgb = f.rgb;
-  if (lighting > 0.0) {
-    float local = dot(textureLod(frame, framePos, lod.x).rgb, LUMA);
-    float mean = dot(textureLod(frame, faceCentre, lod.y).rgb, LUMA);
-    float gain = clamp(local / max(mean, 0.04), 0.5, 1.6) * clamp(mean / 0.45, 0.55, 1.15);
-    rgb *= mix(1.0, gain, lighting);
-  }
-  color = vec4(rgb * a, a) * opacity;
-}`;
 
 /** The lighting's copy of the frame: a quarter of 640 x 480, enough for shading at an eighth of a face. */
 const LIGHT_SIZE = [160, 120] as const;
@@ -309,8 +162,8 @@ export interface ContextEvents {
   failed(message: string): void;
 }
 
-export class Compositor implements FaceCompositor {
-  readonly kind = 'webgl2';
+export class CompositorWebGL2 implements FaceCompositor {
+  readonly kind: CompositorKind = 'webgl2';
   readonly canvas: HTMLCanvasElement;
   private readonly gl: WebGL2RenderingContext;
   /** The GL objects; null while the context is lost. */

@@ -1,0 +1,102 @@
+/** The WebGL2 compositor's shaders (compositor-webgl2.ts): the frame, a flat face, and a face on the lens mesh. */
+import { ROUND_FADE } from './compositor-2d-math.js';
+
+export const VERT = `#version 300 es
+in vec2 corner;            // unit square, 0..1
+uniform mat3 toClip;       // unit square -> clip space
+out vec2 uv;
+void main() {
+  uv = corner;
+  vec3 p = toClip * vec3(corner, 1.0);
+  gl_Position = vec4(p.xy, 0.0, 1.0);
+}`;
+
+export const VIDEO_FRAG = `#version 300 es
+precision mediump float;
+in vec2 uv;
+uniform sampler2D tex;
+out vec4 color;
+void main() { color = vec4(texture(tex, uv).rgb, 1.0); }`;
+
+// The face is premultiplied. Feather: the alpha is the minimum of its own and its local average (the face
+// texture's mip level whose texels span the feather's width), so the edge fades inward over that width while the
+// inside stays sharp and nothing spills outside the face. One tap, where a ring of samples cost 24 per pixel.
+// Round fade: a face that reaches its texture's edge (hair, cheeks, shoulders) fades out over the outer ring of
+// the disc inscribed in the texture (ROUND_FADE, in units of the texture's half-width), so the overlay never ends
+// along the texture's rectangle.
+const FACE_SAMPLE = `
+uniform sampler2D tex;
+uniform float opacity;
+uniform float radius;      // in uv units
+uniform float flipU;       // 1: sample mirrored, so a mirrored view shows the face unmirrored
+/** The face at uv: straight RGB and the feathered alpha. */
+vec4 faceAt(vec2 uv) {
+  vec2 st = vec2(mix(uv.x, 1.0 - uv.x, flipU), uv.y);
+  vec4 c = texture(tex, st);
+  float a = c.a * (1.0 - smoothstep(${ROUND_FADE[0].toFixed(2)}, ${ROUND_FADE[1].toFixed(2)}, 2.0 * length(uv - 0.5)));
+  if (radius > 0.0) {
+    float lod = log2(max(1.0, 2.0 * radius * float(textureSize(tex, 0).x)));
+    a = min(a, textureLod(tex, st, lod).a);
+  }
+  return vec4(c.a > 0.0 ? c.rgb / c.a : vec3(0.0), a);
+}`;
+
+export const FACE_FRAG = `#version 300 es
+precision mediump float;
+in vec2 uv;
+out vec4 color;
+${FACE_SAMPLE}
+void main() {
+  vec4 f = faceAt(uv);
+  color = vec4(f.rgb * f.a, f.a) * opacity;
+}`;
+
+// The lens: the face textured on this frame's mesh. Depth keeps the near side of a turned head in front.
+export const MESH_VERT = `#version 300 es
+in vec3 position;          // video pixels; z larger is farther
+in vec2 texCoord;
+in float edge;
+uniform vec2 frameSize;
+uniform float mirror;
+uniform vec2 depth;        // (offset, scale) into clip depth
+out vec2 uv;
+out vec2 framePos;
+out float weight;
+void main() {
+  uv = texCoord;
+  weight = edge;
+  framePos = position.xy / frameSize;
+  vec2 clip = vec2(framePos.x * 2.0 - 1.0, 1.0 - framePos.y * 2.0);
+  clip.x *= mirror > 0.5 ? -1.0 : 1.0;
+  gl_Position = vec4(clip, clamp((position.z - depth.x) * depth.y, -1.0, 1.0), 1.0);
+}`;
+
+// Lighting: the real face's luminance blurred to a few texels a face (a mip level of the frame's small copy),
+// relative to the face's mean, scales the overlay; the mean against mid-grey dims it in a dark room.
+export const MESH_FRAG = `#version 300 es
+precision mediump float;
+in vec2 uv;
+in vec2 framePos;
+in float weight;
+uniform sampler2D frame;
+uniform float lighting;
+uniform vec2 lod;          // (local shading, whole face)
+uniform vec2 faceCentre;   // in frame uv
+out vec4 color;
+${FACE_SAMPLE}
+const vec3 LUMA = vec3(0.299, 0.587, 0.114);
+void main() {
+  // Outside the texture's inscribed disc there is no face (faceAt's round fade).
+  if (length(uv - 0.5) >= 0.5) discard;
+  vec4 f = faceAt(uv);
+  float a = f.a * smoothstep(0.0, 1.0, weight);
+  if (a < 0.004) discard;
+  vec3 rgb = f.rgb;
+  if (lighting > 0.0) {
+    float local = dot(textureLod(frame, framePos, lod.x).rgb, LUMA);
+    float mean = dot(textureLod(frame, faceCentre, lod.y).rgb, LUMA);
+    float gain = clamp(local / max(mean, 0.04), 0.5, 1.6) * clamp(mean / 0.45, 0.55, 1.15);
+    rgb *= mix(1.0, gain, lighting);
+  }
+  color = vec4(rgb * a, a) * opacity;
+}`;
