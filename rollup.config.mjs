@@ -54,14 +54,14 @@ const minify = () => ({
   },
 });
 
-// src/assets.ts finds the package folder from its own URL: the build writes each output file's way up to it.
+// src/core/assets.ts finds the package folder from its own URL: the build writes each output file's way up to it.
 const ROOT_MARK = '__BLAZE_FACE_PACKAGE_ROOT__';
 const packageRoot = (outDir) => ({
   name: 'package-root',
   transform(code, id) {
-    if (!id.endsWith('/src/assets.ts')) return null;
-    const out = code.replace("const ROOT_FROM_HERE = '../';", `const ROOT_FROM_HERE = '${ROOT_MARK}';`);
-    if (out === code) this.error('src/assets.ts: ROOT_FROM_HERE not found');
+    if (!id.endsWith('/src/core/assets.ts')) return null;
+    const out = code.replace("const ROOT_FROM_HERE = '../../';", `const ROOT_FROM_HERE = '${ROOT_MARK}';`);
+    if (out === code) this.error('src/core/assets.ts: ROOT_FROM_HERE not found');
     return { code: out, map: null };
   },
   renderChunk(code, chunk) {

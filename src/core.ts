@@ -23,6 +23,6 @@ export { seedToZ, isValidSeed, MAX_SEED } from './core/seed.js';
 export { ensureBackend, setWasmThreads, wasmThreadsInUse, BackendUnavailableError } from './core/backend.js';
 export { drawFace, drawPath, faceImageData, type DrawPath } from './core/face-pixels.js';
 export { DEFAULTS, BACKENDS, BUNDLED_STYLES } from './core/defaults.js';
-export { setAssetBase, assetBase, resolveStyle } from './assets.js';
+export { setAssetBase, assetBase, resolveStyle } from './core/assets.js';
 /** The TensorFlow.js instance the generator runs on (for tf.memory() and friends). */
 export * as tf from '@tensorflow/tfjs-core';

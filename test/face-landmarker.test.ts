@@ -6,7 +6,7 @@ import { foreignRequests, requested } from './request-log.js';
 import { expect } from '@esm-bundle/chai';
 import type * as Vision from '@mediapipe/tasks-vision';
 import { PHOTOS, loadImage, visionWithoutUsageLogs } from './vision-helpers.js';
-import { assets } from '../src/assets.js';
+import { assets } from '../src/core/assets.js';
 import { visionCanvas } from '../src/camera/vision-wasm.js';
 
 const LANDMARKER_URL = new URL('../models/mediapipe/face_landmarker.task', import.meta.url).href;

@@ -6,7 +6,7 @@ import {
   type CameraPipelineOptions,
   type CameraSettings,
 } from '../src/camera/camera-pipeline.js';
-import { assets } from '../src/assets.js';
+import { assets } from '../src/core/assets.js';
 import { DEFAULTS } from '../src/core/defaults.js';
 import { readFrameCode } from '../scripts/fake-camera-clips.mjs';
 

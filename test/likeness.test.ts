@@ -5,7 +5,7 @@
 import { expect } from '@esm-bundle/chai';
 import type * as Vision from '@mediapipe/tasks-vision';
 import { createGenerator, type FaceGenerator } from '../dist/blaze-face.js';
-import { assets } from '../src/assets.js';
+import { assets } from '../src/core/assets.js';
 import { measureLikeness } from '../src/camera/likeness.js';
 import { visionCanvas } from '../src/camera/vision-wasm.js';
 import { hexRgb } from '../src/core/controls.js';

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BACKENDS, type BackendName, type BackendPreference } from './defaults.js';
 import { probeWebGL, probeWebGPU, type GpuProbe } from './backend-probe.js';
-import { assets } from '../assets.js';
+import { assets } from './assets.js';
 
 export { isSoftwareAdapter, isSoftwareRenderer } from './backend-probe.js';
 

@@ -11,7 +11,7 @@ import { drawFace, faceImageData } from './face-pixels.js';
 import type { ModelManifest } from './model-format.js';
 import { acquireModel, releaseModel } from './model-registry.js';
 import { checkBackend, checkLatent, checkSeed, checkStyleUrl, checkTruncation } from './options.js';
-import { assets, baseOrDefault, withAssetHint } from '../assets.js';
+import { assets, baseOrDefault, withAssetHint } from './assets.js';
 
 export interface CreateGeneratorOptions {
   /** A bundled style name (`toon`, `sketch`) or the URL of a model.json. Default `toon`. */

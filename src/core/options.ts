@@ -4,7 +4,7 @@
  * createGenerator, `mix-layer` for the element). The error class is the caller's too: RangeError in the core, the
  * element's AttributeError there. No DOM, no Lit.
  */
-import { looksLikeStyleName, resolveStyle } from '../assets.js';
+import { looksLikeStyleName, resolveStyle } from './assets.js';
 import { BACKENDS, BUNDLED_STYLES, type BackendPreference } from './defaults.js';
 import { MAX_SEED } from './seed.js';
 

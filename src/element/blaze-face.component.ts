@@ -8,7 +8,7 @@ import { LabelController } from './label-controller.js';
 import { ModelLoader } from './model-loader.js';
 import { VisibilityController } from './visibility-controller.js';
 import { styles } from './blaze-face.styles.js';
-import { assetBase, setAssetBase } from '../assets.js';
+import { assetBase, setAssetBase } from '../core/assets.js';
 
 /**
  * `<blaze-face>`: a stylised face generated on the device by a BlazeStyleGAN generator (TensorFlow.js:

@@ -7,7 +7,7 @@ import type { PropertyValues, ReactiveController, ReactiveControllerHost } from 
 import { DEFAULTS } from '../core/defaults.js';
 import type { GenerateRequest, Generator } from '../core/generator.js';
 import { premultipliedBytes } from '../core/face-pixels.js';
-import { assets } from '../assets.js';
+import { assets } from '../core/assets.js';
 import type { CameraPipeline, CameraSettings } from '../camera/camera-pipeline.js';
 import type { Likeness } from '../camera/likeness.js';
 import { applyControls, type ControlValues } from '../core/controls.js';

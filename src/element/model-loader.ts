@@ -9,7 +9,7 @@ import { DEFAULTS, type BackendName, type BackendPreference } from '../core/defa
 import { configureWasm, ensureBackend, type BackendChoice } from '../core/backend.js';
 import { acquireModel, releaseModel } from '../core/model-registry.js';
 import type { Generator } from '../core/generator.js';
-import { assets, withAssetHint } from '../assets.js';
+import { assets, withAssetHint } from '../core/assets.js';
 import type { BlazeFaceErrorType } from './events.js';
 
 /** A model ready to generate, on the page's backend. */

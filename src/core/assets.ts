@@ -7,11 +7,11 @@
  * package copies them once (`npx blaze-face-assets public/blaze-face`) and sets the base to where they are served.
  * No DOM: usable from a worker.
  */
-import { BUNDLED_STYLES } from './core/defaults.js';
+import { BUNDLED_STYLES } from './defaults.js';
 
 // The build rewrites this for each output file's depth below the package root (rollup.config.mjs). A variable,
 // not a literal, so that bundlers do not try to resolve the folder as an asset of their own.
-const ROOT_FROM_HERE = '../';
+const ROOT_FROM_HERE = '../../';
 // Bundlers read `new URL(x, import.meta.url)` as a reference to a file of their own: keep the two apart.
 const MODULE_URL = import.meta.url;
 const PACKAGE_ROOT = new URL(ROOT_FROM_HERE, MODULE_URL).href;
