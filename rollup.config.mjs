@@ -79,7 +79,7 @@ const copyWasm = () => ({
     for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
       copyFileSync(`${tfjs}/${f}`, `dist/wasm/${f}`);
     }
-    // Only the SIMD build: every browser with WebGPU or a recent WebGL has wasm SIMD (src/camera/face-detector.ts
+    // Only the SIMD build: every browser with WebGPU or a recent WebGL has wasm SIMD (src/camera/vision-wasm.ts
     // says so when it is missing).
     const mp = 'node_modules/@mediapipe/tasks-vision/wasm';
     mkdirSync('dist/mediapipe/wasm', { recursive: true });

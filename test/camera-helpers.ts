@@ -1,6 +1,6 @@
 // Helpers for the camera tests: waiting for track reports, and comparing captures of a moving clip.
 
-import type { Box } from '../src/camera/face-detector.js';
+import type { Box } from '../src/camera/face-finder.js';
 import { pngPixels } from './helpers.js';
 import { within } from './wait.js';
 

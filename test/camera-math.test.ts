@@ -3,7 +3,7 @@ import { expect } from '@esm-bundle/chai';
 import { applySimilarity, fitSimilarity, type Point } from '../src/camera/similarity.js';
 import { OneEuroFilter } from '../src/camera/one-euro.js';
 import { FaceTracker, iou } from '../src/camera/face-tracker.js';
-import type { FaceDetection } from '../src/camera/face-detector.js';
+import type { FaceDetection } from '../src/camera/face-finder.js';
 
 describe('fitSimilarity', () => {
   it('recovers a known rotation, scale and shift exactly', () => {

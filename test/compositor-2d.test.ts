@@ -23,7 +23,7 @@ import { CompositorWebGL2 } from '../src/camera/compositor-webgl2.js';
 import { Compositor2D } from '../src/camera/compositor-2d.js';
 import { readBundleEntry } from '../src/camera/task-bundle.js';
 import { parseCanonicalMesh } from '../src/camera/canonical-mesh.js';
-import { GEOMETRY_ENTRY } from '../src/camera/face-landmarker.js';
+import { GEOMETRY_ENTRY } from '../src/camera/face-mesh-finder.js';
 import { LensMesh } from '../src/camera/lens-mesh.js';
 import { snapshot, type Rgba } from './lens-helpers.js';
 import { within } from './wait.js';

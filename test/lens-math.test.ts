@@ -10,7 +10,7 @@ import {
   parseCanonicalMesh,
   type CanonicalMesh,
 } from '../src/camera/canonical-mesh.js';
-import { GEOMETRY_ENTRY } from '../src/camera/face-landmarker.js';
+import { GEOMETRY_ENTRY } from '../src/camera/face-mesh-finder.js';
 import { CameraFitter, poseFromCamera } from '../src/camera/head-pose.js';
 import { LensMesh, RINGS } from '../src/camera/lens-mesh.js';
 import { measureExpression } from '../src/camera/face-expression.js';

@@ -20,8 +20,8 @@ import {
   type Box,
   type FaceDetection,
   type FaceSource,
-} from './face-detector.js';
-import { FaceMeshFinder } from './face-landmarker.js';
+} from './face-finder.js';
+import { FaceMeshFinder } from './face-mesh-finder.js';
 import { FaceTracker, type TrackedFace, type TrackerOptions } from './face-tracker.js';
 import { CameraFitter, poseFromCamera, type HeadPose } from './head-pose.js';
 import { measureExpression } from './face-expression.js';

@@ -3,7 +3,7 @@
  * a One-Euro filter. Each track holds a slot (0, 1, ...): the slot picks the track's generated face, so a face
  * keeps its look while it moves, and a freed slot is reused by the next new face.
  */
-import type { Box, FaceDetection } from './face-detector.js';
+import type { Box, FaceDetection } from './face-finder.js';
 import { OneEuroFilter, type OneEuroParams } from './one-euro.js';
 import type { Point } from './similarity.js';
 

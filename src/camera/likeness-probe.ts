@@ -3,7 +3,7 @@
  * measured once, after it has been tracked with landmarks for STABLE_FRAMES frames, from one small crop of that
  * frame read back to the CPU (never per frame, and no image is kept). A new person on a slot is measured anew.
  */
-import type { Box } from './face-detector.js';
+import type { Box } from './face-finder.js';
 import { measureLikeness, type Likeness } from './likeness.js';
 
 /** Frames a face is tracked with landmarks before it is measured: the smoothing has settled by then. */

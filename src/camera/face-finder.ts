@@ -1,6 +1,6 @@
 /**
- * MediaPipe's FaceDetector (tasks-vision) in VIDEO mode, behind a small interface: boxes and keypoints in
- * video pixels. The model and the wasm come from URLs the caller gives (by default the package's own files).
+ * FaceFinder: MediaPipe's FaceDetector (tasks-vision) in VIDEO mode, behind a small interface (FaceSource, which
+ * the mesh finder implements too): boxes and keypoints in video pixels. The model and the wasm come from URLs the caller gives (by default the package's own files).
  */
 import { FaceDetector } from '@mediapipe/tasks-vision';
 import { onContextLost, visionCanvas, visionFileset } from './vision-wasm.js';

@@ -1,5 +1,5 @@
 /**
- * Mesh tracking: 478 landmarks per face, in video pixels, from the package's own face detector and MediaPipe's
+ * FaceMeshFinder, for mesh tracking: 478 landmarks per face, in video pixels, from the package's own face detector and MediaPipe's
  * FaceLandmarker (tasks-vision). The landmarker's own detector misses small faces (it reads the whole frame at
  * 128 px, where a face 80 px wide in 640 is 16 px), so each face is found by the detector that box tracking uses
  * and cut out of the frame, square, at CROP px; the landmarker reads that crop in IMAGE mode, one face at a time.
@@ -9,7 +9,7 @@
  */
 import { FaceLandmarker } from '@mediapipe/tasks-vision';
 import { onContextLost, visionCanvas, visionFileset } from './vision-wasm.js';
-import { FaceModelError, type Box, type FaceDetection, type FaceFinder, type FaceSource } from './face-detector.js';
+import { FaceModelError, type Box, type FaceDetection, type FaceFinder, type FaceSource } from './face-finder.js';
 import { readBundleEntry } from './task-bundle.js';
 import { FEATURE_POINTS, parseCanonicalMesh, type CanonicalMesh } from './canonical-mesh.js';
 import { iou } from './face-tracker.js';
