@@ -100,6 +100,15 @@ export interface CameraSettings {
   lighting: number;
 }
 
+/** The pipeline's calls to its owner: faces to draw, and what happened. */
+type PipelineCalls = Pick<CameraPipelineOptions, 'faceFor' | 'onLikeness' | 'onTrack' | 'onError' | 'onWarning'>;
+
+/** The generated faces' size and the model's canonical eye and mouth positions, in its pixels. */
+interface FaceModel {
+  resolution: number;
+  canonical: CameraPipelineOptions['canonical'];
+}
+
 export interface CameraPipelineOptions {
   canvas: HTMLCanvasElement;
   tracking: Tracking;
@@ -144,6 +153,17 @@ function createCompositor(canvas: HTMLCanvasElement, events: ContextEvents): Fac
 }
 
 export class CameraPipeline {
+  private readonly canvas: HTMLCanvasElement;
+  /** The tracking asked for; `tracking` is the one running. */
+  private readonly askedTracking: Tracking;
+  private readonly finderOptions: Pick<
+    CameraPipelineOptions,
+    'faceModelUrl' | 'landmarkModelUrl' | 'wasmBase' | 'delegate' | 'minScore'
+  >;
+  private readonly cameraRequest: CameraRequest;
+  private readonly calls: PipelineCalls;
+  /** The model whose faces are drawn; another one arrives by setFaceModel(). */
+  private faceModel: FaceModel;
   private settings: CameraSettings;
   private readonly compositor: FaceCompositor;
   private readonly tracker: FaceTracker;
@@ -173,21 +193,28 @@ export class CameraPipeline {
   private fps = 0;
   private readonly onVisibility = () => this.visibilityChanged();
 
-  constructor(
-    private readonly o: CameraPipelineOptions,
-    settings: CameraSettings,
-  ) {
+  constructor(o: CameraPipelineOptions, settings: CameraSettings) {
+    this.canvas = o.canvas;
+    this.askedTracking = o.tracking;
+    const { faceModelUrl, landmarkModelUrl, wasmBase, delegate, minScore } = o;
+    this.finderOptions = { faceModelUrl, landmarkModelUrl, wasmBase, delegate, minScore };
+    this.cameraRequest = o.capture;
+    this.calls = o;
+    this.faceModel = { resolution: o.faceResolution, canonical: o.canonical };
     this.settings = { ...settings };
     this.compositor = createCompositor(o.canvas, {
       lost: () =>
-        this.o.onWarning(
+        this.calls.onWarning(
           'webgl-context-lost',
           "camera: the view's WebGL context was lost; tracking goes on, and the view returns when the browser restores the context",
         ),
       restored: () =>
-        this.o.onWarning('webgl-context-restored', "camera: the view's WebGL context was restored; the lens is back"),
+        this.calls.onWarning(
+          'webgl-context-restored',
+          "camera: the view's WebGL context was restored; the lens is back",
+        ),
       failed: (message) =>
-        this.o.onError(
+        this.calls.onError(
           'camera-unavailable',
           `camera: the view's WebGL context was restored but could not be rebuilt: ${message}`,
         ),
@@ -234,13 +261,12 @@ export class CameraPipeline {
    * until the new ones arrive.
    */
   setFaceModel(faceResolution: number, canonical: CameraPipelineOptions['canonical']): void {
-    if (faceResolution !== this.o.faceResolution) {
+    if (faceResolution !== this.faceModel.resolution) {
       this.compositor.dropFaces();
       this.slotVersion.clear();
       this.slotLikeness.clear();
     }
-    this.o.faceResolution = faceResolution;
-    this.o.canonical = canonical;
+    this.faceModel = { resolution: faceResolution, canonical };
     this.updateLensGeometry();
     this.invalidateFaces();
   }
@@ -263,7 +289,7 @@ export class CameraPipeline {
     this.composite(v, this.lastTracks);
     // toBlob snapshots the drawing buffer now, before it is presented and cleared.
     return new Promise((resolve, reject) =>
-      this.o.canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('capture: PNG encoding failed'))), 'image/png'),
+      this.canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('capture: PNG encoding failed'))), 'image/png'),
     );
   }
 
@@ -279,24 +305,20 @@ export class CameraPipeline {
    * it finds. Mesh falls back to box (the same detector), with a warning, if the landmark model fails.
    */
   private async openFinder(): Promise<FaceSource> {
-    const detector = await FaceFinder.create({
-      modelUrl: this.o.faceModelUrl,
-      wasmBase: this.o.wasmBase,
-      delegate: this.o.delegate,
-      minScore: this.o.minScore,
-    });
-    if (this.o.tracking !== 'mesh') {
+    const { faceModelUrl, landmarkModelUrl, wasmBase, delegate, minScore } = this.finderOptions;
+    const detector = await FaceFinder.create({ modelUrl: faceModelUrl, wasmBase, delegate, minScore });
+    if (this.askedTracking !== 'mesh') {
       this.tracking = 'box';
       return detector;
     }
     try {
-      this.bundle ??= await fetchModelBytes(this.o.landmarkModelUrl, 'landmark-model');
+      this.bundle ??= await fetchModelBytes(landmarkModelUrl, 'landmark-model');
       const finder = await FaceMeshFinder.create({
         bundle: this.bundle,
-        bundleUrl: this.o.landmarkModelUrl,
-        wasmBase: this.o.wasmBase,
-        delegate: this.o.delegate,
-        minScore: this.o.minScore,
+        bundleUrl: landmarkModelUrl,
+        wasmBase,
+        delegate,
+        minScore,
         detector,
       });
       if (!this.lens)
@@ -311,7 +333,7 @@ export class CameraPipeline {
       }
       this.bundle = null;
       this.tracking = 'box';
-      this.o.onWarning(
+      this.calls.onWarning(
         'face-model-load',
         `${e.message}; camera mode goes on with tracking="box" (a flat face placed by the detector)`,
       );
@@ -327,7 +349,7 @@ export class CameraPipeline {
       vertexCount: lens.vertexCount,
       indices: lens.indices,
       edgeWeight: lens.edgeWeight,
-      texCoords: lens.textureCoords(this.o.canonical, this.o.faceResolution),
+      texCoords: lens.textureCoords(this.faceModel.canonical, this.faceModel.resolution),
     });
   }
 
@@ -335,7 +357,7 @@ export class CameraPipeline {
     if (this.opening) return this.opening;
     this.opening = (async () => {
       // Both halves open in parallel; if either fails, whichever did open is released before rethrowing.
-      const [f, c] = await Promise.allSettled([this.openFinder(), openFrontCamera(this.o.capture)]);
+      const [f, c] = await Promise.allSettled([this.openFinder(), openFrontCamera(this.cameraRequest)]);
       if (f.status === 'rejected' || c.status === 'rejected') {
         if (f.status === 'fulfilled') f.value.close();
         if (c.status === 'fulfilled') stopStream(c.value.stream);
@@ -386,7 +408,7 @@ export class CameraPipeline {
     } else if (!this.running) {
       this.open().catch((e) => {
         const type = errorType(e);
-        this.o.onError(type ?? 'camera-unavailable', (e as Error).message);
+        this.calls.onError(type ?? 'camera-unavailable', (e as Error).message);
       });
     }
   }
@@ -425,7 +447,7 @@ export class CameraPipeline {
     const tracks = this.tracker.update(detections, t0, this.settings.maxFaces);
     if (this.settings.likeness) {
       for (const m of this.likeness.update(v, tracks))
-        this.o.onLikeness({ id: m.id, skinTone: m.skinTone, hairColor: m.hairColor, faceWidth: m.faceWidth });
+        this.calls.onLikeness({ id: m.id, skinTone: m.skinTone, hairColor: m.hairColor, faceWidth: m.faceWidth });
     }
     this.requestFaces(tracks);
     const measures = this.composite(v, tracks);
@@ -436,7 +458,7 @@ export class CameraPipeline {
       this.fps = this.fps === 0 ? inst : 0.9 * this.fps + 0.1 * inst;
     }
     this.lastFrameAt = t0;
-    this.o.onTrack({
+    this.calls.onTrack({
       faces: tracks.map((t, i) => ({
         id: t.id,
         box: { ...t.box },
@@ -467,7 +489,7 @@ export class CameraPipeline {
     } catch {
       // a task whose context is gone may fail to free what it no longer has
     }
-    this.o.onWarning('tracking-context-lost', `camera: ${reason}; face tracking restarts`);
+    this.calls.onWarning('tracking-context-lost', `camera: ${reason}; face tracking restarts`);
     this.renewing = this.openFinder()
       .then(
         (f) => {
@@ -477,10 +499,10 @@ export class CameraPipeline {
             return;
           }
           this.finder = f;
-          this.o.onWarning('tracking-restored', 'camera: face tracking restarted');
+          this.calls.onWarning('tracking-restored', 'camera: face tracking restarted');
         },
         (e) => {
-          if (!this.stopped) this.o.onError(errorType(e) ?? 'camera-unavailable', (e as Error).message);
+          if (!this.stopped) this.calls.onError(errorType(e) ?? 'camera-unavailable', (e as Error).message);
         },
       )
       .finally(() => {
@@ -493,8 +515,7 @@ export class CameraPipeline {
     v: HTMLVideoElement,
     tracks: readonly TrackedFace[],
   ): Pick<CameraFace, 'pose' | 'mouthOpen' | 'eyesOpen'>[] {
-    const R = this.o.faceResolution,
-      c = this.o.canonical,
+    const { resolution: R, canonical: c } = this.faceModel,
       s = this.settings;
     // Mirrored, the face texture is sampled flipped (so it reads unmirrored on screen): fit the flipped
     // canonical points, whose image-left eye is the model's right one.
@@ -531,7 +552,7 @@ export class CameraPipeline {
   }
 
   private requestFaces(tracks: readonly TrackedFace[]): void {
-    const R = this.o.faceResolution;
+    const R = this.faceModel.resolution;
     for (const { slot } of tracks) {
       const wear = this.settings.likeness ? this.likeness.forSlot(slot) : null;
       const wearing = wear?.id ?? -1;
@@ -539,11 +560,11 @@ export class CameraPipeline {
       if (this.slotVersion.get(slot) === this.facesVersion && (this.slotLikeness.get(slot) ?? -1) === wearing) continue;
       const version = this.facesVersion;
       this.pending.add(slot);
-      this.o
+      this.calls
         .faceFor(slot, wear?.likeness ?? null)
         .then((rgba) => {
           // A face from before a resolution change would be placed by the wrong geometry: it is dropped.
-          if (!this.stopped && R === this.o.faceResolution) this.compositor.setFace(slot, rgba, R);
+          if (!this.stopped && R === this.faceModel.resolution) this.compositor.setFace(slot, rgba, R);
         })
         .catch(() => {
           // faceFor reports its own errors; the slot waits for the next latent instead of retrying every frame.
