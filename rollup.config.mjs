@@ -1,7 +1,8 @@
-// Two builds of the same sources (src/index.ts: the element; src/core.ts: the generator without it):
-// - dist/blaze-face.js, dist/core.js and dist/chunks/: self-contained ES modules for a static host (`<script
-//   type="module">`, no bundler): Lit, tfjs core and tasks-vision inside; each tfjs backend and camera mode are
-//   chunks loaded only when used.
+// Two builds of the same sources (src/index.ts: the element; src/core.ts: the generator without it; src/internal.ts:
+// the unstable parts underneath, sharing the others' chunks so that a page gets one tfjs and one model registry):
+// - dist/blaze-face.js, dist/core.js, dist/internal.js and dist/chunks/: self-contained ES modules for a static
+//   host (`<script type="module">`, no bundler): Lit, tfjs core and tasks-vision inside; each tfjs backend and
+//   camera mode are chunks loaded only when used.
 // - dist/lib/: for bundlers (package.json "exports"): Lit and tfjs stay imports, so an app that has them already
 //   gets one copy. tasks-vision stays inside (patched, below).
 // Both minified, with sourcemaps beside them (kept out of the tarball). Also copies the wasm binaries that the
@@ -123,7 +124,7 @@ const onwarn = (w, warn) => {
 };
 
 const build = ({ outDir, entryNames, external, extra = [] }) => ({
-  input: { [entryNames]: 'src/index.ts', core: 'src/core.ts' },
+  input: { [entryNames]: 'src/index.ts', core: 'src/core.ts', internal: 'src/internal.ts' },
   output: {
     dir: outDir,
     entryFileNames: '[name].js',

@@ -148,7 +148,8 @@ function installPageHelpers() {
 async function benchOurs({ backend, style, runs, zDim, dist }) {
   const win = /** @type {BenchPage} */ (globalThis);
   const t0 = performance.now();
-  const bf = await import(`/${dist}/blaze-face.js`);
+  // The generator's parts are in internal.js; a build from before it split off (--dist) has them in blaze-face.js.
+  const bf = await import(`/${dist}/internal.js`).catch(() => import(`/${dist}/blaze-face.js`));
   const { tf } = bf;
   await bf.ensureBackend(backend);
   const gen = new bf.Generator(await bf.loadModel(`/models/${style}/model.json`));
@@ -233,7 +234,8 @@ async function benchOrt({ ep, style, runs, zDim }) {
  * @param {{ backend: string, style: string, frames: number, blocks: number, dist: string, zDim: number }} options
  */
 async function benchAnimate({ backend, style, frames, blocks, dist, zDim }) {
-  const bf = await import(`/${dist}/blaze-face.js`);
+  await import(`/${dist}/blaze-face.js`);
+  const bf = await import(`/${dist}/internal.js`).catch(() => import(`/${dist}/blaze-face.js`));
   const { tf } = bf;
   const el = /** @type {import('./browser-harness.mjs').BlazeFaceElement} */ (document.createElement('blaze-face'));
   el.setAttribute('backend', backend);
@@ -301,7 +303,7 @@ async function benchAnimate({ backend, style, frames, blocks, dist, zDim }) {
  */
 async function benchThreads({ threads, style, runs, dist, zDim }) {
   const win = /** @type {BenchPage} */ (globalThis);
-  const bf = await import(`/${dist}/blaze-face.js`);
+  const bf = await import(`/${dist}/internal.js`).catch(() => import(`/${dist}/blaze-face.js`));
   if (!crossOriginIsolated) throw new Error('the page is not cross-origin isolated');
   bf.setWasmThreads(threads);
   await bf.ensureBackend('wasm');

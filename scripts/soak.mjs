@@ -49,7 +49,9 @@ await withHarness({ args: [...PRECISE_MEMORY_ARGS, ...EXPOSE_GC_ARGS] }, async (
       const win = /** @type {SoakPage} */ (globalThis);
       (async () => {
         // @ts-expect-error -- a URL on the page's server, not a module path tsc can follow
-        const { tf, seedToZ } = await import('/dist/blaze-face.js');
+        await import('/dist/blaze-face.js');
+        // @ts-expect-error -- the same
+        const { tf, seedToZ } = await import('/dist/internal.js');
         const el = document.createElement('blaze-face');
         el.setAttribute('backend', backend);
         /** @type {() => Promise<{ draw: string }>} */

@@ -1,5 +1,6 @@
 import { expect } from '@esm-bundle/chai';
-import { BUNDLED_STYLES } from '../dist/blaze-face.js';
+import '../dist/blaze-face.js';
+import { BUNDLED_STYLES } from '../dist/internal.js';
 import { hasWebGPU, requires } from './engine.js';
 import { cleanup, diffFromGolden, goldens, makeFace, next } from './helpers.js';
 

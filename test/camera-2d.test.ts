@@ -5,7 +5,8 @@
 // Chromium's fake camera plays build/fake-camera/turning-face.y4m (face-api's sample3.jpg turned from -30 to +30
 // degrees and back, the frame number coded in its corner), as for test/camera-lens.test.ts: a turning-face group.
 import { expect } from '@esm-bundle/chai';
-import { tf } from '../dist/blaze-face.js';
+import '../dist/blaze-face.js';
+import { tf } from '../dist/internal.js';
 import type { BlazeFaceElement } from '../dist/blaze-face.js';
 import { CLIPS, readFrameCode, rollAt } from '../scripts/fake-camera-clips.mjs';
 import { FACE_OVAL } from '../src/camera/canonical-mesh.js';

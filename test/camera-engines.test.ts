@@ -3,7 +3,8 @@
 // with no face. The face itself comes from a camera whose stream is a canvas showing a real photo (face-api's
 // sample3.jpg, as in the Chromium-only clips) sliding to and fro: getUserMedia is wrapped to return it.
 import { expect } from '@esm-bundle/chai';
-import { tf } from '../dist/blaze-face.js';
+import '../dist/blaze-face.js';
+import { tf } from '../dist/internal.js';
 import type { BlazeFaceElement } from '../dist/blaze-face.js';
 import { ENGINE, hasWebGL2, requires } from './engine.js';
 import { cleanup, makeFace, next, pngPixels, waitFor } from './helpers.js';

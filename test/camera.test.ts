@@ -2,7 +2,8 @@
 // sample3.jpg) whose face slides left and right. Runs in the `camera` group of web-test-runner.config.mjs.
 import { foreignRequests, requested } from './request-log.js';
 import { expect } from '@esm-bundle/chai';
-import { tf } from '../dist/blaze-face.js';
+import '../dist/blaze-face.js';
+import { tf } from '../dist/internal.js';
 import type { BlazeFaceElement } from '../dist/blaze-face.js';
 import { cleanup, makeFace, next, pngPixels, waitFor } from './helpers.js';
 import {

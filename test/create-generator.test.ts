@@ -1,5 +1,6 @@
 import { expect } from '@esm-bundle/chai';
-import { BlazeFaceElement, createGenerator, modelRefCounts, tf, type FaceGenerator } from '../dist/blaze-face.js';
+import { BlazeFaceElement, createGenerator, type FaceGenerator } from '../dist/blaze-face.js';
+import { modelRefCounts, tf } from '../dist/internal.js';
 import { cleanup, makeFace, next } from './helpers.js';
 
 /** Mean absolute difference of two RGBA byte arrays, in 0..255. */

@@ -1,5 +1,6 @@
 import { expect } from '@esm-bundle/chai';
-import { Generator, drawPath, faceImageData, loadModel, seedToZ, tf, unpremultiply } from '../dist/blaze-face.js';
+import { seedToZ } from '../dist/blaze-face.js';
+import { Generator, drawPath, faceImageData, loadModel, tf, unpremultiply } from '../dist/internal.js';
 import { cleanup, makeFace, next } from './helpers.js';
 
 // The CPU draw path and the mapping cache, on this page's default backend (wasm here: test/draw-webgl.test.ts covers

@@ -1,5 +1,6 @@
 import { expect } from '@esm-bundle/chai';
-import { createGenerator, seedToZ, tf, type FaceGenerator } from '../dist/blaze-face.js';
+import { createGenerator, seedToZ, type FaceGenerator } from '../dist/blaze-face.js';
+import { tf } from '../dist/internal.js';
 import { ENGINE, hasWebGL2, requires } from './engine.js';
 import { cleanup, makeFace, next, pngPixels, premultiply, throughCanvas } from './helpers.js';
 

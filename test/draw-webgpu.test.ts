@@ -1,5 +1,6 @@
 import { expect } from '@esm-bundle/chai';
-import { drawPath } from '../dist/blaze-face.js';
+import '../dist/blaze-face.js';
+import { drawPath } from '../dist/internal.js';
 import { hasWebGPU, requires } from './engine.js';
 import { cleanup, makeFace, next } from './helpers.js';
 

@@ -1,5 +1,6 @@
 import { expect } from '@esm-bundle/chai';
-import { tf, modelRefCounts, BUNDLED_STYLES } from '../dist/blaze-face.js';
+import '../dist/blaze-face.js';
+import { tf, modelRefCounts, BUNDLED_STYLES } from '../dist/internal.js';
 import { probeWebGL, probeWebGPU } from '../src/core/backend-probe.js';
 import {
   cleanup,

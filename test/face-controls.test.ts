@@ -1,5 +1,6 @@
 import { expect } from '@esm-bundle/chai';
-import { createGenerator, tf, type BlazeFaceElement } from '../dist/blaze-face.js';
+import { createGenerator, type BlazeFaceElement } from '../dist/blaze-face.js';
+import { tf } from '../dist/internal.js';
 import { cleanup, generatedCheek, makeFace, next, pngPixels } from './helpers.js';
 
 const TOON = new URL('../models/toon/model.json', import.meta.url).href;

@@ -17,7 +17,7 @@ export function makeFace(attrs: Record<string, string> = {}): BlazeFaceElement {
  */
 export async function cleanup(): Promise<void> {
   // Imported here, so that pages which never make an element (the lens tests) do not load the bundle.
-  const { DEFAULTS, modelRefCounts } = await import('../dist/blaze-face.js');
+  const { DEFAULTS, modelRefCounts } = await import('../dist/internal.js');
   document.querySelectorAll('blaze-face').forEach((e) => e.remove());
   // A load still on its way to the registry gets one task to get there before the first look.
   await new Promise((r) => setTimeout(r, 0));

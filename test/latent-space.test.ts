@@ -1,5 +1,6 @@
 import { expect } from '@esm-bundle/chai';
-import { BUNDLED_STYLES, seedToZ } from '../dist/blaze-face.js';
+import { seedToZ } from '../dist/blaze-face.js';
+import { BUNDLED_STYLES } from '../dist/internal.js';
 import { cleanup, diffStats, makeFace, next, pngPixels, premultiply } from './helpers.js';
 
 // What users see of the latent space, on every shipped style. The wasm backend keeps the many generations quick;

@@ -1,5 +1,6 @@
 import { expect } from '@esm-bundle/chai';
-import { validateManifest, loadModel, ModelLoadError, modelRefCounts } from '../dist/blaze-face.js';
+import { ModelLoadError } from '../dist/blaze-face.js';
+import { validateManifest, loadModel, modelRefCounts } from '../dist/internal.js';
 import { cleanup, makeFace, next } from './helpers.js';
 
 const MODEL_URL = new URL('../models/toon/model.json', import.meta.url).href;

@@ -1,5 +1,6 @@
 import { expect } from '@esm-bundle/chai';
-import { loadModel, validateManifest } from '../dist/blaze-face.js';
+import '../dist/blaze-face.js';
+import { loadModel, validateManifest } from '../dist/internal.js';
 import { cleanup, diffStats, makeFace, next, pngPixels, premultiply } from './helpers.js';
 
 // Made by `npm run build:stylegan2-style` (the first step of test:web): a random StyleGAN2 checkpoint in rosinality's
