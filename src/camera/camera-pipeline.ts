@@ -57,11 +57,7 @@ export interface CameraFace {
 export type CameraPipelineErrorType = 'camera-denied' | 'camera-unavailable' | 'face-model-load';
 /**
  * Something the pipeline worked around while the camera runs on: `face-model-load` (mesh tracking fell back to
- * box tracking), `webgl-context-lost` (the view's WebGL context was lost: the frames keep being tracked, nothing
- * is drawn, and the view comes back when the browser restores the context), `webgl-context-restored` (it did:
- * the view and its lenses are drawn again), `tracking-context-lost` (face tracking's own WebGL context was lost, or
- * tracking failed: the view runs on without faces while MediaPipe's task is made again), `tracking-restored` (it
- * was: faces are found again).
+ * box tracking), or one of the element's warnings (BlazeFaceElement's JSDoc says what each means).
  */
 export type CameraPipelineWarningType =
   'face-model-load' | 'webgl-context-lost' | 'webgl-context-restored' | 'tracking-context-lost' | 'tracking-restored';

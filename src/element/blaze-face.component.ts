@@ -19,13 +19,16 @@ import { assetBase, setAssetBase } from '../core/assets.js';
  * For screen readers the element is an image (`role="img"`) named by `alt`: by default "Generated toon face" (the
  * style's name), and in camera mode "Live camera view: " before it. `alt=""` marks it decorative.
  *
+ * Every event bubbles and is composed, and is typed in `GlobalEventHandlersEventMap`. This is the one place its
+ * detail and its error and warning types are documented; the README and the type declarations point here.
+ *
  * @summary On-device face generation.
  *
  * @event {CustomEvent<BlazeFaceLoadDetail>} blaze-face-load - The model is ready and its first face is drawn.
  *   detail: `{style, backend, backendReason, resolution, loadMs}`; `backendReason` says why that backend.
  * @event {CustomEvent<BlazeFaceRenderDetail>} blaze-face-render - A new face was drawn (never one that a newer
  *   request replaced). detail: `{ms, backend, draw}`; `draw` says how it reached the canvas: `cpu` (read back once),
- *   or without a read-back, `webgl` or `webgpu`.
+ *   or without a read-back, `webgl` or `webgpu` (docs/performance.md, "Draw paths").
  * @event {CustomEvent<BlazeFaceProgressDetail>} blaze-face-progress - Model bytes arrived. detail: `{fraction}` in
  *   [0, 1].
  * @event {CustomEvent<BlazeFaceErrorDetail>} blaze-face-error - Something was wrong; the last good face stays.
@@ -49,7 +52,8 @@ import { assetBase, setAssetBase } from '../core/assets.js';
  *   > 0 when the nose points to the frame's right, `pitch` > 0 nose up, `roll` > 0 clockwise on screen;
  *   `mouthOpen` in [0, 1]; `eyesOpen: [left, right]` in [0, 1], the user's own left and right eye; `landmarks`,
  *   478 x (x, y, z). `tracking` is the tracking in use (`box` after a fallback); `compositor` what draws the view:
- *   `webgl2`, or `2d` where the view's canvas gets no WebGL2.
+ *   `webgl2`, or `2d` where the view's canvas gets no WebGL2 (docs/camera.md).
+ *   `frameMs` is the main thread's time for the frame (detection, tracking and compositing).
  *
  * @csspart canvas - The canvas the face is drawn into (sized by CSS, sharp at devicePixelRatio).
  * @csspart camera - Camera mode: the composited camera view (video size, fitted by `object-fit: cover`).

@@ -1,4 +1,7 @@
-/** The element's events: typed, bubbling and composed. */
+/**
+ * The element's events: typed, bubbling and composed. What each means, its detail and its error and warning types
+ * are documented once, in BlazeFaceElement's JSDoc (blaze-face.component.ts, and custom-elements.json from it).
+ */
 import type { BackendName } from '../core/defaults.js';
 import type { DrawPath } from '../core/face-pixels.js';
 import type { CameraLikenessDetail, CameraTrackDetail } from '../camera/camera-pipeline.js';
@@ -30,10 +33,6 @@ export interface BlazeFaceErrorDetail {
   type: BlazeFaceErrorType;
   message: string;
 }
-/**
- * Camera mode: the view's WebGL context was lost (tracking goes on, nothing is drawn) or restored (drawn again);
- * face tracking's WebGL context was lost (the view goes on without faces) and tracking was made again.
- */
 export type BlazeFaceWarningType =
   'webgl-context-lost' | 'webgl-context-restored' | 'tracking-context-lost' | 'tracking-restored';
 export interface BlazeFaceWarningDetail {
@@ -45,20 +44,10 @@ export interface BlazeFaceProgressDetail {
   fraction: number;
 }
 
-/**
- * Camera mode, after each processed frame: the pipeline's own report, passed on as it is. `faces[].id` stays with
- * a face while it moves; `box` is in video pixels of the captured (unmirrored) frame; `overlaid` once its generated
- * face is drawn over it. `frameMs` is the main-thread time of the frame (detection + tracking + compositing).
- * `compositor` says what draws the view: `webgl2`, or `2d` where its canvas gets no WebGL2 context (slower, and
- * the lens takes no lighting from the frame).
- */
+/** The camera pipeline's own report of each frame, passed on as it is. */
 export type BlazeFaceTrackDetail = CameraTrackDetail;
 
-/**
- * Camera mode with `likeness`: a tracked face was measured, once: `{id, skinTone: '#rrggbb', hairColor: '#rrggbb' |
- * null, faceWidth}` (0 narrow .. 1 wide). Its generated face is made again with them, where the style has those
- * controls. Only colours and shape that the user can see and change; no image is kept.
- */
+/** The camera pipeline's likeness of a tracked face, passed on as it is. */
 export type BlazeFaceLikenessDetail = CameraLikenessDetail;
 
 export type BlazeFaceLoadEvent = CustomEvent<BlazeFaceLoadDetail>;
