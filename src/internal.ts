@@ -5,7 +5,7 @@
  * `blaze-face/core`. No DOM, no Lit and no tag registration.
  */
 export * from './core.js';
-export { Generator, unpremultiply, type GenerateRequest } from './core/generator.js';
+export { Generator, type GenerateRequest } from './core/generator.js';
 export {
   loadModel,
   validateManifest,
@@ -15,7 +15,7 @@ export {
   type LoadedModel,
 } from './core/model-format.js';
 export { ensureBackend } from './core/backend.js';
-export { drawFace, drawPath, faceImageData, type DrawPath } from './core/face-pixels.js';
+export { drawFace, drawPath, faceImageData, unpremultiply, type DrawPath } from './core/face-pixels.js';
 export { isValidSeed, MAX_SEED } from './core/seed.js';
 export { DEFAULTS, BACKENDS, BUNDLED_STYLES } from './core/defaults.js';
 export { resolveStyle } from './core/assets.js';

@@ -1,7 +1,8 @@
 /**
- * From a generated face on the backend to pixels: ImageData, premultiplied bytes, or a 2D canvas. The canvas is
- * reached by the cheapest path the backend allows (docs/performance.md, "Draw paths"):
- * - `cpu`, on every backend: straight-alpha bytes made on the backend (Generator.straight255), read back once and
+ * From a generated face on the backend to pixels, all of it: the one call into the generator is generate(); from
+ * its premultiplied tensor on, straight alpha, ImageData, premultiplied bytes or a 2D canvas are made here. The
+ * canvas is reached by the cheapest path the backend allows (docs/performance.md, "Draw paths"):
+ * - `cpu`, on every backend: straight-alpha bytes made on the backend (straight255), read back once and
  *   put with putImageData;
  * - `webgl`: the premultiplied face copied by a small shader into the tfjs WebGL context's own canvas, then
  *   drawImage: no read-back. Needs a WebGL2 context with a premultiplied alpha channel, which src/core/backend.ts
@@ -20,9 +21,41 @@ import { linkProgram } from './webgl-program.js';
 export type DrawPath = 'cpu' | 'webgl' | 'webgpu';
 export type Canvas2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
 
+/**
+ * A face from Generator.generate() as straight-alpha RGBA x 255, float32 [R, R, 4], for ImageData: one 1x1 conv (the
+ * divisor [a, a, a, 1] / 255), one maximum and one divide on the backend. Read back, `new Uint8ClampedArray(values)`
+ * rounds and clamps natively, so no rounding or cast kernel and no per-value JS loop. Colour never exceeds alpha in
+ * a generated face, so colour / alpha needs no clip; under alpha 1/255 the colour is below it and maps to < 1.
+ * The caller owns (disposes) the result; `face` is left as it is. The conv's two constants are kept with the
+ * generator, on its backend.
+ */
+export function straight255(generator: Generator, face: tf.Tensor3D): tf.Tensor3D {
+  const filter = generator.constant('straight.divisor', () => {
+    const d = new Float32Array(16);
+    for (let c = 0; c < 3; c++) d[3 * 4 + c] = 1 / 255;
+    return tf.tensor4d(d, [1, 1, 4, 4]);
+  }) as tf.Tensor4D;
+  const bias = generator.constant('straight.bias', () => tf.tensor1d([0, 0, 0, 1 / 255]));
+  return tf.tidy(() => {
+    const [h, w] = face.shape;
+    const x = tf.reshape(face, [1, h, w, 4]) as tf.Tensor4D;
+    const divisor = tf.fused.conv2d({ x, filter, bias, strides: 1, pad: 'valid' });
+    return tf.reshape(tf.div(x, tf.maximum(divisor, 1 / (255 * 255))), [h, w, 4]) as tf.Tensor3D;
+  });
+}
+
+/** Premultiplied -> straight alpha in [0, 1], on the backend, by slices: what straight255 replaced. Caller owns the result. */
+export function unpremultiply(rgba: tf.Tensor3D): tf.Tensor3D {
+  return tf.tidy(() => {
+    const alpha = tf.slice(rgba, [0, 0, 3], [-1, -1, 1]);
+    const rgb = tf.div(tf.slice(rgba, [0, 0, 0], [-1, -1, 3]), tf.maximum(alpha, 1 / 255));
+    return tf.concat([tf.clipByValue(rgb, 0, 1), alpha], 2) as tf.Tensor3D;
+  });
+}
+
 /** One face as straight-alpha RGBA8 ImageData: one read-back of R x R x 4 floats. */
 export async function faceImageData(generator: Generator, req: GenerateRequest): Promise<ImageData> {
-  const straight = tf.tidy(() => generator.straight255(generator.generate(req)));
+  const straight = tf.tidy(() => straight255(generator, generator.generate(req)));
   try {
     return await toImageData(straight);
   } finally {
@@ -82,7 +115,7 @@ export async function drawFace(
   let image: ImageData;
   try {
     image = await toImageData(
-      tf.tidy(() => generator.straight255(face)),
+      tf.tidy(() => straight255(generator, face)),
       true,
     );
   } finally {
@@ -261,7 +294,7 @@ function drawWebGPU(generator: Generator, face: tf.Tensor3D, ctx: Canvas2D): boo
   const [h, w] = face.shape;
   webgpuCanvas ??= new OffscreenCanvas(w, h);
   // tf.browser.draw premultiplies straight colour itself.
-  const straight = tf.tidy(() => tf.mul(generator.straight255(face), 1 / 255)) as tf.Tensor3D;
+  const straight = tf.tidy(() => tf.mul(straight255(generator, face), 1 / 255)) as tf.Tensor3D;
   try {
     tf.browser.draw(straight, webgpuCanvas as unknown as HTMLCanvasElement);
   } finally {

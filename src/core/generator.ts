@@ -143,11 +143,6 @@ export class Generator {
       m[3 * 4 + c] = -1;
     }
     this.w.set('premultiply.excess', tf.tensor4d(m, [1, 1, 4, 4]));
-    // Premultiplied -> straight x 255 (see straight255): [a, a, a, 1] / 255 as a 1x1 conv with a bias.
-    const d = new Float32Array(16);
-    for (let c = 0; c < 3; c++) d[3 * 4 + c] = 1 / 255;
-    this.w.set('straight.divisor', tf.tensor4d(d, [1, 1, 4, 4]));
-    this.w.set('straight.bias', tf.tensor1d([0, 0, 0, 1 / 255]));
     if (this.onWasm) this.w.set('lrelu.slope', tf.scalar(a.lreluSlope));
   }
 
@@ -291,26 +286,14 @@ export class Generator {
   }
 
   /**
-   * A face from generate() as straight-alpha RGBA x 255, float32 [R, R, 4], for ImageData: one 1x1 conv (the
-   * divisor [a, a, a, 1] / 255), one maximum and one divide on the backend. Read back, `new Uint8ClampedArray(values)`
-   * rounds and clamps natively, so no rounding or cast kernel and no per-value JS loop. Colour never exceeds alpha in
-   * a generated face, so colour / alpha needs no clip; under alpha 1/255 the colour is below it and maps to < 1.
-   * The caller owns (disposes) the result; `face` is left as it is.
+   * A tensor kept with the weights under `name`, made by `make` on its first use and freed by dispose(): the
+   * constants of the code that turns faces into pixels (face-pixels.ts), which live on this generator's backend.
    */
-  straight255(face: tf.Tensor3D): tf.Tensor3D {
+  constant(name: string, make: () => tf.Tensor): tf.Tensor {
     if (this.disposed) throw new Error('generator: used after dispose()');
-    return tf.tidy(() => {
-      const [h, w] = face.shape;
-      const x = tf.reshape(face, [1, h, w, 4]) as tf.Tensor4D;
-      const divisor = tf.fused.conv2d({
-        x,
-        filter: this.t('straight.divisor') as tf.Tensor4D,
-        bias: this.t('straight.bias'),
-        strides: 1,
-        pad: 'valid',
-      });
-      return tf.reshape(tf.div(x, tf.maximum(divisor, 1 / (255 * 255))), [h, w, 4]) as tf.Tensor3D;
-    });
+    let t = this.w.get(name);
+    if (!t) this.w.set(name, (t = tf.keep(make())));
+    return t;
   }
 
   dispose(): void {
@@ -332,13 +315,4 @@ function sameLatent(a: Float32Array, b: Float32Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-/** Premultiplied -> straight alpha (for canvases and PNG), on the backend. Caller owns the result. */
-export function unpremultiply(rgba: tf.Tensor3D): tf.Tensor3D {
-  return tf.tidy(() => {
-    const alpha = tf.slice(rgba, [0, 0, 3], [-1, -1, 1]);
-    const rgb = tf.div(tf.slice(rgba, [0, 0, 0], [-1, -1, 3]), tf.maximum(alpha, 1 / 255));
-    return tf.concat([tf.clipByValue(rgb, 0, 1), alpha], 2) as tf.Tensor3D;
-  });
 }
