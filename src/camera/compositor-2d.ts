@@ -23,7 +23,14 @@
  *   luminance under every pixel of the face, which a 2D canvas could only get by reading the frame back to script
  *   each frame.
  */
-import type { CompositeOptions, FaceCompositor, FaceDraw, LensGeometry, MeshDraw } from './face-compositor.js';
+import {
+  sizeToFrame,
+  type CompositeOptions,
+  type FaceCompositor,
+  type FaceDraw,
+  type LensGeometry,
+  type MeshDraw,
+} from './face-compositor.js';
 import {
   INVERSE_STRIDE,
   alphaOf,
@@ -172,13 +179,9 @@ export class Compositor2D implements FaceCompositor {
 
   /** The frame, flat faces by their similarity, then lens faces on their mesh; the canvas takes the frame's size. */
   draw(frame: HTMLVideoElement, faces: readonly FaceDraw[], meshes: readonly MeshDraw[], o: CompositeOptions): void {
-    const vw = frame.videoWidth,
-      vh = frame.videoHeight;
-    if (!vw || !vh) return;
-    if (this.canvas.width !== vw || this.canvas.height !== vh) {
-      this.canvas.width = vw;
-      this.canvas.height = vh;
-    }
+    const size = sizeToFrame(this.canvas, frame);
+    if (!size) return;
+    const [vw, vh] = size;
     const ctx = this.ctx;
     ctx.globalCompositeOperation = 'source-over';
     ctx.globalAlpha = 1;

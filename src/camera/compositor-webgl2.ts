@@ -10,13 +10,14 @@
  */
 import { linkProgram } from '../core/webgl-program.js';
 import { FACE_FRAG, MESH_FRAG, MESH_VERT, VERT, VIDEO_FRAG } from './compositor-glsl.js';
-import type {
-  CompositeOptions,
-  CompositorKind,
-  FaceCompositor,
-  FaceDraw,
-  LensGeometry,
-  MeshDraw,
+import {
+  sizeToFrame,
+  type CompositeOptions,
+  type CompositorKind,
+  type FaceCompositor,
+  type FaceDraw,
+  type LensGeometry,
+  type MeshDraw,
 } from './face-compositor.js';
 
 /** The browser gives the canvas no WebGL2 context: the one failure that the 2D compositor stands in for. */
@@ -316,13 +317,9 @@ export class CompositorWebGL2 implements FaceCompositor {
     const st = this.state;
     if (!st || this.gl.isContextLost()) return;
     const gl = this.gl;
-    const vw = frame.videoWidth,
-      vh = frame.videoHeight;
-    if (!vw || !vh) return;
-    if (this.canvas.width !== vw || this.canvas.height !== vh) {
-      this.canvas.width = vw;
-      this.canvas.height = vh;
-    }
+    const size = sizeToFrame(this.canvas, frame);
+    if (!size) return;
+    const [vw, vh] = size;
     gl.viewport(0, 0, vw, vh);
     gl.bindVertexArray(st.vao);
 

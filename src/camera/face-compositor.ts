@@ -1,6 +1,7 @@
 /**
  * What the camera pipeline asks of a compositor, and what it hands one each frame: the WebGL2 compositor
- * (compositor-webgl2.ts) and its 2D-canvas fallback (compositor-2d.ts) both implement FaceCompositor.
+ * (compositor-webgl2.ts) and its 2D-canvas fallback (compositor-2d.ts) both implement FaceCompositor, and size
+ * their canvas to the frame alike.
  */
 import type { Point, Similarity } from './similarity.js';
 
@@ -56,4 +57,16 @@ export interface FaceCompositor {
   draw(frame: HTMLVideoElement, faces: readonly FaceDraw[], meshes: readonly MeshDraw[], o: CompositeOptions): void;
   /** Releases everything it holds. */
   dispose(): void;
+}
+
+/** Gives `canvas` the frame's size (only when it differs: a resize clears it); null while the frame has none yet. */
+export function sizeToFrame(canvas: HTMLCanvasElement, frame: HTMLVideoElement): [number, number] | null {
+  const vw = frame.videoWidth,
+    vh = frame.videoHeight;
+  if (!vw || !vh) return null;
+  if (canvas.width !== vw || canvas.height !== vh) {
+    canvas.width = vw;
+    canvas.height = vh;
+  }
+  return [vw, vh];
 }
