@@ -1,6 +1,7 @@
 """Export a trained checkpoint to the browser format (docs/model-format.md), with goldens.
 
     python3 -m training.export --ckpt training/runs/toon128/ckpt.pt --style toon --out models/toon
+    python3 -m training.export --random tinyc --style toon --out build/zsteps-style   # untrained, for format tests
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .model import load_ema
+from .model import CONFIGS, Generator, load_ema
 from .modelfile import architecture, folded_tensors, load_generator, to_unit_rgba, write_model
 from .seeds import seed_to_z
 from .teachers import make_teacher
@@ -58,18 +59,32 @@ def write_goldens(model_dir: Path) -> list:
 
 def export(ckpt: Path, style: str, out: Path, dtype: str = "float16", training_meta: dict | None = None) -> dict:
     G, ck = load_ema(ckpt)
+    return export_generator(G, ck["config"], ck["step"], style, out, dtype, training_meta)
+
+
+def export_random(config: str, style: str, out: Path, seed: int = 0) -> dict:
+    """An untrained generator of `config` (fixed seed), exported in float32: a fixture for the format's tests."""
+    torch.manual_seed(seed)
+    G = Generator(CONFIGS[config]).eval()
+    with torch.no_grad():
+        G.mapping.w_avg.normal_()  # a trained model's mean w is not zero: truncation has something to do
+    return export_generator(G, config, 0, style, out, "float32", {"untrained": True, "initSeed": seed})
+
+
+def export_generator(G: Generator, config: str, step: int, style: str, out: Path, dtype: str = "float16",
+                     training_meta: dict | None = None) -> dict:
     cfg = G.cfg
     teacher = make_teacher(style, cfg.resolution, workers=1)
     meta = {
         "name": teacher.label,
         "resolution": cfg.resolution,
-        "config": ck["config"],
+        "config": config,
         "output": {"channels": "rgba", "range": [-1, 1], "alpha": "premultiplied"},
         "canonical": teacher.landmarks,
         **({"controls": teacher.controls} if teacher.controls else {}),
         "data": {"teacher": teacher.name, "licence": teacher.licence, "provenance": teacher.provenance,
                  **teacher.record},
-        "training": {"steps": ck["step"], **(training_meta or {})},
+        "training": {"steps": step, **(training_meta or {})},
     }
     manifest = write_model(out, folded_tensors(G), architecture(G), meta, dtype)
     write_goldens(out)
@@ -78,14 +93,20 @@ def export(ckpt: Path, style: str, out: Path, dtype: str = "float16", training_m
 
 def main():
     p = argparse.ArgumentParser(description="Export a checkpoint to models/<style>/.")
-    p.add_argument("--ckpt", type=Path, required=True)
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--ckpt", type=Path)
+    src.add_argument("--random", choices=sorted(CONFIGS), metavar="CONFIG",
+                     help="an untrained generator of CONFIG instead (float32): a fixture for the format's tests")
     p.add_argument("--style", required=True, help="the teacher: a procedural style, or a StyleGAN2 descriptor .json")
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--dtype", default="float16", choices=["float16", "float32"])
     p.add_argument("--meta", type=str, default="{}", help="JSON merged into model.json's training block")
     a = p.parse_args()
-    m = export(a.ckpt, a.style, a.out, a.dtype, json.loads(a.meta))
-    print(f"wrote {a.out}/model.json ({m['weightFiles'][0]['byteLength']} bytes of {a.dtype} weights)")
+    if a.random:
+        m = export_random(a.random, a.style, a.out)
+    else:
+        m = export(a.ckpt, a.style, a.out, a.dtype, json.loads(a.meta))
+    print(f"wrote {a.out}/model.json ({m['weightFiles'][0]['byteLength']} bytes of {m['dtype']} weights)")
 
 
 if __name__ == "__main__":

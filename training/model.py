@@ -111,6 +111,8 @@ CONFIGS = {
     # For tests: seconds on a CPU.
     "tiny": GeneratorConfig(resolution=32, z_dim=32, w_dim=32, mapping_layers=2,
                             channels=[32, 16], head_channels=[8, 4]),
+    "tinyc": GeneratorConfig(resolution=32, z_dim=32, w_dim=32, mapping_layers=2, channels=[32, 16],
+                             head_channels=[8, 4], z_steps="toon"),  # tiny with toon's z steps
     "tiny64": GeneratorConfig(resolution=64, z_dim=32, w_dim=32, mapping_layers=2,
                               channels=[32, 16, 8], head_channels=[8, 4], skip=True),  # tiny grown by one block
     "tiny64w": GeneratorConfig(resolution=64, z_dim=32, w_dim=32, mapping_layers=2, channels=[32, 16, 12],

@@ -144,6 +144,25 @@ export class Generator {
     }
     this.w.set('premultiply.excess', tf.tensor4d(m, [1, 1, 4, 4]));
     if (this.onWasm) this.w.set('lrelu.slope', tf.scalar(a.lreluSlope));
+    if (a.zSteps) {
+      const { width, steps } = a.zSteps;
+      this.w.set(
+        'zsteps.index',
+        tf.tensor1d(
+          Int32Array.from(steps, ([i]) => i),
+          'int32',
+        ),
+      );
+      // tanh((z - at) / width) as tanh(z / width - at / width): one multiply and one subtract on the gathered z
+      this.w.set('zsteps.scale', tf.scalar(1 / width));
+      this.w.set(
+        'zsteps.at',
+        tf.tensor2d(
+          Float32Array.from(steps, ([, at]) => at / width),
+          [1, steps.length],
+        ),
+      );
+    }
   }
 
   /**
@@ -167,6 +186,12 @@ export class Generator {
   private mapping(z: tf.Tensor2D): tf.Tensor2D {
     const a = this.manifest.architecture;
     let x = tf.mul(z, tf.rsqrt(tf.add(tf.mean(tf.square(z), 1, true), 1e-8))) as tf.Tensor2D;
+    if (a.zSteps) {
+      // from the raw z: the teacher's cuts do not see the normalisation
+      const picked = tf.gather(z, this.t('zsteps.index'), 1);
+      const steps = tf.tanh(tf.sub(tf.mul(picked, this.t('zsteps.scale')), this.t('zsteps.at')));
+      x = tf.concat([x, steps], 1) as tf.Tensor2D;
+    }
     for (let i = 0; i < a.mappingLayers; i++) {
       x = tf.fused.matMul({
         a: x,

@@ -26,6 +26,11 @@ export interface Architecture {
   skip?: boolean;
   /** With skip: the skip head's [c1, c2] when it differs from the last head's `headChannels` (absent: the same). */
   skipHeadChannels?: [number, number];
+  /**
+   * Steps of z that the mapping reads beside the normalised z: tanh((z[i] - at) / width) for each [i, at], in order
+   * (absent: none). They mark where the teacher's rule changes part (docs/model-format.md, "z steps").
+   */
+  zSteps?: { width: number; steps: [number, number][] };
 }
 
 export interface Landmarks {
@@ -73,7 +78,7 @@ export function expectedShapes(a: Architecture): Map<string, number[]> {
   const s = new Map<string, number[]>();
   const { zDim: z, wDim: w, channels: ch } = a;
   for (let i = 0; i < a.mappingLayers; i++) {
-    s.set(`mapping.${i}.weight`, [i === 0 ? z : w, w]);
+    s.set(`mapping.${i}.weight`, [i === 0 ? z + (a.zSteps?.steps.length ?? 0) : w, w]);
     s.set(`mapping.${i}.bias`, [w]);
   }
   s.set('w_avg', [w]);
@@ -131,6 +136,22 @@ export function validateManifest(m: unknown): ModelManifest {
     if (!a.skip) fail('architecture.skipHeadChannels', 'absent without skip', a.skipHeadChannels);
     if (!Array.isArray(a.skipHeadChannels) || a.skipHeadChannels.length !== 2 || !a.skipHeadChannels.every(isPosInt))
       fail('architecture.skipHeadChannels', 'two positive integers', a.skipHeadChannels);
+  }
+  if (a.zSteps !== undefined) {
+    const st = a.zSteps;
+    if (!(typeof st?.width === 'number' && st.width > 0))
+      fail('architecture.zSteps.width', 'a positive number', st?.width);
+    if (!Array.isArray(st.steps)) fail('architecture.zSteps.steps', 'a list of [z index, threshold]', st.steps);
+    for (const step of st.steps) {
+      const ok =
+        Array.isArray(step) &&
+        step.length === 2 &&
+        Number.isInteger(step[0]) &&
+        step[0] >= 0 &&
+        step[0] < a.zDim &&
+        Number.isFinite(step[1]);
+      if (!ok) fail('architecture.zSteps step', `[z index in 0..${a.zDim - 1}, a finite threshold]`, step);
+    }
   }
   const res = 16 * 2 ** (a.channels.length - 1);
   if (o.resolution !== res) fail('model.json resolution', `${res} (4 * 4 * 2^(blocks - 1))`, o.resolution);

@@ -79,3 +79,17 @@ def test_adding_steps_keeps_the_trained_function():
     with torch.no_grad():
         assert torch.allclose(small(z)[0], big(z)[0], atol=1e-2)
         assert big.mapping.layers[0].weight.shape[1] == 64 + len(z_steps_of("toon"))
+
+
+def test_an_exported_model_with_steps_computes_what_the_trained_one_does(tmp_path):
+    from training.export import export_random
+    from training.modelfile import load_generator
+    export_random("tinyc", "toon", tmp_path / "m")
+    folded = load_generator(tmp_path / "m")
+    assert len(folded.m["architecture"]["zSteps"]["steps"]) == len(z_steps_of("toon"))
+    torch.manual_seed(0)
+    G = Generator(CONFIGS["tinyc"]).eval()
+    with torch.no_grad():
+        G.mapping.w_avg.normal_()
+        z = torch.randn(4, 32)
+        assert torch.allclose(G(z)[0], folded(z), atol=1e-4)
