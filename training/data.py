@@ -67,6 +67,8 @@ class TeacherCache:
                 raise ValueError(f"cache {p}: {len(z)} latents but {len(img)} images")
         self.z = np.concatenate(zs) if len(zs) > 1 else zs[0]
         self.img = np.concatenate(imgs) if len(imgs) > 1 else imgs[0]
+        # the teacher's name as build_cache wrote it (None for a cache without meta.txt)
+        self.style = next(iter(metas)).split()[0].removeprefix("style=") if metas else None
 
     def __len__(self):
         return len(self.z)

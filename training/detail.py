@@ -58,6 +58,14 @@ def part_box(canonical: dict, res: int) -> tuple[int, int, int, int]:
     return tuple(max(0, min(res, v)) for v in box)
 
 
+def part_box_fraction(canonical: dict, res: int) -> tuple[float, float, float, float]:
+    """part_box as fractions of the image, unrounded: for any head's size."""
+    (lx, ly), (rx, ry), (_, my) = canonical["leftEye"], canonical["rightEye"], canonical["mouth"]
+    eye_y = (ly + ry) / 2
+    box = (min(lx, rx), eye_y, max(lx, rx), my + BOX_BELOW * (my - eye_y))
+    return tuple(min(1.0, max(0.0, v / res)) for v in box)
+
+
 def scaled_canonical(canonical: dict, from_res: int, to_res: int) -> dict:
     s = to_res / from_res
     return {k: [v[0] * s, v[1] * s] for k, v in canonical.items()}

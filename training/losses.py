@@ -34,6 +34,25 @@ def pyramid_loss(outs, target, grad_weight: float = 1.0):
     return sum(per_head), [float(v) for v in per_head]
 
 
+def crop_fraction(x: torch.Tensor, box) -> torch.Tensor:
+    """The part of x inside `box` (x0, y0, x1, y1 as fractions of the image), at x's own size."""
+    h, w = x.shape[-2:]
+    x0, y0, x1, y1 = box
+    return x[..., math.floor(y0 * h):max(math.floor(y0 * h) + 1, math.ceil(y1 * h)),
+             math.floor(x0 * w):max(math.floor(x0 * w) + 1, math.ceil(x1 * w))]
+
+
+def part_loss(outs, target, box, grad_weight: float = 1.0) -> torch.Tensor:
+    """The pyramid loss and the last head's grey MSE again, inside the parts' box only: the nose and mouth are a few
+    per cent of the pixels, so in the whole-image losses the student gains little by drawing them
+    (training/EXPERIMENTS.md, "Crisp faces")."""
+    crops = [crop_fraction(o, box) for o in outs]
+    pyramid = sum(F.l1_loss(c, crop_fraction(downsample_to(target, o.shape[-1]), box))
+                  + grad_weight * gradient_l1(c, crop_fraction(downsample_to(target, o.shape[-1]), box))
+                  for o, c in zip(outs, crops))
+    return pyramid + grey_mse(crops[-1], crop_fraction(target, box))
+
+
 def grey_mse(out: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     """Mean squared error of RGB composited on mid grey in [0, 1]: the quantity training.evaluate's PSNR reports
     (-10 log10 of it), so that a weight on it trains for the metric rather than only for L1's median. Unlike

@@ -27,9 +27,11 @@ import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel as DDP
 
 from .data import TeacherCache
+from .detail import part_box_fraction
 from .losses import (Discriminator, alpha_l1, arc_neighbour, discriminator_loss, generator_gan_terms, grey_mse,
-                     pyramid_loss, step_excess)
+                     part_loss, pyramid_loss, step_excess)
 from .model import CONFIGS, Generator, add_steps_from, can_add_steps, can_grow, can_widen, grow_from, load_trunk, widen_from
+from .teachers import make_teacher
 from .visual import save_grid
 
 
@@ -77,6 +79,9 @@ def parse_args(argv=None):
     p.add_argument("--grad-weight", type=float, default=1.0)
     p.add_argument("--mse-weight", type=float, default=0.0,
                    help="weight of the last head's MSE on grey (the evaluated PSNR's error) beside the L1 pyramid")
+    p.add_argument("--part-weight", type=float, default=0.0,
+                   help="weight of the losses again inside the nose-and-mouth box (training/detail.py part_box, from "
+                        "the teacher's canonical points), where the whole-image losses barely reward drawing the parts")
     p.add_argument("--alpha-weight", type=float, default=0.0,
                    help="weight of an extra L1 on the last head's alpha (losses.alpha_l1), to hold the silhouette's IoU")
     p.add_argument("--smooth-weight", type=float, default=0.0,
@@ -166,6 +171,11 @@ def train(args) -> dict:
 
     cfg = CONFIGS[args.config]
     data = TeacherCache(args.data)
+    parts = None
+    if args.part_weight:
+        if data.style is None:
+            raise ValueError("--part-weight needs the cache's style (its meta.txt) for the teacher's canonical points")
+        parts = part_box_fraction(make_teacher(data.style, cfg.resolution).landmarks, cfg.resolution)
     if data.z.shape[1] != cfg.z_dim or data.img.shape[1] != cfg.resolution:
         raise ValueError(f"cache holds z_dim {data.z.shape[1]} at {data.img.shape[1]} px; config {args.config} "
                          f"expects z_dim {cfg.z_dim} at {cfg.resolution} px")
@@ -317,6 +327,8 @@ def train(args) -> dict:
             loss_g = loss_g + args.mse_weight * loss_mse
         if args.alpha_weight:
             loss_g = loss_g + args.alpha_weight * alpha_l1(outs[-1], real)
+        if args.part_weight:
+            loss_g = loss_g + args.part_weight * part_loss(outs, real, parts, args.grad_weight)
         loss_smooth, steps = None, None
         if args.smooth_weight:
             with amp_context(device, args.amp):
