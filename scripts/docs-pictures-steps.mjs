@@ -28,6 +28,12 @@ export const STEPS = [
     pictures: ['docs/lens.webm'],
   },
   {
+    name: 'likeness',
+    what: 'the lens on a group photo without and with likeness (scripts/likeness-pictures.mjs)',
+    commands: [['node', 'scripts/likeness-pictures.mjs']],
+    pictures: ['docs/lens-likeness-off.png', 'docs/lens-likeness-on.png'],
+  },
+  {
     name: 'engines',
     what: 'the demo in each browser engine, and docs/engines.json (scripts/engines.mjs)',
     commands: [['node', 'scripts/engines.mjs']],

@@ -2,7 +2,7 @@
 // npm run docs:pictures: every picture the README and docs/ show, made again from the current build and models,
 // one step per script that draws them. test/node/docs-links.test.ts checks that each picture they show is made by
 // a step here.
-//   npm run build && npm run docs:pictures [step ...]      (steps: demo, camera, clip, engines, styles; default all)
+//   npm run build && npm run docs:pictures [step ...]      (steps: demo, camera, likeness, clip, engines, styles; default all)
 // The engines step needs Firefox ESR and WebKitGTK (scripts/browsers.mjs); BLAZE_ENGINES=chromium limits it.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
