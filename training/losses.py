@@ -53,6 +53,26 @@ def part_loss(outs, target, box, grad_weight: float = 1.0) -> torch.Tensor:
     return pyramid + grey_mse(crops[-1], crop_fraction(target, box))
 
 
+def edge_strength(x: torch.Tensor) -> torch.Tensor:
+    """Model-space RGBA [-1, 1] -> [N, H-2, W-2]: the luma gradient's magnitude on grey (central differences), the
+    quantity training/detail.py thresholds into edges."""
+    rgb = over_grey((x + 1) / 2)
+    y = 0.299 * rgb[:, 0] + 0.587 * rgb[:, 1] + 0.114 * rgb[:, 2]
+    gx = (y[:, 1:-1, 2:] - y[:, 1:-1, :-2]) / 2
+    gy = (y[:, 2:, 1:-1] - y[:, :-2, 1:-1]) / 2
+    return (gx * gx + gy * gy + 1e-8).sqrt()
+
+
+def edge_chamfer(out: torch.Tensor, target: torch.Tensor, reach: int = 1) -> torch.Tensor:
+    """Edges that tolerate a small displacement: the teacher's edge strength that the student lacks within `reach`
+    pixels, and the student's that the teacher lacks there. L1 and MSE reward a blurred average of a stroke whose
+    position is uncertain by a pixel; this rewards drawing the stroke (training/EXPERIMENTS.md, "Crisp faces")."""
+    es, et = edge_strength(out), edge_strength(target)
+    k = 2 * reach + 1
+    near = lambda e: F.max_pool2d(e[:, None], k, stride=1, padding=reach)[:, 0]
+    return F.relu(et - near(es)).mean() + F.relu(es - near(et)).mean()
+
+
 def grey_mse(out: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     """Mean squared error of RGB composited on mid grey in [0, 1]: the quantity training.evaluate's PSNR reports
     (-10 log10 of it), so that a weight on it trains for the metric rather than only for L1's median. Unlike

@@ -28,8 +28,8 @@ from torch.nn.parallel import DistributedDataParallel as DDP
 
 from .data import TeacherCache
 from .detail import part_box_fraction
-from .losses import (Discriminator, alpha_l1, arc_neighbour, discriminator_loss, generator_gan_terms, grey_mse,
-                     part_loss, pyramid_loss, step_excess)
+from .losses import (Discriminator, alpha_l1, arc_neighbour, discriminator_loss, edge_chamfer, generator_gan_terms,
+                     grey_mse, part_loss, pyramid_loss, step_excess)
 from .model import CONFIGS, Generator, add_steps_from, can_add_steps, can_grow, can_widen, grow_from, load_trunk, widen_from
 from .teachers import make_teacher
 from .visual import save_grid
@@ -82,6 +82,8 @@ def parse_args(argv=None):
     p.add_argument("--part-weight", type=float, default=0.0,
                    help="weight of the losses again inside the nose-and-mouth box (training/detail.py part_box, from "
                         "the teacher's canonical points), where the whole-image losses barely reward drawing the parts")
+    p.add_argument("--edge-weight", type=float, default=0.0,
+                   help="weight of the last head's edge term that tolerates a pixel's displacement (losses.edge_chamfer)")
     p.add_argument("--alpha-weight", type=float, default=0.0,
                    help="weight of an extra L1 on the last head's alpha (losses.alpha_l1), to hold the silhouette's IoU")
     p.add_argument("--smooth-weight", type=float, default=0.0,
@@ -327,6 +329,8 @@ def train(args) -> dict:
             loss_g = loss_g + args.mse_weight * loss_mse
         if args.alpha_weight:
             loss_g = loss_g + args.alpha_weight * alpha_l1(outs[-1], real)
+        if args.edge_weight:
+            loss_g = loss_g + args.edge_weight * edge_chamfer(outs[-1], real)
         if args.part_weight:
             loss_g = loss_g + args.part_weight * part_loss(outs, real, parts, args.grad_weight)
         loss_smooth, steps = None, None
