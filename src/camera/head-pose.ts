@@ -60,10 +60,10 @@ export class CameraFitter {
         c2 = cn[3 * i + 2]!;
       for (let d = 0; d < 3; d++) {
         const l = landmarks[3 * i + d]!;
-        rhs[d] += c0 * l;
-        rhs[3 + d] += c1 * l;
-        rhs[6 + d] += c2 * l;
-        rhs[9 + d] += l;
+        rhs[d]! += c0 * l;
+        rhs[3 + d]! += c1 * l;
+        rhs[6 + d]! += c2 * l;
+        rhs[9 + d]! += l;
       }
     }
     const a = new Float64Array(12);

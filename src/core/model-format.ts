@@ -82,7 +82,7 @@ export function expectedShapes(a: Architecture): Map<string, number[]> {
     s.set(`mapping.${i}.bias`, [w]);
   }
   s.set('w_avg', [w]);
-  s.set('const', [1, 4, 4, ch[0]]);
+  s.set('const', [1, 4, 4, ch[0]!]);
   const modconv = (p: string, cin: number, cout: number) => {
     s.set(`${p}.affine.weight`, [w, cin]);
     s.set(`${p}.affine.bias`, [cin]);
@@ -91,7 +91,7 @@ export function expectedShapes(a: Architecture): Map<string, number[]> {
     s.set(`${p}.bias`, [cout]);
   };
   ch.forEach((c, b) => {
-    modconv(`conv.${2 * b}`, b === 0 ? ch[0] : ch[b - 1], c);
+    modconv(`conv.${2 * b}`, b === 0 ? ch[0]! : ch[b - 1]!, c);
     modconv(`conv.${2 * b + 1}`, c, c);
   });
   const heads: [string, number, [number, number]][] = [['head', ch[ch.length - 1]!, a.headChannels]];
@@ -194,7 +194,7 @@ export function validateManifest(m: unknown): ModelManifest {
 function halfToFloat(src: Uint16Array): Float32Array {
   const out = new Float32Array(src.length);
   for (let i = 0; i < src.length; i++) {
-    const h = src[i];
+    const h = src[i]!;
     const sign = h & 0x8000 ? -1 : 1;
     const exp = (h >> 10) & 0x1f;
     const frac = h & 0x3ff;
@@ -255,7 +255,7 @@ export async function loadModel(url: string, opts: LoadOptions = {}): Promise<Lo
   const weights = new Map<string, { shape: number[]; data: Float32Array }>();
   for (const t of manifest.tensors) {
     const n = t.shape.reduce((x, y) => x * y, 1);
-    const bytes = files[t.file].slice(t.byteOffset, t.byteOffset + n * BYTES_PER_ELEMENT[manifest.dtype]);
+    const bytes = files[t.file]!.slice(t.byteOffset, t.byteOffset + n * BYTES_PER_ELEMENT[manifest.dtype]);
     const data = manifest.dtype === 'float16' ? halfToFloat(new Uint16Array(bytes)) : new Float32Array(bytes);
     weights.set(t.name, { shape: t.shape, data });
   }
