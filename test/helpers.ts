@@ -136,6 +136,35 @@ export async function diffFromGolden(
   return diffStats(got, want);
 }
 
+/**
+ * Each golden case of a model exported by training/ (its goldens/goldens.json) drawn by an element, against the face
+ * Python made: returns per case the file, the backend and the mean and max absolute difference (premultiplied RGBA8).
+ */
+export async function modelGoldenDiffs(model: URL) {
+  const gold = await (await fetch(new URL('goldens/goldens.json', model))).json();
+  const out: { file: string; backend: string; width: number; height: number; mean: number; max: number }[] = [];
+  for (const c of gold.cases as {
+    seed: number;
+    truncation?: number;
+    mixSeed?: number;
+    mixLayer?: number;
+    file: string;
+  }[]) {
+    const attrs: Record<string, string> = { seed: String(c.seed), 'face-style': model.href };
+    if (c.truncation !== undefined) attrs.truncation = String(c.truncation);
+    if (c.mixSeed !== undefined) attrs['mix-seed'] = String(c.mixSeed);
+    if (c.mixLayer !== undefined) attrs['mix-layer'] = String(c.mixLayer);
+    const el = makeFace(attrs);
+    const render = await next(el, 'blaze-face-render');
+    const px = await pngPixels(await el.capture());
+    const want = new Uint8Array(await (await fetch(new URL(c.file, model))).arrayBuffer());
+    const d = diffStats(premultiply(px.data), want);
+    out.push({ file: c.file, backend: render.detail.backend, width: px.width, height: px.height, ...d });
+    el.remove();
+  }
+  return out;
+}
+
 /** Mean RGB of a generated face's left-cheek patch: below the left eye, above the mouth (canonical points). */
 export function generatedCheek(
   img: { data: Uint8ClampedArray; width: number },
