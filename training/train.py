@@ -1,6 +1,6 @@
 """Distil a BlazeStyleGAN student from a teacher's cached renders.
 
-    python3 -m training.train --run training/configs/toon128-steps.toml   # a named run: its settings in one file
+    python3 -m training.train --run training/configs/toon128-probe-steps.toml   # a named run: its settings in one file
     python3 -m training.train --config toon128 --data .cache/toon128 --out training/runs/toon128
     python3 -m training.train ... --resume            # continue from the run's last checkpoint
     python3 -m training.train ... --init other/ckpt.pt # start from another run's weights (a new style)
