@@ -24,13 +24,19 @@ def luma(rgb: torch.Tensor) -> torch.Tensor:
     return 0.299 * rgb[:, 0] + 0.587 * rgb[:, 1] + 0.114 * rgb[:, 2]
 
 
-def edges(rgb: torch.Tensor) -> torch.Tensor:
-    """RGB [N, 3, H, W] in [0, 1] -> bool [N, H, W]; the one-pixel border is never an edge."""
+def luma_gradient(rgb: torch.Tensor, eps: float = 0.0) -> torch.Tensor:
+    """RGB [N, 3, H, W] -> [N, H-2, W-2]: the luma gradient's magnitude by central differences, inside the one-pixel
+    border. `eps` inside the square root keeps its gradient finite where the image is flat (a training loss)."""
     y = luma(rgb)
-    g = torch.zeros_like(y)
     gx = (y[:, 1:-1, 2:] - y[:, 1:-1, :-2]) / 2
     gy = (y[:, 2:, 1:-1] - y[:, :-2, 1:-1]) / 2
-    g[:, 1:-1, 1:-1] = (gx * gx + gy * gy).sqrt()
+    return (gx * gx + gy * gy + eps).sqrt()
+
+
+def edges(rgb: torch.Tensor) -> torch.Tensor:
+    """RGB [N, 3, H, W] in [0, 1] -> bool [N, H, W]; the one-pixel border is never an edge."""
+    g = torch.zeros_like(rgb[:, 0])
+    g[:, 1:-1, 1:-1] = luma_gradient(rgb)
     return g > EDGE_THRESHOLD
 
 
@@ -48,22 +54,20 @@ def edge_scores(student_rgb: torch.Tensor, teacher_rgb: torch.Tensor) -> dict:
     return {"edge_recall": round(recall, 4), "edge_precision": round(precision, 4), "edge_f1": round(f1, 4)}
 
 
+def _part_box_px(canonical: dict) -> tuple[float, float, float, float]:
+    (lx, ly), (rx, ry), (_, my) = canonical["leftEye"], canonical["rightEye"], canonical["mouth"]
+    eye_y = (ly + ry) / 2
+    return min(lx, rx), eye_y, max(lx, rx), my + BOX_BELOW * (my - eye_y)
+
+
 def part_box(canonical: dict, res: int) -> tuple[int, int, int, int]:
     """(x0, y0, x1, y1) in pixels of a `res` image, from canonical points in pixels of that image."""
-    (lx, ly), (rx, ry), (_, my) = canonical["leftEye"], canonical["rightEye"], canonical["mouth"]
-    x0, x1 = min(lx, rx), max(lx, rx)
-    eye_y = (ly + ry) / 2
-    y1 = my + BOX_BELOW * (my - eye_y)
-    box = (int(round(x0)), int(round(eye_y)), int(round(x1)), int(round(y1)))
-    return tuple(max(0, min(res, v)) for v in box)
+    return tuple(max(0, min(res, int(round(v)))) for v in _part_box_px(canonical))
 
 
 def part_box_fraction(canonical: dict, res: int) -> tuple[float, float, float, float]:
     """part_box as fractions of the image, unrounded: for any head's size."""
-    (lx, ly), (rx, ry), (_, my) = canonical["leftEye"], canonical["rightEye"], canonical["mouth"]
-    eye_y = (ly + ry) / 2
-    box = (min(lx, rx), eye_y, max(lx, rx), my + BOX_BELOW * (my - eye_y))
-    return tuple(min(1.0, max(0.0, v / res)) for v in box)
+    return tuple(min(1.0, max(0.0, v / res)) for v in _part_box_px(canonical))
 
 
 def scaled_canonical(canonical: dict, from_res: int, to_res: int) -> dict:

@@ -9,6 +9,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .detail import luma_gradient
 from .visual import over_grey
 
 
@@ -46,21 +47,15 @@ def part_loss(outs, target, box, grad_weight: float = 1.0) -> torch.Tensor:
     """The pyramid loss and the last head's grey MSE again, inside the parts' box only: the nose and mouth are a few
     per cent of the pixels, so in the whole-image losses the student gains little by drawing them
     (training/EXPERIMENTS.md, "Crisp faces")."""
-    crops = [crop_fraction(o, box) for o in outs]
-    pyramid = sum(F.l1_loss(c, crop_fraction(downsample_to(target, o.shape[-1]), box))
-                  + grad_weight * gradient_l1(c, crop_fraction(downsample_to(target, o.shape[-1]), box))
-                  for o, c in zip(outs, crops))
-    return pyramid + grey_mse(crops[-1], crop_fraction(target, box))
+    pairs = [(crop_fraction(o, box), crop_fraction(downsample_to(target, o.shape[-1]), box)) for o in outs]
+    pyramid = sum(F.l1_loss(c, t) + grad_weight * gradient_l1(c, t) for c, t in pairs)
+    return pyramid + grey_mse(pairs[-1][0], crop_fraction(target, box))
 
 
 def edge_strength(x: torch.Tensor) -> torch.Tensor:
-    """Model-space RGBA [-1, 1] -> [N, H-2, W-2]: the luma gradient's magnitude on grey (central differences), the
-    quantity training/detail.py thresholds into edges."""
-    rgb = over_grey((x + 1) / 2)
-    y = 0.299 * rgb[:, 0] + 0.587 * rgb[:, 1] + 0.114 * rgb[:, 2]
-    gx = (y[:, 1:-1, 2:] - y[:, 1:-1, :-2]) / 2
-    gy = (y[:, 2:, 1:-1] - y[:, :-2, 1:-1]) / 2
-    return (gx * gx + gy * gy + 1e-8).sqrt()
+    """Model-space RGBA [-1, 1] -> [N, H-2, W-2]: the luma gradient on grey that training/detail.py thresholds into
+    edges."""
+    return luma_gradient(over_grey((x + 1) / 2), eps=1e-8)
 
 
 def edge_chamfer(out: torch.Tensor, target: torch.Tensor, reach: int = 1) -> torch.Tensor:
