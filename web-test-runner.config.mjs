@@ -2,8 +2,10 @@
 // fewer), all from apt, with no network. A test that cannot run in an engine skips itself and says why
 // (test/engine.ts). The camera files that play a photo clip need Chromium's fake camera: they run there only.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { defaultReporter } from '@web/test-runner';
 import { a11ySnapshotPlugin } from '@web/test-runner-commands/plugins';
 import { CHROMIUM_ARGS, ENGINES, chromium, engineBrowsers, fakeCameraArgs } from './scripts/browsers.mjs';
+import { sessionReport } from './scripts/session-report.mjs';
 
 export { CHROMIUM_ARGS, fakeCameraArgs };
 
@@ -53,6 +55,11 @@ export default {
   testsStartTimeout: 120000,
   testsFinishTimeout: 900000,
   testFramework: { config: { timeout: 120000, ...(process.env.WTR_GREP ? { grep: process.env.WTR_GREP } : {}) } },
+  // scripts/test-web.mjs asks for a report of each session's outcome, to rerun the files of a browser that crashed.
+  reporters: [
+    defaultReporter(),
+    ...(process.env.BLAZE_SESSION_REPORT ? [sessionReport(process.env.BLAZE_SESSION_REPORT)] : []),
+  ],
   plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), a11ySnapshotPlugin()],
   browsers: engineBrowsers(CHROMIUM_FAKE_CAMERA),
 };
