@@ -3,6 +3,10 @@
  * `auto` takes the fastest real one: a hardware WebGPU, then a hardware WebGL, then wasm, and only then WebGPU or
  * WebGL on a software rasteriser (src/core/backend-probe.ts), then cpu. Models and tensors belong to the backend
  * that made them, so every element on a page shares it.
+ *
+ * A lost WebGPU device is recovered from: the dead backend goes, a new one starts on a new device (else the next in
+ * the usual order: WebGL, wasm, cpu), and the steps registered with onBackendReplaced (the model registry's) move
+ * their tensors to it, before onDeviceLost's listeners hear that it was restored.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { BACKENDS, type BackendName, type BackendPreference } from './defaults.js';
@@ -32,7 +36,8 @@ export interface BackendMachine {
 }
 
 let active: Promise<BackendChoice> | null = null;
-const lostListeners = new Set<(message: string) => void>();
+/** The choice in force once settled: the first, or the one a recovery made. */
+let settled: BackendChoice | null = null;
 let wasmBase: string | null = null;
 let wasmThreads: number | null = null;
 let readWasmThreads: (() => number) | null = null;
@@ -203,15 +208,183 @@ export async function chooseBackend(pref: BackendPreference, machine: BackendMac
   );
 }
 
+/** A device this module lets go of itself: its `lost` is no loss to recover from. */
+const retired = new WeakSet<GPUDevice>();
+/** The device of the webgpu backend in use, watched for loss. */
+let watched: GPUDevice | null = null;
+/** Losses seen so far; a face request notes the count, to tell a failure that a loss explains (lostSince). */
+let losses = 0;
+/** The recovery under way: resolves once the new backend runs and every step has moved to it. */
+let recovering: Promise<void> | null = null;
+
+/** What onDeviceLost's listeners hear: the loss, then its recovery (`restored`) or that none was possible (`failed`). */
+export type DeviceLossEvent =
+  | { phase: 'lost'; message: string }
+  | { phase: 'restored'; message: string; backend: BackendChoice }
+  | { phase: 'failed'; message: string };
+
+const lossListeners = new Set<(event: DeviceLossEvent) => void>();
+const replacedSteps = new Set<() => void | Promise<void>>();
+
 function watchDeviceLoss(name: BackendName): void {
+  watched = null;
   if (name !== 'webgpu') return;
   const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
+  if (!device) return;
+  watched = device;
   // `lost` only ever resolves.
-  void device?.lost.then((info) => {
-    if (info.reason === 'destroyed') return; // our own teardown
-    const message = `the GPU device was lost (${info.reason}): ${info.message}`;
-    for (const l of lostListeners) l(message);
+  void device.lost.then((info) => {
+    if (retired.has(device)) return; // our own teardown
+    losses++;
+    const message = `the GPU device was lost (${info.reason}${info.message ? `: ${info.message}` : ''})`;
+    const previous = recovering ?? Promise.resolve();
+    const recovery = previous.then(() => recover(device, message));
+    recovering = recovery;
+    void recovery.finally(() => {
+      if (recovering === recovery) recovering = null;
+    });
   });
+}
+
+/**
+ * A webgpu backend on a new adapter and device: the factory registered after a loss. The same device features and
+ * limits as tfjs asks for (its kernels size their workgroups and buffers by them).
+ */
+async function freshWebGPUBackend(): Promise<tf.KernelBackend> {
+  const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
+  const gpu = (navigator as Navigator & { gpu: GPU }).gpu;
+  const lowPower = tf.env().getBool('WEBGPU_USE_LOW_POWER_GPU');
+  const adapter = await gpu.requestAdapter({ powerPreference: lowPower ? 'low-power' : 'high-performance' });
+  if (!adapter) throw new Error('WebGPU: expected an adapter, got none');
+  const wanted: GPUFeatureName[] = ['timestamp-query', 'bgra8unorm-storage'];
+  const limits = adapter.limits;
+  const device = await adapter.requestDevice({
+    requiredFeatures: wanted.filter((f) => adapter.features.has(f)),
+    requiredLimits: {
+      maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize,
+      maxComputeWorkgroupsPerDimension: limits.maxComputeWorkgroupsPerDimension,
+      maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
+      maxBufferSize: limits.maxBufferSize,
+      maxComputeWorkgroupSizeX: limits.maxComputeWorkgroupSizeX,
+      maxComputeInvocationsPerWorkgroup: limits.maxComputeInvocationsPerWorkgroup,
+    },
+  });
+  try {
+    return new WebGPUBackend(device, adapter.info);
+  } catch (e) {
+    retired.add(device);
+    device.destroy();
+    throw e;
+  }
+}
+
+/** Starts webgpu again on a new device: the dead backend (and its buffers) goes first. */
+async function restartWebGPU(): Promise<boolean> {
+  try {
+    if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
+    tf.registerBackend('webgpu', freshWebGPUBackend, 3);
+    return await tf.setBackend('webgpu');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The backend after a loss: webgpu again on a new device, else the first of the usual order without WebGPU
+ * (hardware WebGL, wasm, software WebGL, cpu; chooseBackend's `auto`). Rejects with BackendUnavailableError when
+ * none starts.
+ */
+export async function chooseAfterLoss(machine: BackendMachine, message: string): Promise<BackendChoice> {
+  if (await machine.start('webgpu')) return { name: 'webgpu', reason: `${message}; webgpu started on a new device` };
+  const withoutWebGPU: BackendMachine = {
+    probeWebGPU: async () => ({ kind: 'unavailable', detail: 'no new WebGPU device' }),
+    probeWebGL: () => machine.probeWebGL(),
+    start: (name) => (name === 'webgpu' ? Promise.resolve(false) : machine.start(name)),
+    current: () => null,
+  };
+  const choice = await chooseBackend('auto', withoutWebGPU);
+  return { name: choice.name, reason: `${message}; ${choice.reason.replace(/^auto: /, '')}` };
+}
+
+const recoveryMachine: BackendMachine = {
+  ...browserMachine,
+  start: (name) => (name === 'webgpu' ? restartWebGPU() : startBackend(name)),
+};
+
+async function recover(dead: GPUDevice, message: string): Promise<void> {
+  for (const l of lossListeners) l({ phase: 'lost', message });
+  let choice: BackendChoice;
+  const chosen = chooseAfterLoss(recoveryMachine, message).then(async (c) => {
+    await tf.ready();
+    return c;
+  });
+  active = chosen;
+  try {
+    choice = await chosen;
+    watchDeviceLoss(choice.name);
+    // The dead backend's buffers went with it (tf.removeBackend); the device itself is let go of too.
+    retired.add(dead);
+    dead.destroy();
+    for (const step of replacedSteps) await step();
+  } catch (e) {
+    if (active === chosen) active = null; // a later request tries again
+    settled = null;
+    for (const l of lossListeners)
+      l({ phase: 'failed', message: `${message}, and the generator could not run again: ${(e as Error).message}` });
+    return;
+  }
+  settled = choice;
+  for (const l of lossListeners)
+    l({ phase: 'restored', message: `${message}; the generator runs again on ${choice.name}`, backend: choice });
+}
+
+/**
+ * Hears each loss of the GPU device under the page's backend (webgpu only): `lost`, then `restored` once the
+ * generator runs again (on a new device, or on the next backend in the usual order), or `failed`.
+ */
+export function onDeviceLost(listener: (event: DeviceLossEvent) => void): () => void {
+  lossListeners.add(listener);
+  return () => lossListeners.delete(listener);
+}
+
+/**
+ * A step of every recovery, run once the new backend is active and before `restored` is heard: the model registry
+ * moves its weights there. A step that throws makes the recovery `failed`.
+ */
+export function onBackendReplaced(step: () => void | Promise<void>): () => void {
+  replacedSteps.add(step);
+  return () => replacedSteps.delete(step);
+}
+
+/** Resolves once no recovery is under way: what is made on the backend after it lands on the new one. */
+export async function backendSettled(): Promise<void> {
+  while (recovering) await recovering;
+}
+
+/** How many losses of the GPU device the page has seen: noted by a request, for lostSince. */
+export function deviceLosses(): number {
+  return losses;
+}
+
+/**
+ * Whether a loss of the GPU device explains a failure of work begun when deviceLosses() read `since`: a loss seen
+ * since then or being recovered from, or one the device reports within `ms` (its `lost` may settle after the failed
+ * read-back that it caused).
+ */
+export async function lostSince(since: number, ms = 250): Promise<boolean> {
+  if (losses !== since || recovering) return true;
+  const device = watched;
+  if (!device) return false;
+  const lost = await Promise.race([
+    device.lost.then(() => !retired.has(device)),
+    new Promise<false>((r) => setTimeout(() => r(false), ms)),
+  ]);
+  return lost || losses !== since;
+}
+
+/** The backend in use now (after a recovery, the new one), or null before one is chosen. */
+export function backendInUse(): BackendChoice | null {
+  return settled;
 }
 
 /**
@@ -234,6 +407,7 @@ export function ensureBackend(pref: BackendPreference): Promise<BackendChoice> {
     const chosen = await chooseBackend(pref, browserMachine);
     await tf.ready();
     watchDeviceLoss(chosen.name);
+    settled = chosen;
     return chosen;
   })();
   active = choice;
@@ -241,9 +415,4 @@ export function ensureBackend(pref: BackendPreference): Promise<BackendChoice> {
     if (active === choice) active = null; // let a later request try again
   });
   return choice;
-}
-
-export function onDeviceLost(listener: (message: string) => void): () => void {
-  lostListeners.add(listener);
-  return () => lostListeners.delete(listener);
 }

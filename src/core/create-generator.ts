@@ -2,7 +2,7 @@
  * `createGenerator()`: faces without the element. No DOM and no Lit, so it runs in a Web Worker and draws to an
  * OffscreenCanvas as well as on a page.
  */
-import { configureWasm, ensureBackend } from './backend.js';
+import { backendInUse, configureWasm, ensureBackend } from './backend.js';
 import type { ControlValues } from './controls.js';
 import { DEFAULTS, type BackendName, type BackendPreference } from './defaults.js';
 import type { GenerateRequest, Generator } from './generator.js';
@@ -46,8 +46,12 @@ export interface FaceOptions {
 }
 
 export interface FaceGenerator {
+  /**
+   * The backend in use. A lost WebGPU device is recovered from in place: the generator goes on, on a new device or
+   * else on the next backend in line (then named here).
+   */
   readonly backend: BackendName;
-  /** Why `auto` chose that backend, or that it was asked for. */
+  /** Why `auto` chose that backend, or that it was asked for (after a lost device, what took over). */
   readonly backendReason: string;
   readonly resolution: number;
   readonly manifest: ModelManifest;
@@ -71,7 +75,7 @@ export async function createGenerator(options: CreateGeneratorOptions = {}): Pro
   const { url } = checkStyleUrl('style', options.style ?? DEFAULTS.faceStyle, base);
   const preference = checkBackend('backend', options.backend ?? DEFAULTS.backend);
   configureWasm(assets.tfjsWasm(base));
-  const { name: backend, reason: backendReason } = await ensureBackend(preference);
+  const chosen = await ensureBackend(preference);
   let shared: Generator;
   try {
     shared = await acquireModel(url, options.onProgress, 'generator');
@@ -97,8 +101,12 @@ export async function createGenerator(options: CreateGeneratorOptions = {}): Pro
   };
 
   return {
-    backend,
-    backendReason,
+    get backend() {
+      return (backendInUse() ?? chosen).name;
+    },
+    get backendReason() {
+      return (backendInUse() ?? chosen).reason;
+    },
     resolution,
     manifest,
     imageData: async (face = {}) => faceImageData(generator(), requestFor(face, manifest)),

@@ -42,17 +42,24 @@ function modconvLayers(numBlocks: number, skip: boolean): [string, number][] {
 export class Generator {
   readonly manifest: ModelManifest;
   readonly resolution: number;
-  private readonly w: Map<string, tf.Tensor>;
+  private readonly w = new Map<string, tf.Tensor>();
   private readonly layers: string[];
   /** Width of each layer's style in the concatenated affine output. */
-  private readonly styleSizes: number[];
+  private styleSizes: number[] = [];
   /** Per column of the concatenated affine output, its layer's ws index (which latent it takes when mixing). */
-  private readonly styleLayerWs: Float32Array;
+  private styleLayerWs = new Float32Array(0);
   /**
    * The backend the weights live on decides how the heads upsample (see depthToSpace2) and how the leaky ReLU is
    * fused (see activation).
    */
-  private readonly onWasm = tf.getBackend() === 'wasm';
+  private onWasm = false;
+  /**
+   * The weights as loaded, kept on the CPU while they live on a WebGPU device, whose loss rebuild() recovers from:
+   * about twice the weight file (float32), and no second download or hash when a device goes. Null elsewhere.
+   */
+  private source: LoadedModel | null = null;
+  /** How each constant() was made, to make it again on a new backend. */
+  private readonly makers = new Map<string, () => tf.Tensor>();
   /**
    * The last latent and the last mix latent mapped, with their w (before truncation): a face whose latent did not
    * change (a new truncation, mix layer or mix seed, the same face redrawn, a walk that keeps its mix seed) skips the
@@ -60,21 +67,58 @@ export class Generator {
    */
   private readonly mapped: [MappedLatent | null, MappedLatent | null] = [null, null];
   private disposed = false;
+  /** The device under the weights was lost, and rebuild() has not run yet: nothing can be generated. */
+  private lost = false;
 
   /** Uploads the weights to the active tfjs backend, rewritten as described above. */
   constructor(model: LoadedModel) {
     this.manifest = model.manifest;
     this.resolution = model.manifest.resolution;
     const a = model.manifest.architecture;
+    this.layers = modconvLayers(a.channels.length, a.skip === true).map(([name]) => name);
+    this.upload(model);
+  }
+
+  /**
+   * Moves the generator to the backend active now, after the GPU device its weights lived on was lost: the dead
+   * tensors are freed and the weights, constants and cached latents made again from the CPU copy, so the tensor count
+   * is what it was. Whoever holds this generator keeps using it.
+   */
+  rebuild(): void {
+    if (this.disposed) return;
+    this.lost = true;
+    const model = this.source;
+    if (!model) throw new Error('generator: expected the weights kept for a rebuild, got none (not on webgpu)');
+    for (const t of this.w.values()) t.dispose();
+    this.w.clear();
+    this.upload(model);
+    for (const [name, make] of this.makers) this.w.set(name, tf.keep(make()));
+    for (const m of this.mapped) {
+      if (!m) continue;
+      m.w.dispose();
+      m.w = tf.tidy(() => this.mapping(tf.tensor2d(m.z, [1, m.z.length])));
+    }
+    this.lost = false;
+  }
+
+  /** The device under the weights is lost: generate() refuses (rather than mix dead tensors in) until rebuild(). */
+  markLost(): void {
+    this.lost = true;
+  }
+
+  /** The weights on the active backend, rewritten as described on the class. */
+  private upload(model: LoadedModel): void {
+    const backend = tf.getBackend();
+    this.onWasm = backend === 'wasm';
+    this.source = backend === 'webgpu' ? model : null;
+    const a = model.manifest.architecture;
     const layers = modconvLayers(a.channels.length, a.skip === true);
-    this.layers = layers.map(([name]) => name);
     const src = model.weights;
     const get = (name: string) => {
       const t = src.get(name);
       if (!t) throw new Error(`generator: no tensor ${name}`);
       return t;
     };
-    this.w = new Map();
     const rewritten = new Set<string>(['head.conv2.weight', 'head.conv2.bias', 'skip.conv2.weight', 'skip.conv2.bias']);
     for (const l of this.layers) rewritten.add(`${l}.affine.weight`).add(`${l}.affine.bias`).add(`${l}.depthwise`);
     for (const [name, { shape, data }] of src)
@@ -267,7 +311,7 @@ export class Generator {
    * the last latents' w (one tensor for the latent, one for the mix latent, freed by dispose()).
    */
   generate(req: GenerateRequest): tf.Tensor3D {
-    if (this.disposed) throw new Error('generator: used after dispose()');
+    this.usable();
     const a = this.manifest.architecture;
     if (req.z.length !== a.zDim) throw new RangeError(`latent: expected ${a.zDim} numbers, got ${req.z.length}`);
     return tf.tidy(() => {
@@ -315,10 +359,18 @@ export class Generator {
    * constants of the code that turns faces into pixels (face-pixels.ts), which live on this generator's backend.
    */
   constant(name: string, make: () => tf.Tensor): tf.Tensor {
-    if (this.disposed) throw new Error('generator: used after dispose()');
+    this.usable();
     let t = this.w.get(name);
-    if (!t) this.w.set(name, (t = tf.keep(make())));
+    if (!t) {
+      this.w.set(name, (t = tf.keep(make())));
+      this.makers.set(name, make);
+    }
     return t;
+  }
+
+  private usable(): void {
+    if (this.disposed) throw new Error('generator: used after dispose()');
+    if (this.lost) throw new Error('generator: expected its weights on a live backend, got a lost GPU device');
   }
 
   dispose(): void {
@@ -328,6 +380,8 @@ export class Generator {
     this.w.clear();
     for (const m of this.mapped) m?.w.dispose();
     this.mapped.fill(null);
+    this.source = null;
+    this.makers.clear();
   }
 }
 

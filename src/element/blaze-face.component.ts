@@ -33,17 +33,21 @@ import { assetBase, setAssetBase } from '../core/assets.js';
  *   [0, 1].
  * @event {CustomEvent<BlazeFaceErrorDetail>} blaze-face-error - Something was wrong; the last good face stays.
  *   detail: `{type, message}` with `type` one of `model-load`, `invalid-attribute`, `backend-unavailable`,
- *   `device-lost`, `camera-denied`, `camera-unavailable`, `face-model-load`. After a camera error (or a model that
+ *   `device-lost` (the GPU device was lost and no backend could take over: no new face can be made),
+ *   `camera-denied`, `camera-unavailable`, `face-model-load`. After a camera error (or a model that
  *   failed to load for it) the element shows the generated face; turning `camera` off and on again retries. A
  *   landmark model that fails to load is the exception: camera mode goes on with `tracking="box"` and says so.
  * @event {CustomEvent<BlazeFaceLikenessDetail>} blaze-face-likeness - Camera mode with `likeness`: a tracked face
  *   was measured, once. detail: `{id, skinTone: '#rrggbb', hairColor: '#rrggbb' | null, faceWidth}` (0 narrow ..
  *   1 wide); its generated face is made again with them where the style has those controls. No image is kept.
- * @event {CustomEvent<BlazeFaceWarningDetail>} blaze-face-warning - Camera mode worked around a problem and runs
- *   on. detail: `{type, message}` with `type` `webgl-context-lost` (the view's WebGL context was lost: tracking
- *   goes on, nothing is drawn), `webgl-context-restored` (the view and its lenses are rebuilt and drawn again),
- *   `tracking-context-lost` (face tracking's WebGL context was lost: the view goes on without faces while MediaPipe
- *   is started again) or `tracking-restored` (faces are found again).
+ * @event {CustomEvent<BlazeFaceWarningDetail>} blaze-face-warning - The element worked around a problem and runs
+ *   on. detail: `{type, message}` with `type` `gpu-device-lost` (the WebGPU device the generator ran on was lost:
+ *   the face shown stays, and in camera mode the lens runs on with the faces it has) or `gpu-device-restored` (the
+ *   generator runs again, on a new device or else on the next backend in line, which `message` names; the face,
+ *   and camera mode's faces, are made again). In camera mode also `webgl-context-lost` (the view's WebGL context
+ *   was lost: tracking goes on, nothing is drawn), `webgl-context-restored` (the view and its lenses are rebuilt
+ *   and drawn again), `tracking-context-lost` (face tracking's WebGL context was lost: the view goes on without
+ *   faces while MediaPipe is started again) or `tracking-restored` (faces are found again).
  * @event {CustomEvent<BlazeFaceTrackDetail>} blaze-face-track - Camera mode, after each processed frame: the
  *   pipeline's report (`CameraTrackDetail`). detail: `{faces: [{id, box: {x, y, width, height}, score, overlaid,
  *   pose, mouthOpen, eyesOpen, landmarks}], tracking, compositor, frameMs, detectMs, compositeMs, fps}`. Boxes and landmarks
@@ -177,6 +181,7 @@ export class BlazeFaceElement extends LitElement {
     canvas: () => this.canvas,
     visibility: this.visibility,
     models: this.models,
+    deviceRestored: () => this.cameraMode.invalidateFaces(),
   });
   private readonly cameraMode: CameraController = new CameraController(this, {
     models: this.models,

@@ -34,7 +34,12 @@ export interface BlazeFaceErrorDetail {
   message: string;
 }
 export type BlazeFaceWarningType =
-  'webgl-context-lost' | 'webgl-context-restored' | 'tracking-context-lost' | 'tracking-restored';
+  | 'webgl-context-lost'
+  | 'webgl-context-restored'
+  | 'tracking-context-lost'
+  | 'tracking-restored'
+  | 'gpu-device-lost'
+  | 'gpu-device-restored';
 export interface BlazeFaceWarningDetail {
   type: BlazeFaceWarningType;
   message: string;

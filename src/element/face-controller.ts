@@ -1,11 +1,12 @@
 /**
  * The element's own face: each face request from attributes to pixels on the canvas, with its load, render and
  * error events; the model comes from the element's ModelLoader (model-loader.ts), which the camera shares. Also the
- * device-lost watch, and the visible canvas kept sharp.
+ * watch on the GPU device (a loss that recovers is a warning and the face is made again; one that does not, an
+ * error), and the visible canvas kept sharp.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { BackendName, BackendPreference, LoadingMode } from '../core/defaults.js';
-import { onDeviceLost } from '../core/backend.js';
+import { backendInUse, deviceLosses, lostSince, onDeviceLost, type DeviceLossEvent } from '../core/backend.js';
 import type { GenerateRequest, Generator } from '../core/generator.js';
 import { drawFace, type DrawPath } from '../core/face-pixels.js';
 import { faceRequest } from '../core/face-request.js';
@@ -82,6 +83,8 @@ export interface FaceControllerOptions {
   visibility: VisibilityController;
   /** The element's model, shared with the camera. */
   models: ModelLoader;
+  /** The generator runs again after a lost GPU device: faces made elsewhere (the camera's) are made again too. */
+  deviceRestored(): void;
 }
 
 export class FaceController implements ReactiveController {
@@ -114,7 +117,7 @@ export class FaceController implements ReactiveController {
   }
 
   hostConnected(): void {
-    this.stopLostWatch = onDeviceLost((message) => this.fail('device-lost', message));
+    this.stopLostWatch = onDeviceLost((e) => this.deviceLost(e));
     this.observeCanvas();
     this.request();
   }
@@ -173,6 +176,7 @@ export class FaceController implements ReactiveController {
     this.spec = spec;
     if (this.o.visibility.defer(spec.loading)) return; // requested again when near the viewport
 
+    const losses = deviceLosses();
     const load = this.o.models.load(spec.url, spec.backend);
     let model: ReadyModel;
     try {
@@ -205,15 +209,21 @@ export class FaceController implements ReactiveController {
     try {
       path = await drawFace(model.generator, req, target.getContext('2d')!, stale);
     } catch (e) {
-      if (!stale()) this.fail(model.backend === 'webgpu' ? 'device-lost' : 'backend-unavailable', (e as Error).message);
+      if (stale()) return;
+      // A lost GPU device: its recovery asks for the face again, or reports that it failed.
+      if (await lostSince(losses)) return;
+      const backend = backendInUse()?.name ?? model.backend;
+      this.fail(backend === 'webgpu' ? 'device-lost' : 'backend-unavailable', (e as Error).message);
       return;
     }
     if (path === null || stale()) return; // a newer request replaced this face: it is neither drawn nor announced
     this.faceCanvas = target;
     this.shown();
     const now = performance.now();
-    this.backend = model.backend;
-    emit(this.host, 'blaze-face-render', { ms: now - t1, backend: model.backend, draw: path });
+    // The backend now: after a lost device, the generator may run on the next one in line.
+    const backend = backendInUse()?.name ?? model.backend;
+    this.backend = backend;
+    emit(this.host, 'blaze-face-render', { ms: now - t1, backend, draw: path });
     if (model.loadStart !== null && this.announced !== load) {
       this.announced = load;
       emit(this.host, 'blaze-face-load', {
@@ -309,6 +319,25 @@ export class FaceController implements ReactiveController {
     ctx.imageSmoothingQuality = 'high';
     const side = Math.min(w, h); // square face, centred in a box of any shape
     ctx.drawImage(this.faceCanvas, (w - side) / 2, (h - side) / 2, side, side);
+  }
+
+  /**
+   * The page's GPU device was lost: a warning, and another once the generator runs again (the face is then made
+   * again, and the camera's faces); the fatal `device-lost` only when no backend took over (the last face stays).
+   */
+  private deviceLost(e: DeviceLossEvent): void {
+    if (e.phase === 'failed') {
+      this.fail('device-lost', e.message);
+      return;
+    }
+    emit(this.host, 'blaze-face-warning', {
+      type: e.phase === 'lost' ? 'gpu-device-lost' : 'gpu-device-restored',
+      message: e.message,
+    });
+    if (e.phase === 'restored') {
+      this.request();
+      this.o.deviceRestored();
+    }
   }
 
   private fail(type: BlazeFaceErrorType, message: string): void {

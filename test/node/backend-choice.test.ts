@@ -1,8 +1,14 @@
 // `auto` ranks a software-rendered GPU after wasm: the classification of renderer strings and adapter info, and
-// the order chooseBackend tries backends in, on a fake machine (no browser, no GPU).
+// the order chooseBackend (and chooseAfterLoss, after a lost GPU device) tries backends in, on a fake machine (no
+// browser, no GPU).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BackendUnavailableError, chooseBackend, type BackendMachine } from '../../src/core/backend.js';
+import {
+  BackendUnavailableError,
+  chooseAfterLoss,
+  chooseBackend,
+  type BackendMachine,
+} from '../../src/core/backend.js';
 import { isSoftwareAdapter, isSoftwareRenderer, type GpuProbe } from '../../src/core/backend-probe.js';
 import type { BackendName } from '../../src/core/defaults.js';
 
@@ -165,4 +171,34 @@ test('an explicit backend is honoured even on a software GPU, without probing', 
   assert.deepEqual(log, ['start webgpu']);
   const failing = machine(GPU_SW, GL_SW, ['webgl']);
   await assert.rejects(chooseBackend('webgl', failing.m), /backend: expected "webgl" to initialise, got a failure/);
+});
+
+const LOST = 'the GPU device was lost (unknown)';
+
+test('after a lost device: webgpu again on a new device, when one starts, without probing', async () => {
+  const { m, log } = machine(GPU_HW, GL_HW, [], 'webgpu');
+  assert.deepEqual(await chooseAfterLoss(m, LOST), {
+    name: 'webgpu',
+    reason: `${LOST}; webgpu started on a new device`,
+  });
+  assert.deepEqual(log, ['start webgpu']);
+});
+
+test('after a lost device with no new one: the usual order without WebGPU, ignoring the page backend', async () => {
+  const hw = machine(GPU_HW, GL_HW, ['webgpu'], 'webgpu');
+  assert.deepEqual(await chooseAfterLoss(hw.m, LOST), {
+    name: 'webgl',
+    reason: `${LOST}; no new WebGPU device; ${GL_HW.detail}; chose webgl`,
+  });
+  assert.deepEqual(hw.log, ['start webgpu', 'probe webgl', 'start webgl']);
+  // This machine's browser: WebGL in software ranks after wasm.
+  const sw = machine(GPU_SW, GL_SW, ['webgpu']);
+  assert.equal((await chooseAfterLoss(sw.m, LOST)).name, 'wasm');
+  assert.deepEqual(sw.log, ['start webgpu', 'probe webgl', 'start wasm']);
+});
+
+test('after a lost device with nothing that starts: rejects, saying so', async () => {
+  const { m, log } = machine(GPU_HW, GL_HW, ['webgpu', 'webgl', 'wasm', 'cpu']);
+  await assert.rejects(chooseAfterLoss(m, LOST), BackendUnavailableError);
+  assert.deepEqual(log, ['start webgpu', 'probe webgl', 'start webgl', 'start wasm', 'start cpu']);
 });
