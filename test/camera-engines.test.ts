@@ -8,7 +8,7 @@ import { tf } from '../dist/internal.js';
 import type { BlazeFaceElement } from '../dist/blaze-face.js';
 import { ENGINE, hasWebGL2, requires } from './engine.js';
 import { cleanup, makeFace, next, pngPixels, waitFor } from './helpers.js';
-import { overlayContrast, playableClip, recordStreams, trackWhere, tracks } from './camera-helpers.js';
+import { overlayContrast, photoCamera, playableClip, recordStreams, trackWhere, tracks } from './camera-helpers.js';
 
 /** Every MediaStream the page opens (the engine's camera and the photo camera alike). */
 const cameras = recordStreams();
@@ -16,30 +16,6 @@ const { streams, allEnded, trackStates } = cameras;
 
 /** The photo cameras' drawing timers, cleared after each test whether or not the product stopped the tracks. */
 const timers: ReturnType<typeof setInterval>[] = [];
-
-/** A 640x480 camera showing the photo's face sliding 60 px to and fro; stopping its track stops the drawing. */
-async function photoCamera(): Promise<MediaStream> {
-  const img = new Image();
-  img.src = new URL('../node_modules/@vladmandic/face-api/demo/sample3.jpg', import.meta.url).href;
-  await img.decode();
-  const canvas = document.createElement('canvas');
-  [canvas.width, canvas.height] = [640, 480];
-  const ctx = canvas.getContext('2d')!;
-  let frame = 0;
-  const draw = () => ctx.drawImage(img, 880 + 30 * (1 - Math.cos(frame++ / 15)), 150, 560, 420, 0, 0, 640, 480);
-  draw();
-  const timer = setInterval(draw, 40);
-  timers.push(timer);
-  const stream = canvas.captureStream(25);
-  for (const t of stream.getTracks()) {
-    const stop = t.stop.bind(t);
-    t.stop = () => {
-      clearInterval(timer);
-      stop();
-    };
-  }
-  return stream;
-}
 
 describe(`camera mode in ${ENGINE}`, function () {
   this.timeout(300000);
@@ -84,7 +60,7 @@ describe(`camera mode in ${ENGINE}`, function () {
   });
 
   it('finds a real face and blends the generated face over it, and only there', async () => {
-    cameras.source = () => photoCamera();
+    cameras.source = () => photoCamera(timers);
     const el: BlazeFaceElement = makeFace({ camera: '', seed: '5', mirror: 'false' });
     await next(el, 'blaze-face-load', 120000);
     const track = await trackWhere(el, (t) => t.faces.length === 1 && t.faces[0]!.overlaid, 180000);
@@ -100,7 +76,7 @@ describe(`camera mode in ${ENGINE}`, function () {
   });
 
   it('survives a lost WebGL context: a warning, tracking goes on, and the lens is back within a second', async function () {
-    cameras.source = () => photoCamera();
+    cameras.source = () => photoCamera(timers);
     const el: BlazeFaceElement = makeFace({ camera: '', seed: '5', mirror: 'false' });
     await next(el, 'blaze-face-load', 120000);
     await trackWhere(el, (t) => t.faces.length === 1 && t.faces[0]!.overlaid, 180000);
@@ -147,7 +123,7 @@ describe(`camera mode in ${ENGINE}`, function () {
       return ctx;
     };
     try {
-      cameras.source = () => photoCamera();
+      cameras.source = () => photoCamera(timers);
       // The page's backend (auto): one backend per page, and an earlier test here may have chosen WebGL. Its
       // context was made before this test watched for new ones, so only MediaPipe's are lost below.
       const el: BlazeFaceElement = makeFace({ camera: '', seed: '5', mirror: 'false' });
@@ -178,7 +154,7 @@ describe(`camera mode in ${ENGINE}`, function () {
   });
 
   it('records the composited view in a format this engine records', async () => {
-    cameras.source = () => photoCamera();
+    cameras.source = () => photoCamera(timers);
     const el = makeFace({ camera: '', seed: '5' });
     await next(el, 'blaze-face-load', 120000);
     await trackWhere(el, (t) => t.faces.length === 1 && t.faces[0]!.overlaid, 180000);

@@ -195,3 +195,31 @@ export async function playableClip(clip: Blob): Promise<HTMLVideoElement> {
   await within(loaded, 30000, 'the recorded clip to load its first frame');
   return video;
 }
+
+/**
+ * A 640x480 camera showing a real photo's face (face-api's sample3.jpg) sliding 60 px to and fro; stopping its
+ * track stops the drawing. Its drawing timer goes into `timers`, for clearing after the test whether or not the
+ * product stopped the track.
+ */
+export async function photoCamera(timers: ReturnType<typeof setInterval>[]): Promise<MediaStream> {
+  const img = new Image();
+  img.src = new URL('../node_modules/@vladmandic/face-api/demo/sample3.jpg', import.meta.url).href;
+  await img.decode();
+  const canvas = document.createElement('canvas');
+  [canvas.width, canvas.height] = [640, 480];
+  const ctx = canvas.getContext('2d')!;
+  let frame = 0;
+  const draw = () => ctx.drawImage(img, 880 + 30 * (1 - Math.cos(frame++ / 15)), 150, 560, 420, 0, 0, 640, 480);
+  draw();
+  const timer = setInterval(draw, 40);
+  timers.push(timer);
+  const stream = canvas.captureStream(25);
+  for (const t of stream.getTracks()) {
+    const stop = t.stop.bind(t);
+    t.stop = () => {
+      clearInterval(timer);
+      stop();
+    };
+  }
+  return stream;
+}
