@@ -105,9 +105,9 @@ describe('<blaze-face camera likeness>', function () {
       expect(events.length).to.equal(1);
     }
     const message = `mean dE2000 ${(withIt / seeds.length).toFixed(1)} with, ${(without / seeds.length).toFixed(1)} without`;
-    // This photo's cheek is pinker than any tone toon draws (its nearest is dE2000 10 away), so the lens cannot
-    // come twice as close here; the photos and their variants in likeness.test.ts do (docs/camera.md, "Likeness").
-    expect(withIt * 1.3, message).to.be.at.most(without);
+    // This photo's cheek is pinker than any tone toon's ramp draws (its nearest is dE2000 10 away): the face's
+    // skin is matched to the measured tone after the ramp (src/camera/skin-match.ts), which the issue's bar needs.
+    expect(withIt * 2, message).to.be.at.most(without);
   });
 
   it("turning likeness off gives the seed's own face back", async () => {

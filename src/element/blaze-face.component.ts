@@ -123,8 +123,9 @@ export class BlazeFaceElement extends LitElement {
 
   /**
    * Camera mode with mesh tracking: each tracked face is measured once (skin tone, hair colour, face width; nothing
-   * else) and its generated face is made again wearing them, where the style has those controls (toon). Announced
-   * by `blaze-face-likeness`. Default off.
+   * else) and its generated face is made again wearing them, where the style has those controls (toon), with its
+   * skin then matched to the measured tone where the style's ramp cannot reach it. Announced by
+   * `blaze-face-likeness`. Default off.
    */
   @property({ type: Boolean }) likeness = false;
 

@@ -10,8 +10,9 @@ import { premultipliedBytes } from '../core/face-pixels.js';
 import { assets } from '../core/assets.js';
 import type { CameraPipeline, CameraSettings } from '../camera/camera-pipeline.js';
 import type { Likeness } from '../camera/likeness.js';
-import { applyControls, type ControlValues } from '../core/controls.js';
+import { applyControls, hexRgb, type ControlValues } from '../core/controls.js';
 import { cameraUnavailableReason } from '../camera/camera-stream.js';
+import { matchSkin } from '../camera/skin-match.js';
 import { parseMaxFaces, parseTracking, parseUnit } from './attributes.js';
 import { emit, emitError, type BlazeFaceErrorType } from './events.js';
 import { ModelLoadFailure, type ModelLoader } from './model-loader.js';
@@ -285,7 +286,13 @@ export class CameraController implements ReactiveController {
       if (controls.faceWidth) values.faceWidth = likeness.faceWidth;
       req = { ...req, z: applyControls(req.z, controls, values) };
     }
-    return premultipliedBytes(generator, req);
+    const rgba = await premultipliedBytes(generator, req);
+    // The ramp's nearest tone, then the measured one exactly: a skin tone off the style's ramp still comes through.
+    if (likeness && controls?.skinTone) {
+      const wanted = hexRgb(likeness.skinTone);
+      if (wanted) matchSkin(rgba, generator.manifest.resolution, generator.manifest.canonical, wanted);
+    }
+    return rgba;
   }
 
   /** Releases camera mode: the tracks, the MediaPipe task, the frame loop and the GL canvas. */
