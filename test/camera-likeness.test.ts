@@ -66,7 +66,7 @@ describe('<blaze-face camera likeness>', function () {
     await next(el, 'blaze-face-load', 120000);
     let without = 0,
       withIt = 0;
-    const seeds = [900031, 900032];
+    const seeds = [900031, 900032, 900034];
     for (const seed of seeds) {
       el.likeness = false;
       el.seed = seed;
