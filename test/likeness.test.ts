@@ -156,7 +156,10 @@ describe('likeness on photos', () => {
           // camera mode then matches the skin to the measured tone (the face is opaque where the cheek is read)
           const rgba = premultiplied(face);
           matchSkin(rgba, face.width, gen.manifest.canonical, person as [number, number, number]);
-          matched += deltaE2000(generatedCheek({ data: rgba, width: face.width }, canonical), person);
+          matched += deltaE2000(
+            generatedCheek({ data: new Uint8ClampedArray(rgba.buffer), width: face.width }, canonical),
+            person,
+          );
         }
         // A measured tone off the style's ramp (a grey cast) can only come as close as the ramp's nearest tone.
         const message = `${f.name}: mean dE2000 ${(withIt / 4).toFixed(1)} with the ramp, ${(matched / 4).toFixed(1)} matched, ${(without / 4).toFixed(1)} without`;

@@ -10,7 +10,7 @@ const POINTS = { leftEye: [93, 122], rightEye: [163, 122], mouth: [128, 198] } a
 const SKIN = hexRgb('#ddb7a0')!;
 const SHADE = hexRgb('#c9a08a')!;
 const LINE = hexRgb('#2a1c18')!;
-const WHITE = [250, 250, 250];
+const WHITE: [number, number, number] = [250, 250, 250];
 
 const dE = (a: readonly number[], b: readonly number[]) => {
   const [p, q] = [srgbToLab(a), srgbToLab(b)];
