@@ -302,10 +302,10 @@ export class CameraPipeline {
    */
   private async openFinder(): Promise<FaceSource> {
     const { faceModelUrl, landmarkModelUrl, wasmBase, delegate, minScore } = this.finderOptions;
-    const detector = await FaceFinder.create({ modelUrl: faceModelUrl, wasmBase, delegate, minScore });
+    const detecting = FaceFinder.create({ modelUrl: faceModelUrl, wasmBase, delegate, minScore });
     if (this.askedTracking !== 'mesh') {
       this.tracking = 'box';
-      return detector;
+      return detecting;
     }
     try {
       this.bundle ??= await fetchModelBytes(landmarkModelUrl, 'landmark-model');
@@ -315,7 +315,7 @@ export class CameraPipeline {
         wasmBase,
         delegate,
         minScore,
-        detector,
+        detector: detecting,
       });
       if (!this.lens)
         this.lens = { mesh: new LensMesh(finder.canonical), fitter: new CameraFitter(finder.canonical.positions) };
@@ -324,9 +324,13 @@ export class CameraPipeline {
       return finder;
     } catch (e) {
       if (!(e instanceof FaceModelError)) {
-        detector.close();
+        detecting.then(
+          (d) => d.close(),
+          () => {},
+        );
         throw e;
       }
+      const detector = await detecting;
       this.bundle = null;
       this.tracking = 'box';
       this.calls.onWarning(

@@ -22,8 +22,12 @@ export interface FaceMeshFinderOptions {
   wasmBase: string;
   delegate: 'CPU' | 'GPU';
   minScore: number;
-  /** The face detector that finds the faces (box tracking's); the mesh finder closes it with its own close(). */
-  detector: FaceFinder;
+  /**
+   * The face detector that finds the faces (box tracking's), still being made: the landmarker is made beside it,
+   * so that after a lost context tracking is back in the time of the slower of the two. The mesh finder closes it
+   * with its own close().
+   */
+  detector: Promise<FaceFinder>;
 }
 
 /** The bundle's geometry file, which holds the canonical mesh. */
@@ -97,7 +101,10 @@ export class FaceMeshFinder implements FaceSource {
     this.ctx = ctx;
   }
 
-  /** Rejects with FaceModelError saying which part of the bundle or wasm failed (the detector stays open). */
+  /**
+   * Rejects with FaceModelError saying which part of the bundle or wasm failed (the detector, once made, stays
+   * open: its owner's), or with the detector's own error.
+   */
   static async create(o: FaceMeshFinderOptions): Promise<FaceMeshFinder> {
     let canonical: CanonicalMesh;
     try {
@@ -108,10 +115,9 @@ export class FaceMeshFinder implements FaceSource {
       );
     }
     const canvas = visionCanvas(); // CameraError, not a model error, where there is no WebGL
-    let landmarker: FaceLandmarker;
-    try {
+    const making = (async () => {
       const fileset = await visionFileset(o.wasmBase);
-      landmarker = await FaceLandmarker.createFromOptions(fileset, {
+      return FaceLandmarker.createFromOptions(fileset, {
         canvas,
         baseOptions: { modelAssetBuffer: o.bundle, delegate: o.delegate },
         runningMode: 'IMAGE',
@@ -120,14 +126,21 @@ export class FaceMeshFinder implements FaceSource {
         outputFaceBlendshapes: false,
         outputFacialTransformationMatrixes: false,
       });
-    } catch (e) {
-      const why = e instanceof Error ? e.message : String(e);
+    })();
+    const [detector, made] = await Promise.allSettled([o.detector, making]);
+    if (detector.status === 'rejected') {
+      if (made.status === 'fulfilled') made.value.close();
+      throw detector.reason;
+    }
+    if (made.status === 'rejected') {
+      const why = made.reason instanceof Error ? made.reason.message : String(made.reason);
       throw new FaceModelError(
         `landmark-model: expected a MediaPipe FaceLandmarker .task (${o.bundleUrl}) and the tasks-vision wasm in ${o.wasmBase}; loading failed: ${why}`,
       );
     }
+    const landmarker = made.value;
     try {
-      const finder = new FaceMeshFinder(landmarker, o.detector, canonical);
+      const finder = new FaceMeshFinder(landmarker, detector.value, canonical);
       onContextLost(canvas, () => (finder.landmarkerLost = true));
       return finder;
     } catch (e) {
