@@ -5,7 +5,7 @@
  * under the eyes, from the model's canonical points) is scaled, in linear light, to the measured tone, with
  * a weight that falls off with a pixel's colour distance from that skin colour.
  */
-import { srgbToLab } from '../core/controls.js';
+import { srgbToLab, srgbToLinear } from '../core/controls.js';
 
 type Point = readonly [number, number] | readonly number[];
 export interface FacePoints {
@@ -22,10 +22,7 @@ export interface FacePoints {
 const HALF_WEIGHT_DE = 8;
 const LIGHTNESS_SHARE = 3;
 
-const LINEAR = Float32Array.from({ length: 256 }, (_, v) => {
-  const c = v / 255;
-  return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-});
+const LINEAR = Float32Array.from({ length: 256 }, (_, v) => srgbToLinear(v));
 const toSrgb = (l: number) => 255 * (l <= 0.0031308 ? 12.92 * l : 1.055 * l ** (1 / 2.4) - 0.055);
 
 const median = (v: number[]) => v.sort((a, b) => a - b)[v.length >> 1] ?? NaN;

@@ -59,12 +59,15 @@ export function hexRgb(text: string): [number, number, number] | null {
   return [0, 2, 4].map((i) => parseInt(h.slice(i, i + 2), 16)) as [number, number, number];
 }
 
+/** One sRGB channel, 0..255, in linear light, 0..1. */
+export function srgbToLinear(v: number): number {
+  const c = v / 255;
+  return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+}
+
 /** sRGB 0..255 -> CIELAB (D65). */
 export function srgbToLab([r, g, b]: readonly number[]): [number, number, number] {
-  const lin = [r!, g!, b!].map((v) => {
-    const c = v / 255;
-    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-  });
+  const lin = [r!, g!, b!].map(srgbToLinear);
   const [R, G, B] = lin as [number, number, number];
   const x = (0.4124564 * R + 0.3575761 * G + 0.1804375 * B) / 0.95047;
   const y = 0.2126729 * R + 0.7151522 * G + 0.072175 * B;
