@@ -3,6 +3,7 @@ the same measures in the browser on one pair and one seed set).
 
     python3 -m training.latent --model models/toon
     python3 -m training.latent --ckpt training/runs/sketch128/ckpt.pt
+    python3 -m training.latent --teacher toon --res 256   # the teacher's own paths (no spread)
 
 - path: frames along the great circle from seed a's z to seed b's z (the demo's Animate path). Per path, the
   largest frame-to-frame change over the median one ("ratio"; the browser test allows 3) and over the change
@@ -78,6 +79,21 @@ class _CheckpointG:
         return self.G(z, truncation=truncation)[-1]
 
 
+class _TeacherG:
+    """A procedural teacher called like FoldedGenerator, for its own paths: a teacher whose parts switch at cuts
+    in z takes sharp steps on a path however faithful the student is. It has no truncation."""
+
+    def __init__(self, style: str, resolution: int):
+        from .teachers.procedural import ProceduralTeacher
+        self.t = ProceduralTeacher(style, resolution)
+
+    def __call__(self, z, truncation: float = 1.0):
+        if truncation != 1.0:
+            raise ValueError("a teacher has no truncation")
+        img = torch.from_numpy(self.t.render(z.numpy())).permute(0, 3, 1, 2).float()
+        return img / 127.5 - 1
+
+
 def measure(G, z_dim: int, pairs: int = 32, sets: int = 16, start: int = VALIDATION_SEED_START) -> dict:
     require_below_eval(start + 2 * pairs + 4 * sets, "latent-measure seeds")
     z = lambda s: seed_to_z(s, z_dim)
@@ -97,7 +113,8 @@ def measure(G, z_dim: int, pairs: int = 32, sets: int = 16, start: int = VALIDAT
                  "share_median": round(float(np.median(shares)), 3),
                  "passing": round(float(np.mean((ratios <= 3) & (shares <= 0.2))), 3)},
         "spread": {"sets": sets, "ratio_median": round(float(np.median(sr)), 3),
-                   "ratio_min": round(float(sr.min()), 3), "passing": round(float(np.mean(sr > 1.2)), 3)},
+                   "ratio_min": round(float(sr.min()), 3), "passing": round(float(np.mean(sr > 1.2)), 3)}
+        if sets else None,
     }
 
 
@@ -106,6 +123,9 @@ def main(argv=None):
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--model", type=Path, help="an exported model folder (as the browser gets it)")
     src.add_argument("--ckpt", type=Path, help="a training checkpoint (its EMA generator)")
+    src.add_argument("--teacher", choices=("toon", "sketch"), help="a procedural teacher's own paths (no spread)")
+    p.add_argument("--res", type=int, default=256, help="the teacher's resolution (with --teacher)")
+    p.add_argument("--z-dim", type=int, default=64, help="the teacher's z size (with --teacher)")
     p.add_argument("--pairs", type=int, default=32)
     p.add_argument("--sets", type=int, default=16)
     p.add_argument("--start", type=int, default=VALIDATION_SEED_START)
@@ -114,9 +134,11 @@ def main(argv=None):
     if a.model:
         G = load_generator(a.model)
         z_dim = G.m["architecture"]["zDim"]
-    else:
+    elif a.ckpt:
         G = _CheckpointG(a.ckpt)
         z_dim = G.z_dim
+    else:
+        G, z_dim, a.sets = _TeacherG(a.teacher, a.res), a.z_dim, 0
     out = measure(G, z_dim, a.pairs, a.sets, a.start)
     if a.path:
         sa, sb = (int(v) for v in a.path.split(","))

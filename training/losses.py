@@ -58,14 +58,15 @@ def edge_strength(x: torch.Tensor) -> torch.Tensor:
     return luma_gradient(over_grey((x + 1) / 2), eps=1e-8)
 
 
-def edge_chamfer(out: torch.Tensor, target: torch.Tensor, reach: int = 1) -> torch.Tensor:
+def edge_chamfer(out: torch.Tensor, target: torch.Tensor, reach: int = 1, spurious: float = 1.0) -> torch.Tensor:
     """Edges that tolerate a small displacement: the teacher's edge strength that the student lacks within `reach`
-    pixels, and the student's that the teacher lacks there. L1 and MSE reward a blurred average of a stroke whose
-    position is uncertain by a pixel; this rewards drawing the stroke (training/EXPERIMENTS.md, "Crisp faces")."""
+    pixels, and the student's that the teacher lacks there (times `spurious`). L1 and MSE reward a blurred average
+    of a stroke whose position is uncertain by a pixel; this rewards drawing the stroke (training/EXPERIMENTS.md,
+    "Crisp faces"). A larger `spurious` costs lines the teacher has not drawn, such as a halo beside a stroke."""
     es, et = edge_strength(out), edge_strength(target)
     k = 2 * reach + 1
     near = lambda e: F.max_pool2d(e[:, None], k, stride=1, padding=reach)[:, 0]
-    return F.relu(et - near(es)).mean() + F.relu(es - near(et)).mean()
+    return F.relu(et - near(es)).mean() + spurious * F.relu(es - near(et)).mean()
 
 
 def grey_mse(out: torch.Tensor, target: torch.Tensor) -> torch.Tensor:

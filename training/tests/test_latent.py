@@ -72,3 +72,28 @@ def test_every_seed_picking_command_refuses_the_held_out_seeds(tmp_path):
         build_cache("toon", 32, 64, range(EVAL_SEED_START - 2, EVAL_SEED_START + 2), tmp_path / "c")
     with pytest.raises(ValueError, match="latent-measure seeds must be"):  # 2 pairs + 4 per set overrun by one
         measure(None, 64, pairs=2, sets=1, start=EVAL_SEED_START - 7)
+
+
+def test_a_teacher_is_measured_through_the_same_paths(monkeypatch):
+    """--teacher: the rule's own renders go through path_stats as the student's do (model space, premultiplied)."""
+    from training import latent
+
+    class Rule:  # a teacher whose face switches from black to white half way along the path
+        def __init__(self, style, resolution):
+            pass
+
+        def render(self, z):
+            on = (np.arctan2(z[:, 1], z[:, 0]) > math.pi / 4).astype(np.uint8) * 255
+            img = np.zeros((len(z), 4, 4, 4), np.uint8)
+            img[..., :3] = on[:, None, None, None]
+            img[..., 3] = 255
+            return img
+
+    monkeypatch.setattr("training.teachers.procedural.ProceduralTeacher", Rule)
+    G = latent._TeacherG("toon", 4)
+    za, zb = np.zeros(4, np.float32), np.zeros(4, np.float32)
+    za[0], zb[1] = 1.0, 1.0
+    s = path_stats(G, za, zb)
+    assert s["share"] == pytest.approx(1.0) and s["total"] == pytest.approx(255 * 3 / 4)
+    with pytest.raises(ValueError, match="truncation"):
+        G(torch.zeros(1, 4), truncation=0.5)

@@ -1,0 +1,30 @@
+"""The edge term (losses.edge_chamfer): it tolerates a stroke moved by a pixel, and weighs lines the teacher has not
+drawn by --edge-spurious."""
+import pytest
+import torch
+
+from training.losses import edge_chamfer
+
+
+def stroke(col: int, size: int = 16) -> torch.Tensor:
+    """An opaque white face with one black vertical line at `col`, in model space [-1, 1]."""
+    x = torch.ones(1, 4, size, size)
+    x[:, :3, :, col] = -1
+    return x
+
+
+def test_a_stroke_one_pixel_off_costs_nothing_and_a_missing_one_does():
+    t = stroke(8)
+    assert edge_chamfer(stroke(9), t).item() == 0
+    blank = torch.ones(1, 4, 16, 16)
+    assert edge_chamfer(blank, t).item() > 0
+    assert edge_chamfer(stroke(12), t).item() > 0
+
+
+def test_spurious_weighs_only_the_lines_the_teacher_lacks():
+    t = stroke(8)
+    extra = torch.minimum(stroke(8), stroke(2))  # the teacher's line and one more
+    missed = torch.ones(1, 4, 16, 16)
+    assert edge_chamfer(extra, t).item() > 0
+    assert edge_chamfer(extra, t, spurious=3).item() == pytest.approx(3 * edge_chamfer(extra, t).item())
+    assert edge_chamfer(missed, t, spurious=3).item() == edge_chamfer(missed, t).item()
