@@ -564,7 +564,9 @@ export class CameraPipeline {
         .faceFor(slot, wear?.likeness ?? null)
         .then((rgba) => {
           // A face from before a resolution change would be placed by the wrong geometry: it is dropped.
-          if (!this.stopped && R === this.faceModel.resolution) this.compositor.setFace(slot, rgba, R);
+          if (this.stopped || R !== this.faceModel.resolution) return;
+          // The face's silhouette fitted to the face oval, once per face (lens-mesh.ts, silhouette-fit.ts).
+          this.compositor.setFace(slot, rgba, R, this.lens?.mesh.fitFace(this.faceModel.canonical, R, rgba));
         })
         .catch(() => {
           // faceFor reports its own errors; the slot waits for the next latent instead of retrying every frame.

@@ -28,6 +28,7 @@ import {
   type CompositeOptions,
   type FaceCompositor,
   type FaceDraw,
+  type FaceFit,
   type LensGeometry,
   type MeshDraw,
 } from './face-compositor.js';
@@ -70,19 +71,25 @@ interface Baked extends BakedFor {
   canvas: HTMLCanvasElement;
 }
 
-/** A lens face's textures (see the header), as patterns for each layer, and each triangle's triangleCoverage(). */
+/**
+ * A lens face's textures (see the header), as patterns for each layer, each triangle's triangleCoverage(), and
+ * the triangles' texture inverses (the face's own, where it has its own texture coordinates).
+ */
 interface BakedLens extends BakedFor {
   colour: HTMLCanvasElement;
   cover: HTMLCanvasElement;
   colourPattern: CanvasPattern;
   coverPattern: CanvasPattern;
   coverage: Uint8Array;
+  inverses: Float64Array;
 }
 
 interface Face2D {
   /** The premultiplied bytes as given, kept to bake again when a setting changes. */
   rgba: Uint8Array;
   size: number;
+  /** Its own lens texture coordinates (its silhouette fitted to the oval), or null for the geometry's. */
+  fit: FaceFit | null;
   /** featherAlpha() of the face's alpha at `feather`. */
   alpha: Float32Array | null;
   feather: number;
@@ -155,11 +162,21 @@ export class Compositor2D implements FaceCompositor {
     };
   }
 
-  setFace(slot: number, rgba: Uint8Array, size: number): void {
+  setFace(slot: number, rgba: Uint8Array, size: number, fit?: FaceFit): void {
     if (rgba.length !== size * size * 4)
       throw new Error(`compositor: expected ${size * size * 4} bytes for a ${size}px face, got ${rgba.length}`);
+    if (fit && fit.texCoords.length !== fit.mirrored.length)
+      throw new Error(`compositor: expected as many mirrored texture coordinates as plain ones`);
     this.dropFace(slot);
-    this.faces.set(slot, { rgba: rgba.slice(), size, alpha: null, feather: NaN, flat: null, mesh: null });
+    this.faces.set(slot, {
+      rgba: rgba.slice(),
+      size,
+      fit: fit ?? null,
+      alpha: null,
+      feather: NaN,
+      flat: null,
+      mesh: null,
+    });
   }
 
   hasFace(slot: number): boolean {
@@ -268,7 +285,7 @@ export class Compositor2D implements FaceCompositor {
       )
         continue;
       if (!expandTriangle(ax, ay, bx, by, cx, cy, EXPAND_PX, e)) continue;
-      if (!triangleTransform(g.inverses, t * INVERSE_STRIDE, face.size, ax, ay, bx, by, cx, cy, m)) continue;
+      if (!triangleTransform(tex.inverses, t * INVERSE_STRIDE, face.size, ax, ay, bx, by, cx, cy, m)) continue;
       pm.a = m[0]!;
       pm.b = m[1]!;
       pm.c = m[2]!;
@@ -331,8 +348,19 @@ export class Compositor2D implements FaceCompositor {
   private lensTextures(face: Face2D, g: Geometry2D, o: CompositeOptions): BakedLens {
     const b = face.mesh;
     if (b && b.feather === o.feather && b.mirror === o.mirror && b.geometry === g.version) return b;
-    let mask = g.masks.get(face.size);
-    if (!mask) g.masks.set(face.size, (mask = edgeWeightMask(g.indices, g.texCoords, g.edgeWeight, face.size)));
+    // The face's own texture coordinates where it has them for this mesh (in the view's mirroring), else the mesh's.
+    const own =
+      face.fit && face.fit.texCoords.length === 2 * g.vertexCount
+        ? o.mirror
+          ? face.fit.mirrored
+          : face.fit.texCoords
+        : null;
+    const texCoords = own ?? g.texCoords;
+    let mask = own ? undefined : g.masks.get(face.size);
+    if (!mask) {
+      mask = edgeWeightMask(g.indices, texCoords, g.edgeWeight, face.size);
+      if (!own) g.masks.set(face.size, mask);
+    }
     const baked = bakeLensTextures(face.rgba, face.size, {
       alpha: this.featheredAlpha(face, o.feather),
       mirror: o.mirror,
@@ -346,7 +374,8 @@ export class Compositor2D implements FaceCompositor {
       colourPattern: pattern(this.colourLayer.ctx, colour),
       coverPattern: pattern(this.coverLayer.ctx, cover),
       // A grown triangle reaches under a pixel past its edge; the texture filter one texel more.
-      coverage: triangleCoverage(g.indices, g.texCoords, baked.alpha, face.size, 3),
+      coverage: triangleCoverage(g.indices, texCoords, baked.alpha, face.size, 3),
+      inverses: own ? triangleInverses(g.indices, own) : g.inverses,
       feather: o.feather,
       mirror: o.mirror,
       geometry: g.version,

@@ -16,6 +16,7 @@ import {
   type CompositorKind,
   type FaceCompositor,
   type FaceDraw,
+  type FaceFit,
   type LensGeometry,
   type MeshDraw,
 } from './face-compositor.js';
@@ -74,8 +75,15 @@ interface GlState {
   /** Uniform locations, looked up once rather than every frame. */
   u: Record<FlatUniform, WebGLUniformLocation | null>;
   um: Record<MeshUniform, WebGLUniformLocation | null>;
-  faces: Map<number, { tex: WebGLTexture; size: number }>;
+  faces: Map<number, GlFace>;
   mesh: MeshBuffers | null;
+}
+
+/** A face's texture, and its own texture coordinates on the lens (plain, mirrored) where it has them. */
+interface GlFace {
+  tex: WebGLTexture;
+  size: number;
+  fit: { texCoords: WebGLBuffer; mirrored: WebGLBuffer; vertexCount: number } | null;
 }
 
 const MESH_UNIFORMS: readonly MeshUniform[] = [
@@ -173,7 +181,7 @@ export class CompositorWebGL2 implements FaceCompositor {
    * What the GL objects are made from, kept on the CPU so that a restored context gets them back without asking
    * the generator again: each slot's face bytes, and the lens geometry.
    */
-  private readonly faceBytes = new Map<number, { rgba: Uint8Array; size: number }>();
+  private readonly faceBytes = new Map<number, { rgba: Uint8Array; size: number; fit?: FaceFit }>();
   private geometry: LensGeometry | null = null;
   private readonly listeners = new AbortController();
 
@@ -225,7 +233,7 @@ export class CompositorWebGL2 implements FaceCompositor {
   private rebuild(): void {
     this.state = buildState(this.gl);
     if (this.geometry) this.uploadGeometry(this.state, this.geometry);
-    for (const [slot, f] of this.faceBytes) this.uploadFace(this.state, slot, f.rgba, f.size);
+    for (const [slot, f] of this.faceBytes) this.uploadFace(this.state, slot, f.rgba, f.size, f.fit);
   }
 
   /**
@@ -274,23 +282,45 @@ export class CompositorWebGL2 implements FaceCompositor {
     gl.deleteVertexArray(m.vao);
   }
 
-  /** Takes in a generated face: premultiplied RGBA bytes, size x size (kept, for a restored context). */
-  setFace(slot: number, rgba: Uint8Array, size: number): void {
+  /**
+   * Takes in a generated face: premultiplied RGBA bytes, size x size, and its own lens texture coordinates if
+   * given (all kept, for a restored context).
+   */
+  setFace(slot: number, rgba: Uint8Array, size: number, fit?: FaceFit): void {
     if (rgba.length !== size * size * 4)
       throw new Error(`compositor: expected ${size * size * 4} bytes for a ${size}px face, got ${rgba.length}`);
-    this.faceBytes.set(slot, { rgba, size });
-    if (this.state) this.uploadFace(this.state, slot, rgba, size);
+    if (fit && fit.texCoords.length !== fit.mirrored.length)
+      throw new Error(`compositor: expected as many mirrored texture coordinates as plain ones`);
+    this.faceBytes.set(slot, { rgba, size, fit });
+    if (this.state) this.uploadFace(this.state, slot, rgba, size, fit);
   }
 
-  private uploadFace(st: GlState, slot: number, rgba: Uint8Array, size: number): void {
+  private uploadFace(st: GlState, slot: number, rgba: Uint8Array, size: number, fit: FaceFit | undefined): void {
     const gl = this.gl;
     const old = st.faces.get(slot);
-    if (old) gl.deleteTexture(old.tex);
+    if (old) this.deleteFace(old);
     const tex = texture(gl, gl.LINEAR_MIPMAP_LINEAR);
     gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
     gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, size, size, 0, gl.RGBA, gl.UNSIGNED_BYTE, rgba);
     gl.generateMipmap(gl.TEXTURE_2D);
-    st.faces.set(slot, { tex, size });
+    const buffer = (data: Float32Array) => {
+      const b = gl.createBuffer()!;
+      gl.bindBuffer(gl.ARRAY_BUFFER, b);
+      gl.bufferData(gl.ARRAY_BUFFER, data, gl.STATIC_DRAW);
+      return b;
+    };
+    st.faces.set(slot, {
+      tex,
+      size,
+      fit: fit
+        ? { texCoords: buffer(fit.texCoords), mirrored: buffer(fit.mirrored), vertexCount: fit.texCoords.length / 2 }
+        : null,
+    });
+  }
+
+  private deleteFace(f: GlFace): void {
+    this.gl.deleteTexture(f.tex);
+    if (f.fit) for (const b of [f.fit.texCoords, f.fit.mirrored]) this.gl.deleteBuffer(b);
   }
 
   /** The slot's face is drawn when asked: it has arrived, and the context is not lost. */
@@ -301,7 +331,7 @@ export class CompositorWebGL2 implements FaceCompositor {
   dropFace(slot: number): void {
     this.faceBytes.delete(slot);
     const f = this.state?.faces.get(slot);
-    if (f) this.gl.deleteTexture(f.tex);
+    if (f) this.deleteFace(f);
     this.state?.faces.delete(slot);
   }
 
@@ -423,9 +453,15 @@ export class CompositorWebGL2 implements FaceCompositor {
       const toLight = LIGHT_SIZE[0] / vw;
       gl.uniform2f(u.lod, level((toLight * d.size) / 8), level((toLight * d.size) / 2));
       gl.uniform2f(u.faceCentre, d.centre[0] / vw, d.centre[1] / vh);
+      // The face's own texture coordinates (its silhouette fitted to the oval) where they fit this mesh.
+      const fit = face.fit?.vertexCount === m.vertexCount ? face.fit : null;
+      gl.bindBuffer(gl.ARRAY_BUFFER, fit ? (o.mirror ? fit.mirrored : fit.texCoords) : m.texCoords);
+      gl.vertexAttribPointer(1, 2, gl.FLOAT, false, 0, 0);
       gl.bindTexture(gl.TEXTURE_2D, face.tex);
       gl.drawElements(gl.TRIANGLES, m.indexCount, gl.UNSIGNED_SHORT, 0);
     }
+    gl.bindBuffer(gl.ARRAY_BUFFER, m.texCoords);
+    gl.vertexAttribPointer(1, 2, gl.FLOAT, false, 0, 0);
     gl.disable(gl.DEPTH_TEST);
     gl.bindVertexArray(null);
   }
@@ -438,7 +474,7 @@ export class CompositorWebGL2 implements FaceCompositor {
     this.state = null;
     if (!st) return;
     const gl = this.gl;
-    for (const f of st.faces.values()) gl.deleteTexture(f.tex);
+    for (const f of st.faces.values()) this.deleteFace(f);
     this.dropLensGeometry(st);
     gl.deleteTexture(st.videoTex);
     gl.deleteTexture(st.lightTex);

@@ -29,6 +29,15 @@ export interface LensGeometry {
   texCoords: Float32Array;
 }
 
+/**
+ * A face's own texture coordinates on the lens mesh (LensMesh.fitFace: its silhouette fitted to the face oval), for
+ * the unmirrored view and for the mirrored one; in place of the geometry's shared ones.
+ */
+export interface FaceFit {
+  texCoords: Float32Array;
+  mirrored: Float32Array;
+}
+
 export interface CompositeOptions {
   /** Flip the output horizontally, like a selfie view. */
   mirror: boolean;
@@ -48,8 +57,11 @@ export interface FaceCompositor {
   readonly kind: CompositorKind;
   /** The lens mesh for the current model; replaces the previous one. Until it is set, mesh draws are skipped. */
   setLensGeometry(g: LensGeometry): void;
-  /** A generated face for a slot: premultiplied RGBA bytes, size x size, taken in once per latent. */
-  setFace(slot: number, rgba: Uint8Array, size: number): void;
+  /**
+   * A generated face for a slot: premultiplied RGBA bytes, size x size, taken in once per latent; with `fit`, the
+   * lens draws it with its own texture coordinates (used while they match the lens geometry's vertex count).
+   */
+  setFace(slot: number, rgba: Uint8Array, size: number, fit?: FaceFit): void;
   hasFace(slot: number): boolean;
   dropFace(slot: number): void;
   dropFaces(): void;

@@ -8,10 +8,14 @@
  * - Beyond the face oval (the mesh's boundary), rings of vertices carry the generated face's hair, ears and
  *   head outline. They sit on the canonical head scaled out from the oval and pushed back, and are placed by
  *   the frame's affine camera as offsets from their oval vertex, so they turn with the head and move with the jaw.
+ * - Each generated face then gets its own texture coordinates (fitFace), its silhouette fitted to the face oval.
  */
 import { CANONICAL_VERTICES, FACE_OVAL, FEATURE_POINTS, INNER_LIPS, type CanonicalMesh } from './canonical-mesh.js';
+import type { FaceFit } from './face-compositor.js';
 import { applyLinear, type AffineCamera } from './head-pose.js';
+import { completeRatios, silhouetteRatios, warpTexCoords } from './silhouette-fit.js';
 import type { Point } from './similarity.js';
+import { ROUND_FADE } from './compositor-2d-math.js';
 
 /** Each ring: how far out from the oval's centre (x the oval) and how far back (canonical cm). */
 export const RINGS = [
@@ -104,6 +108,34 @@ export class LensMesh {
       uv[2 * v + 1] = (my![0]! * x + my![1]! * y + my![2]!) / resolution;
     }
     return uv;
+  }
+
+  /**
+   * A generated face's own texture coordinates: textureCoords() with the face's silhouette (its alpha, `rgba`
+   * premultiplied, `resolution` square) fitted to the face oval (silhouette-fit.ts), for the unmirrored view and
+   * for the mirrored one (which samples the texture flipped). Once per face, on the CPU, from the bytes the
+   * compositor takes in anyway.
+   */
+  fitFace(canonical: ModelCanonical, resolution: number, rgba: Uint8Array): FaceFit {
+    const base = this.textureCoords(canonical, resolution);
+    const m = FACE_OVAL.length;
+    const oval = new Float32Array(2 * m);
+    FACE_OVAL.forEach((i, k) => oval.set([base[2 * i]!, base[2 * i + 1]!], 2 * k));
+    // The jaw and cheeks: the oval below the eyes (a quarter of the way down to the mouth); above, hair.
+    const eyeV = (canonical.leftEye[1] + canonical.rightEye[1]) / 2;
+    const belowV = (eyeV + 0.25 * (canonical.mouth[1] - eyeV)) / resolution;
+    const measured = FACE_OVAL.map((_, k) => oval[2 * k + 1]! > belowV);
+    const alpha = new Float32Array(resolution * resolution);
+    for (let i = 0; i < alpha.length; i++) alpha[i] = rgba[4 * i + 3]! / 255;
+    // Past the inner edge of the compositors' round fade the texture is fading out, not the face's outline.
+    const maxRadius = (ROUND_FADE[0] * resolution) / 2;
+    const fit = (mirror: boolean) =>
+      warpTexCoords(
+        base,
+        oval,
+        completeRatios(silhouetteRatios({ alpha, size: resolution, mirror, oval, measured, maxRadius })),
+      );
+    return { texCoords: fit(false), mirrored: fit(true) };
   }
 
   /**
