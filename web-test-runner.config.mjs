@@ -19,6 +19,7 @@ const CAMERA_GROUPS = {
   'test/camera-steady.test.ts': 'still-face',
   'test/camera-lag.test.ts': 'sliding-face',
   'test/camera-likeness.test.ts': 'still-face',
+  'test/lens-fit.test.ts': 'still-face',
 };
 
 /**

@@ -14,6 +14,7 @@ import { GEOMETRY_ENTRY } from '../src/camera/face-mesh-finder.js';
 import { CameraFitter, poseFromCamera } from '../src/camera/head-pose.js';
 import { LensMesh, RINGS } from '../src/camera/lens-mesh.js';
 import { measureExpression } from '../src/camera/face-expression.js';
+import { FIT_RANGE, radialWarp } from '../src/camera/silhouette-fit.js';
 
 const TASK_URL = new URL('../models/mediapipe/face_landmarker.task', import.meta.url).href;
 
@@ -105,6 +106,44 @@ describe('the lens mesh and its measures', () => {
     // The forehead (point 10) is above the eyes in the texture and the chin (152) below the mouth.
     expect(uv[2 * 10 + 1]! * R).to.be.below(model.leftEye[1]);
     expect(uv[2 * 152 + 1]! * R).to.be.above(model.mouth[1]);
+  });
+
+  it("fits a face's silhouette to the oval: the jaw and cheeks onto its outline, the eyes and mouth kept", () => {
+    const lens = new LensMesh(canonical);
+    const R = 256,
+      model = { leftEye: [93.1, 122.2] as const, rightEye: [162.9, 122.2] as const, mouth: [128, 197.8] as const };
+    const base = lens.textureCoords(model, R);
+    // A head narrower than the oval, with its chin higher: an ellipse about (128, 140), 70 across, 92 down.
+    const [cx, cy, ax, ay] = [128, 140, 70, 92];
+    const inside = (x: number, y: number) => ((x - cx) / ax) ** 2 + ((y - cy) / ay) ** 2 <= 1;
+    const rgba = new Uint8Array(R * R * 4);
+    for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) if (inside(x, y)) rgba[4 * (y * R + x) + 3] = 255;
+    const fit = lens.fitFace(model, R, rgba);
+    // The chin and the jaw (below the mouth) now sample the ellipse's edge, within two texels.
+    for (const i of [152, 148, 377, 176, 400, 150, 379]) {
+      const [x, y] = [fit.texCoords[2 * i]! * R, fit.texCoords[2 * i + 1]! * R];
+      const edge = Math.hypot((x - cx) / ax, (y - cy) / ay);
+      expect(Math.abs(edge - 1) * Math.min(ax, ay), `vertex ${i} at ${x.toFixed(1)}, ${y.toFixed(1)}`).to.be.below(2);
+      // Before the fit they sampled well outside it.
+      expect(Math.hypot((base[2 * i]! * R - cx) / ax, (base[2 * i + 1]! * R - cy) / ay)).to.be.above(1.1);
+    }
+    // The eyes and mouth stay exactly where the shared coordinates put them.
+    for (const i of [...FEATURE_POINTS.leftEye, ...FEATURE_POINTS.rightEye, ...FEATURE_POINTS.mouth])
+      for (const d of [0, 1]) expect(fit.texCoords[2 * i + d]).to.be.closeTo(base[2 * i + d]!, 1e-6);
+    // A symmetric silhouette: the mirrored fit is the same.
+    for (let k = 0; k < fit.texCoords.length; k++) expect(fit.mirrored[k]).to.be.closeTo(fit.texCoords[k]!, 0.01);
+    // The warp never folds: the radius grows with the radius, for every ratio the fit allows.
+    for (const ratio of [FIT_RANGE[0], 0.85, 1, 1.2, FIT_RANGE[1]]) {
+      let prev = -1;
+      for (let rho = 0; rho <= 2; rho += 0.01) {
+        const r = radialWarp(rho, ratio);
+        expect(r, `ratio ${ratio}, rho ${rho.toFixed(2)}`).to.be.above(prev);
+        prev = r;
+      }
+    }
+    // A face opaque to the texture's edge has no outline to fit: the shared coordinates, unchanged.
+    const opaque = lens.fitFace(model, R, new Uint8Array(R * R * 4).fill(255));
+    for (let k = 0; k < base.length; k++) expect(opaque.texCoords[k]).to.be.closeTo(base[k]!, 1e-6);
   });
 
   for (const p of [{ yaw: 25 }, { pitch: -20 }, { roll: 30 }, { yaw: -30, pitch: 10, roll: -15 }]) {
