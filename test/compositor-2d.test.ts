@@ -260,11 +260,11 @@ function posed(points: Float32Array, yaw: number, roll: number, scale: number, a
 }
 
 /** A face-like texture, premultiplied: smooth colour gradients inside a head-shaped alpha that fades over 6 px. */
-function gradientFace(R: number): Uint8Array {
+function gradientFace(R: number, radius = 0.42): Uint8Array {
   const out = new Uint8Array(R * R * 4);
   for (let y = 0; y < R; y++) {
     for (let x = 0; x < R; x++) {
-      const d = Math.hypot(x - R / 2, (y - R / 2) / 1.2) - 0.42 * R;
+      const d = Math.hypot(x - R / 2, (y - R / 2) / 1.2) - radius * R;
       const a = Math.min(1, Math.max(0, -d / 6));
       const rgb = [120 + 100 * Math.sin(x / 23), 110 + 90 * Math.cos(y / 17), 128 + 100 * Math.sin((x + y) / 31)];
       out.set([...rgb.map((c) => Math.round(c * a)), Math.round(255 * a)], 4 * (y * R + x));
@@ -369,9 +369,12 @@ describe('the 2D compositor against the WebGL2 compositor', () => {
         edgeWeight: lens.edgeWeight,
         texCoords: lens.textureCoords(canonical, R),
       };
+      // The lens face (slot 0) with its silhouette fitted to the oval, as the pipeline gives it: both compositors
+      // draw it with the same per-face texture coordinates (the mirrored ones in a mirrored view).
+      const fit = lens.fitFace(canonical, R, face);
       for (const c of [gl, c2]) {
         c.setLensGeometry(geometry);
-        c.setFace(0, face, R);
+        c.setFace(0, face, R, fit);
         c.setFace(1, face, R);
       }
       gl.draw(still.video, flat, meshes, o);
@@ -406,10 +409,14 @@ describe('the 2D compositor against the WebGL2 compositor', () => {
     { mirror: false, opacity: 1, feather: 0, lighting: 0, yaw: 0, roll: 0 },
     { mirror: true, opacity: 0.7, feather: 0.5, lighting: 0, yaw: 25, roll: -15 },
     { mirror: false, opacity: 1, feather: 1, lighting: 0, yaw: -35, roll: 10 },
+    // A head narrower than the face oval, its outline inside the texture: the silhouette fit warps it.
+    { mirror: false, opacity: 1, feather: 0, lighting: 0, yaw: 15, roll: 5, head: 0.33 },
+    { mirror: true, opacity: 1, feather: 0.5, lighting: 0, yaw: -20, roll: -5, head: 0.33 },
   ]) {
     it(`draws what WebGL2 draws, unlit: ${JSON.stringify(o)}`, function () {
       requires(this, hasWebGL2, 'compares with the WebGL2 compositor, and this browser has no WebGL2');
-      const { webgl, twoD, bare } = drawBoth(gradientFace(R), [flatFace], [meshAt(o.yaw, o.roll)], o);
+      const face = gradientFace(R, o.head);
+      const { webgl, twoD, bare } = drawBoth(face, [flatFace], [meshAt(o.yaw, o.roll)], o);
       // Where either compositor drew a face; elsewhere both must show the frame.
       const toBare = pixelDiffs(webgl, bare),
         diff = pixelDiffs(webgl, twoD),
@@ -432,6 +439,12 @@ describe('the 2D compositor against the WebGL2 compositor', () => {
       console.log(
         `2D vs WebGL2 ${JSON.stringify(o)}: ${n} face pixels, mean |diff| ${(sum / n).toFixed(2)}, ${((100 * far) / n).toFixed(2)} % over 48; elsewhere max ${restMax}`,
       );
+      if (o.head) {
+        // The fit is in play: the lens face's own texture coordinates differ from the mesh's shared ones.
+        const fit = lens.fitFace(canonical, R, face).texCoords,
+          shared = lens.textureCoords(canonical, R);
+        expect(Math.max(...fit.map((u, k) => Math.abs(u - shared[k]!)))).to.be.above(0.02);
+      }
       expect(n, 'the faces cover part of the frame').to.be.above(20000);
       expect(rest, 'and leave most of it').to.be.above(150000);
       expect(sum / n).to.be.below(6);
