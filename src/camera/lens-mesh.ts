@@ -127,8 +127,9 @@ export class LensMesh {
     const measured = FACE_OVAL.map((_, k) => oval[2 * k + 1]! > belowV);
     const alpha = new Float32Array(resolution * resolution);
     for (let i = 0; i < alpha.length; i++) alpha[i] = rgba[4 * i + 3]! / 255;
-    // Past the inner edge of the compositors' round fade the texture is fading out, not the face's outline.
-    const maxRadius = (ROUND_FADE[0] * resolution) / 2;
+    // A face still opaque this near the texture's edge (a neck, hair) has run out of texture, not ended. (Toon's
+    // chins end inside the compositors' round fade, from 0.8 of the half-width: they are measured.)
+    const maxRadius = (0.95 * ROUND_FADE[1] * resolution) / 2;
     const fit = (mirror: boolean) =>
       warpTexCoords(
         base,
