@@ -131,7 +131,7 @@ describe('the generated face fitted to the face oval', function () {
           console.log(`${compositor}${mirror ? ' mirrored' : ''}: mean |d| over the seeds ${m.toFixed(1)} px`);
           expect(run.errors).to.deep.equal([]);
           // Without the fit the outline sits 19 - 20 px (0.08 of the face's width) inside the jaw here; fitted,
-          // 3.6 - 4.2 px (docs/camera.md). A long-haired seed keeps the most: hair beside the jaw is silhouette too.
+          // 3.8 - 5.2 px (docs/test-margins.md). A long-haired seed keeps the most: hair beside the jaw is silhouette too.
           expect(m).to.be.below(0.035 * width);
         } finally {
           run.pipeline.stop();
