@@ -6,10 +6,23 @@
  * From one frame to the next a face is followed by its landmarks' box, so the detector runs only while fewer faces
  * are followed than asked for (and then every DETECT_EVERY frames), or every REDETECT_EVERY frames to find a face
  * that came in front of another. `max-faces` is taken per frame: no option of the landmarker depends on it.
+ *
+ * One followed face is read by a second landmarker in VIDEO mode, which places the face in this crop from its
+ * landmarks in the last one and so skips its own face detector (the IMAGE one runs it on every crop): the face
+ * that VIDEO landmarker read in the last frame, else the first followed one. Every crop is cut around its face at
+ * the same place and scale, so a crop that moved with its face is tracked as a small move. A face the VIDEO
+ * landmarker loses is read again by the IMAGE one in the same frame.
  */
 import { FaceLandmarker } from '@mediapipe/tasks-vision';
 import { onContextLost, visionCanvas, visionFileset } from './vision-wasm.js';
-import { FaceModelError, type Box, type FaceDetection, type FaceFinder, type FaceSource } from './face-finder.js';
+import {
+  FaceModelError,
+  RisingClock,
+  type Box,
+  type FaceDetection,
+  type FaceFinder,
+  type FaceSource,
+} from './face-finder.js';
 import { readBundleEntry } from './task-bundle.js';
 import { FEATURE_POINTS, parseCanonicalMesh, type CanonicalMesh } from './canonical-mesh.js';
 import { iou } from './face-tracker.js';
@@ -28,6 +41,8 @@ export interface FaceMeshFinderOptions {
    * with its own close().
    */
   detector: Promise<FaceFinder>;
+  /** false: every face is read by the IMAGE landmarker, its own detector included (the tests' reference). */
+  track?: boolean;
 }
 
 /** The bundle's geometry file, which holds the canonical mesh. */
@@ -81,18 +96,31 @@ function held(last: Crop, next: Crop): Crop {
   return moved < HOLD * last.side && Math.abs(next.side / last.side - 1) < HOLD ? last : next;
 }
 
+/** A face to read in this frame: where it is, the crop around it, and whether the VIDEO landmarker read it last. */
+interface Region {
+  box: Box;
+  crop: Crop;
+  video: boolean;
+}
+
 export class FaceMeshFinder implements FaceSource {
   /** The faces found in the last frame, their landmarks' boxes and crops: where to look in the next. */
-  private followed: { box: Box; crop: Crop }[] = [];
+  private followed: Region[] = [];
   private frames = 0;
+  private readonly clock = new RisingClock();
+  /** The faces read so far by each landmarker (a VIDEO miss read again counts once for each). */
+  readonly reads = { image: 0, video: 0 };
   private landmarkerLost = false;
   private readonly crop: HTMLCanvasElement | OffscreenCanvas;
   private readonly ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
 
   private constructor(
     private readonly landmarker: FaceLandmarker,
+    /** The same model in VIDEO mode, for one followed face (see the file's comment). */
+    private readonly tracker: FaceLandmarker,
     private readonly detector: FaceFinder,
     readonly canonical: CanonicalMesh,
+    private readonly track: boolean,
   ) {
     this.crop = typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(CROP, CROP) : cropCanvas();
     const ctx = this.crop.getContext('2d', { alpha: false }) as
@@ -114,37 +142,45 @@ export class FaceMeshFinder implements FaceSource {
         `landmark-model: expected a FaceLandmarker .task with ${GEOMETRY_ENTRY} (${o.bundleUrl}): ${(e as Error).message}`,
       );
     }
-    const canvas = visionCanvas(); // CameraError, not a model error, where there is no WebGL
-    const making = (async () => {
+    // CameraError, not a model error, where there is no WebGL. One canvas each: a task's context is its own.
+    const canvases = [visionCanvas(), visionCanvas()] as const;
+    const make = async (canvas: HTMLCanvasElement | OffscreenCanvas, runningMode: 'IMAGE' | 'VIDEO') => {
       const fileset = await visionFileset(o.wasmBase);
       return FaceLandmarker.createFromOptions(fileset, {
         canvas,
         baseOptions: { modelAssetBuffer: o.bundle, delegate: o.delegate },
-        runningMode: 'IMAGE',
+        runningMode,
         numFaces: 1,
         minFaceDetectionConfidence: o.minScore,
         outputFaceBlendshapes: false,
         outputFacialTransformationMatrixes: false,
       });
-    })();
-    const [detector, made] = await Promise.allSettled([o.detector, making]);
+    };
+    const [detector, image, video] = await Promise.allSettled([
+      o.detector,
+      make(canvases[0], 'IMAGE'),
+      make(canvases[1], 'VIDEO'),
+    ]);
+    const made = [image, video].flatMap((m) => (m.status === 'fulfilled' ? [m.value] : []));
+    const closeMade = () => made.forEach((m) => m.close());
     if (detector.status === 'rejected') {
-      if (made.status === 'fulfilled') made.value.close();
+      closeMade();
       throw detector.reason;
     }
-    if (made.status === 'rejected') {
-      const why = made.reason instanceof Error ? made.reason.message : String(made.reason);
+    if (image.status === 'rejected' || video.status === 'rejected') {
+      closeMade();
+      const reason = image.status === 'rejected' ? image.reason : (video as PromiseRejectedResult).reason;
+      const why = reason instanceof Error ? reason.message : String(reason);
       throw new FaceModelError(
         `landmark-model: expected a MediaPipe FaceLandmarker .task (${o.bundleUrl}) and the tasks-vision wasm in ${o.wasmBase}; loading failed: ${why}`,
       );
     }
-    const landmarker = made.value;
     try {
-      const finder = new FaceMeshFinder(landmarker, detector.value, canonical);
-      onContextLost(canvas, () => (finder.landmarkerLost = true));
+      const finder = new FaceMeshFinder(image.value, video.value, detector.value, canonical, o.track ?? true);
+      for (const canvas of canvases) onContextLost(canvas, () => (finder.landmarkerLost = true));
       return finder;
     } catch (e) {
-      landmarker.close();
+      closeMade();
       throw e;
     }
   }
@@ -152,32 +188,46 @@ export class FaceMeshFinder implements FaceSource {
   detect(frame: HTMLVideoElement, tMs: number, maxFaces: number): FaceDetection[] {
     const w = frame.videoWidth,
       h = frame.videoHeight;
-    const regions = this.followed
+    const regions: Region[] = this.followed
       .slice(0, maxFaces)
-      .map(({ box, crop }) => ({ box, crop: held(crop, cropAround(box, CROP_SCALE.landmarks)) }));
+      .map(({ box, crop, video }) => ({ box, crop: held(crop, cropAround(box, CROP_SCALE.landmarks)), video }));
+    // The VIDEO landmarker reads the face it read last, else the first followed one (not a new face: its crop,
+    // cut around the detector's box, is not where the VIDEO landmarker's last landmarks say).
+    const followed = regions.length;
+    const last = regions.findIndex((r) => r.video);
+    const tracked = last < 0 ? 0 : last;
     const short = regions.length < maxFaces;
     if ((short && this.frames % DETECT_EVERY === 0) || this.frames % REDETECT_EVERY === 0) {
       for (const d of this.detector.detect(frame, tMs, maxFaces)) {
         if (regions.length >= maxFaces) break;
         // A face already followed keeps its landmarks' region (tighter, and turned with the face).
         if (regions.some((r) => iou(r.box, d.box) > DUPLICATE_IOU || contains(r.box, d.box))) continue;
-        regions.push({ box: d.box, crop: cropAround(d.box, CROP_SCALE.detector) });
+        regions.push({ box: d.box, crop: cropAround(d.box, CROP_SCALE.detector), video: false });
       }
     }
     this.frames++;
     const out: FaceDetection[] = [];
     this.followed = [];
-    for (const r of regions) {
-      const face = this.landmarks(frame, r.crop, w, h);
-      if (!face || out.some((g) => iou(face.box, g.box) > DUPLICATE_IOU)) continue;
-      out.push(face);
-      this.followed.push({ box: face.box, crop: r.crop });
-    }
+    regions.forEach((r, i) => {
+      const face = this.landmarks(frame, r.crop, w, h, this.track && i === tracked && i < followed);
+      if (!face || out.some((g) => iou(face.detection.box, g.box) > DUPLICATE_IOU)) return;
+      out.push(face.detection);
+      this.followed.push({ box: face.detection.box, crop: r.crop, video: face.video });
+    });
     return out.slice(0, maxFaces);
   }
 
-  /** The landmarks of the face in a crop, read by the landmarker, back in video pixels. */
-  private landmarks(frame: HTMLVideoElement, crop: Crop, w: number, h: number): FaceDetection | null {
+  /**
+   * The landmarks of the face in a crop, back in video pixels: read by the VIDEO landmarker where `video` is set
+   * (and by the IMAGE one where that finds none), else by the IMAGE one. `video`: which one found them.
+   */
+  private landmarks(
+    frame: HTMLVideoElement,
+    crop: Crop,
+    w: number,
+    h: number,
+    video: boolean,
+  ): { detection: FaceDetection; video: boolean } | null {
     const { x: x0, y: y0, side } = crop;
     const k = CROP / side;
     const ctx = this.ctx;
@@ -190,8 +240,18 @@ export class FaceMeshFinder implements FaceSource {
       sh = Math.min(h, y0 + side) - sy;
     if (sw < 1 || sh < 1) return null;
     ctx.drawImage(frame, sx, sy, sw, sh, (sx - x0) * k, (sy - y0) * k, sw * k, sh * k);
-    const face = this.landmarker.detect(this.crop).faceLandmarks[0];
-    if (!face || face.length < LANDMARKS) return null;
+    const complete = (f: { x: number; y: number; z: number }[] | undefined) => (f && f.length >= LANDMARKS ? f : null);
+    let face: ReturnType<typeof complete> = null;
+    if (video) {
+      this.reads.video++;
+      face = complete(this.tracker.detectForVideo(this.crop, this.clock.next(performance.now())).faceLandmarks[0]);
+    }
+    const byVideo = face !== null;
+    if (!face) {
+      this.reads.image++;
+      face = complete(this.landmarker.detect(this.crop).faceLandmarks[0]);
+    }
+    if (!face) return null;
     const p = new Float32Array(3 * LANDMARKS);
     let bx0 = Infinity,
       by0 = Infinity,
@@ -209,7 +269,7 @@ export class FaceMeshFinder implements FaceSource {
       bx1 = Math.max(bx1, x);
       by1 = Math.max(by1, y);
     }
-    return {
+    const detection = {
       box: { x: bx0, y: by0, width: bx1 - bx0, height: by1 - by0 },
       // The landmarker reports no score: faces under its presence threshold are simply not returned.
       score: 1,
@@ -218,6 +278,7 @@ export class FaceMeshFinder implements FaceSource {
       mouth: mean(p, FEATURE_POINTS.mouth),
       landmarks: p,
     };
+    return { detection, video: byVideo };
   }
 
   get lost(): boolean {
@@ -226,6 +287,7 @@ export class FaceMeshFinder implements FaceSource {
 
   close(): void {
     this.landmarker.close();
+    this.tracker.close();
     this.detector.close();
   }
 }
