@@ -100,6 +100,14 @@ const MESH_UNIFORMS: readonly MeshUniform[] = [
   'faceCentre',
 ];
 
+/** A new ARRAY_BUFFER holding `data`, left bound. */
+function arrayBuffer(gl: WebGL2RenderingContext, data: Float32Array, usage: number): WebGLBuffer {
+  const b = gl.createBuffer()!;
+  gl.bindBuffer(gl.ARRAY_BUFFER, b);
+  gl.bufferData(gl.ARRAY_BUFFER, data, usage);
+  return b;
+}
+
 function texture(gl: WebGL2RenderingContext, minFilter: number): WebGLTexture {
   const t = gl.createTexture()!;
   gl.bindTexture(gl.TEXTURE_2D, t);
@@ -130,11 +138,9 @@ function buildState(gl: WebGL2RenderingContext): GlState {
     MeshUniform,
     WebGLUniformLocation | null
   >;
-  const quad = gl.createBuffer()!;
   const vao = gl.createVertexArray()!;
   gl.bindVertexArray(vao);
-  gl.bindBuffer(gl.ARRAY_BUFFER, quad);
-  gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([0, 0, 1, 0, 0, 1, 1, 1]), gl.STATIC_DRAW);
+  const quad = arrayBuffer(gl, new Float32Array([0, 0, 1, 0, 0, 1, 1, 1]), gl.STATIC_DRAW);
   gl.enableVertexAttribArray(0);
   gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
   gl.bindVertexArray(null);
@@ -256,9 +262,7 @@ export class CompositorWebGL2 implements FaceCompositor {
     const vao = gl.createVertexArray()!;
     gl.bindVertexArray(vao);
     const buffer = (data: Float32Array, usage: number, attribute: number, size: number) => {
-      const b = gl.createBuffer()!;
-      gl.bindBuffer(gl.ARRAY_BUFFER, b);
-      gl.bufferData(gl.ARRAY_BUFFER, data, usage);
+      const b = arrayBuffer(gl, data, usage);
       gl.enableVertexAttribArray(attribute);
       gl.vertexAttribPointer(attribute, size, gl.FLOAT, false, 0, 0);
       return b;
@@ -303,12 +307,7 @@ export class CompositorWebGL2 implements FaceCompositor {
     gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
     gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, size, size, 0, gl.RGBA, gl.UNSIGNED_BYTE, rgba);
     gl.generateMipmap(gl.TEXTURE_2D);
-    const buffer = (data: Float32Array) => {
-      const b = gl.createBuffer()!;
-      gl.bindBuffer(gl.ARRAY_BUFFER, b);
-      gl.bufferData(gl.ARRAY_BUFFER, data, gl.STATIC_DRAW);
-      return b;
-    };
+    const buffer = (data: Float32Array) => arrayBuffer(gl, data, gl.STATIC_DRAW);
     st.faces.set(slot, {
       tex,
       size,

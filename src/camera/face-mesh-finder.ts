@@ -209,7 +209,7 @@ export class FaceMeshFinder implements FaceSource {
     const out: FaceDetection[] = [];
     this.followed = [];
     regions.forEach((r, i) => {
-      const face = this.landmarks(frame, r.crop, w, h, this.track && i === tracked && i < followed);
+      const face = this.landmarks(frame, tMs, r.crop, w, h, this.track && i === tracked && i < followed);
       if (!face || out.some((g) => iou(face.detection.box, g.box) > DUPLICATE_IOU)) return;
       out.push(face.detection);
       this.followed.push({ box: face.detection.box, crop: r.crop, video: face.video });
@@ -223,6 +223,7 @@ export class FaceMeshFinder implements FaceSource {
    */
   private landmarks(
     frame: HTMLVideoElement,
+    tMs: number,
     crop: Crop,
     w: number,
     h: number,
@@ -244,7 +245,7 @@ export class FaceMeshFinder implements FaceSource {
     let face: ReturnType<typeof complete> = null;
     if (video) {
       this.reads.video++;
-      face = complete(this.tracker.detectForVideo(this.crop, this.clock.next(performance.now())).faceLandmarks[0]);
+      face = complete(this.tracker.detectForVideo(this.crop, this.clock.next(tMs)).faceLandmarks[0]);
     }
     const byVideo = face !== null;
     if (!face) {
