@@ -487,6 +487,35 @@ describe('the 2D compositor against the WebGL2 compositor', () => {
     expect(broken).to.be.at.most(ENGINE === 'firefox' ? 10 : 0);
   });
 
+  it("lights the lens with the frame's shading: darker where the frame under it is darker", function () {
+    requires(this, hasWebGL2, 'lighting is drawn by the WebGL2 compositor, and this browser has no WebGL2');
+    const grey: [number, number, number] = [150, 150, 150];
+    const base = { mirror: false, opacity: 1, feather: 0 };
+    const unlit = drawBoth(flatColour(R, grey), [], [meshAt(0, 0)], { ...base, lighting: 0 }).webgl;
+    const lit = drawBoth(flatColour(R, grey), [], [meshAt(0, 0)], { ...base, lighting: 1 }).webgl;
+    // The frame's gradient runs from dark at the top left to light at the bottom right, so the lit face's gain
+    // (lit over unlit, on the pixels the unlit face covers in full) rises from its top-left quarter to its
+    // bottom-right one.
+    const gain = { topLeft: [] as number[], bottomRight: [] as number[] };
+    for (let y = 0; y < unlit.height; y++) {
+      for (let x = 0; x < unlit.width; x++) {
+        const i = 4 * (y * unlit.width + x);
+        if (Math.abs(unlit.data[i]! - grey[0]) > 2 || Math.abs(unlit.data[i + 2]! - grey[2]) > 2) continue;
+        const g = lit.data[i + 1]! / unlit.data[i + 1]!;
+        if (x < at[0] - 20 && y < at[1] - 20) gain.topLeft.push(g);
+        if (x > at[0] + 20 && y > at[1] + 20) gain.bottomRight.push(g);
+      }
+    }
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const [tl, br] = [mean(gain.topLeft), mean(gain.bottomRight)];
+    console.log(
+      `lens lighting: gain ${tl.toFixed(2)} top left (${gain.topLeft.length} px), ${br.toFixed(2)} bottom right (${gain.bottomRight.length} px)`,
+    );
+    expect(Math.min(gain.topLeft.length, gain.bottomRight.length)).to.be.above(2000);
+    expect(br - tl).to.be.above(0.15);
+    expect(tl).to.be.below(1);
+  });
+
   it('releases its canvases on dispose', () => {
     const canvas = document.createElement('canvas');
     const c2 = new Compositor2D(canvas);

@@ -52,6 +52,10 @@ void main() {
 }`;
 
 // The lens: the face textured on this frame's mesh. Depth keeps the near side of a turned head in front.
+// Lighting: the real face's luminance blurred to a few texels a face (a mip level of the frame's small copy),
+// relative to the face's mean, scales the overlay; the mean against mid-grey dims it in a dark room. The shading is
+// that coarse, so it is read per vertex (about 580 a face, closer together than its blur) and interpolated: per
+// fragment it cost the lens as much again as the face itself on a software GPU.
 export const MESH_VERT = `#version 300 es
 in vec3 position;          // video pixels; z larger is farther
 in vec2 texCoord;
@@ -59,44 +63,42 @@ in float edge;
 uniform vec2 frameSize;
 uniform float mirror;
 uniform vec2 depth;        // (offset, scale) into clip depth
+uniform sampler2D frame;
+uniform float lighting;
+uniform vec2 lod;          // (local shading, whole face)
+uniform vec2 faceCentre;   // in frame uv
 out vec2 uv;
-out vec2 framePos;
 out float weight;
+out float gain;
+const vec3 LUMA = vec3(0.299, 0.587, 0.114);
 void main() {
   uv = texCoord;
   weight = edge;
-  framePos = position.xy / frameSize;
+  vec2 framePos = position.xy / frameSize;
+  gain = 1.0;
+  if (lighting > 0.0) {
+    float local = dot(textureLod(frame, framePos, lod.x).rgb, LUMA);
+    float mean = dot(textureLod(frame, faceCentre, lod.y).rgb, LUMA);
+    float g = clamp(local / max(mean, 0.04), 0.5, 1.6) * clamp(mean / 0.45, 0.55, 1.15);
+    gain = mix(1.0, g, lighting);
+  }
   vec2 clip = vec2(framePos.x * 2.0 - 1.0, 1.0 - framePos.y * 2.0);
   clip.x *= mirror > 0.5 ? -1.0 : 1.0;
   gl_Position = vec4(clip, clamp((position.z - depth.x) * depth.y, -1.0, 1.0), 1.0);
 }`;
 
-// Lighting: the real face's luminance blurred to a few texels a face (a mip level of the frame's small copy),
-// relative to the face's mean, scales the overlay; the mean against mid-grey dims it in a dark room.
 export const MESH_FRAG = `#version 300 es
 precision mediump float;
 in vec2 uv;
-in vec2 framePos;
 in float weight;
-uniform sampler2D frame;
-uniform float lighting;
-uniform vec2 lod;          // (local shading, whole face)
-uniform vec2 faceCentre;   // in frame uv
+in float gain;
 out vec4 color;
 ${FACE_SAMPLE}
-const vec3 LUMA = vec3(0.299, 0.587, 0.114);
 void main() {
   // Outside the texture's inscribed disc there is no face (faceAt's round fade).
   if (length(uv - 0.5) >= 0.5) discard;
   vec4 f = faceAt(uv);
   float a = f.a * smoothstep(0.0, 1.0, weight);
   if (a < 0.004) discard;
-  vec3 rgb = f.rgb;
-  if (lighting > 0.0) {
-    float local = dot(textureLod(frame, framePos, lod.x).rgb, LUMA);
-    float mean = dot(textureLod(frame, faceCentre, lod.y).rgb, LUMA);
-    float gain = clamp(local / max(mean, 0.04), 0.5, 1.6) * clamp(mean / 0.45, 0.55, 1.15);
-    rgb *= mix(1.0, gain, lighting);
-  }
-  color = vec4(rgb * a, a) * opacity;
+  color = vec4(f.rgb * gain * a, a) * opacity;
 }`;
