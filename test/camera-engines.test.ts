@@ -110,18 +110,22 @@ describe(`camera mode in ${ENGINE}`, function () {
   });
 
   it("survives losing face tracking's WebGL context: a warning, and faces are found again", async function () {
-    requires(this, typeof OffscreenCanvas === 'function', 'has no OffscreenCanvas, where MediaPipe would work');
-    // Every WebGL2 context made on an OffscreenCanvas from here on: MediaPipe's (the view draws on a page canvas,
-    // and the generator's backend is the page's, chosen by an earlier test or by auto: wasm on a software GPU).
+    // Every WebGL2 context made from here on; those on an OffscreenCanvas or a page canvas outside the document
+    // are MediaPipe's (the view draws on a canvas in the element's shadow root, and the generator's backend is the
+    // page's, chosen by an earlier test or by auto: wasm on a software GPU).
     const made: WebGL2RenderingContext[] = [];
-    type GetContext = (this: OffscreenCanvas, id: string, options?: unknown) => unknown;
-    const proto = OffscreenCanvas.prototype as unknown as { getContext: GetContext };
-    const getContext = proto.getContext;
-    proto.getContext = function (id, options) {
-      const ctx = getContext.call(this, id, options);
-      if (id === 'webgl2' && ctx) made.push(ctx as WebGL2RenderingContext);
-      return ctx;
-    };
+    type GetContext = (this: OffscreenCanvas | HTMLCanvasElement, id: string, options?: unknown) => unknown;
+    const protos = [HTMLCanvasElement.prototype, globalThis.OffscreenCanvas?.prototype].filter(
+      (p) => p !== undefined,
+    ) as unknown as { getContext: GetContext }[];
+    const originals = protos.map((p) => p.getContext);
+    protos.forEach((proto, i) => {
+      proto.getContext = function (id, options) {
+        const ctx = originals[i]!.call(this, id, options);
+        if (id === 'webgl2' && ctx) made.push(ctx as WebGL2RenderingContext);
+        return ctx;
+      };
+    });
     try {
       cameras.source = () => photoCamera(timers);
       // The page's backend (auto): one backend per page, and an earlier test here may have chosen WebGL. Its
@@ -129,8 +133,10 @@ describe(`camera mode in ${ENGINE}`, function () {
       const el: BlazeFaceElement = makeFace({ camera: '', seed: '5', mirror: 'false' });
       await next(el, 'blaze-face-load', 120000);
       await trackWhere(el, (t) => t.faces.length === 1 && t.faces[0]!.overlaid, 180000);
-      const live = made.filter((gl) => !gl.isContextLost());
-      requires(this, live.length > 0, 'MediaPipe works on a page canvas here (no WebGL2 on OffscreenCanvas)');
+      const live = made.filter(
+        (gl) => !gl.isContextLost() && !(gl.canvas instanceof HTMLCanvasElement && gl.canvas.isConnected),
+      );
+      expect(live.length, "MediaPipe's WebGL2 contexts").to.be.at.least(2);
       const warnings: string[] = [];
       el.addEventListener('blaze-face-warning', (e) => warnings.push(e.detail.type));
       const lost = next(el, 'blaze-face-warning', 30000, 'the tracking-context-lost warning');
@@ -140,16 +146,18 @@ describe(`camera mode in ${ENGINE}`, function () {
       const restored = next(el, 'blaze-face-warning', 60000, 'the tracking-restored warning');
       expect((await restored).detail.type).to.equal('tracking-restored');
       const back = await trackWhere(el, (t) => t.faces.length === 1 && t.faces[0]!.overlaid, 30000);
-      console.log(
-        `${ENGINE}: faces found again ${(performance.now() - t0).toFixed(0)} ms after tracking's context was lost`,
-      );
+      const ms = performance.now() - t0;
+      console.log(`${ENGINE}: faces found again ${ms.toFixed(0)} ms after tracking's context was lost`);
+      // WebKitGTK on this machine takes 0.8 - 0.9 s (0.5 s to make the landmarker, 0.25 s for its first
+      // inference), which leaves a 1 s limit no margin for a loaded machine; the others take 0.3 - 0.4 s.
+      expect(ms).to.be.below(ENGINE === 'webkit' ? 2000 : 1000);
       expect(back.tracking).to.equal('mesh');
       expect(warnings).to.deep.equal(['tracking-context-lost', 'tracking-restored']);
       const { inside, outside } = await overlayContrast(el, back.faces[0]!.box);
       expect(inside).to.be.above(20);
       expect(outside).to.be.below(inside / 4);
     } finally {
-      proto.getContext = getContext;
+      protos.forEach((proto, i) => (proto.getContext = originals[i]!));
     }
   });
 

@@ -22,6 +22,7 @@ import {
   type FaceSource,
 } from './face-finder.js';
 import { FaceMeshFinder } from './face-mesh-finder.js';
+import { releaseVisionWasm } from './vision-wasm.js';
 import { FaceTracker, type TrackedFace, type TrackerOptions } from './face-tracker.js';
 import { CameraFitter, poseFromCamera, type HeadPose } from './head-pose.js';
 import { measureExpression } from './face-expression.js';
@@ -294,13 +295,15 @@ export class CameraPipeline {
     document.removeEventListener('visibilitychange', this.onVisibility);
     this.close();
     this.compositor.dispose();
+    releaseVisionWasm();
   }
 
   /**
    * The face source for the asked tracking: the detector, and with mesh tracking the landmarker reading each face
    * it finds. Mesh falls back to box (the same detector), with a warning, if the landmark model fails.
    */
-  private async openFinder(): Promise<FaceSource> {
+  /** `follow`: faces to read before the detector is made (mesh tracking; see FaceMeshFinderOptions). */
+  private async openFinder(follow?: readonly Box[]): Promise<FaceSource> {
     const { faceModelUrl, landmarkModelUrl, wasmBase, delegate, minScore } = this.finderOptions;
     const detecting = FaceFinder.create({ modelUrl: faceModelUrl, wasmBase, delegate, minScore });
     if (this.askedTracking !== 'mesh') {
@@ -316,6 +319,7 @@ export class CameraPipeline {
         delegate,
         minScore,
         detector: detecting,
+        follow,
       });
       if (!this.lens)
         this.lens = { mesh: new LensMesh(finder.canonical), fitter: new CameraFitter(finder.canonical.positions) };
@@ -484,13 +488,15 @@ export class CameraPipeline {
     if (this.renewing || this.stopped) return;
     const old = this.finder;
     this.finder = null;
+    // The faces it followed are read again as soon as the new landmarker is made, before the detector is.
+    const follow = old instanceof FaceMeshFinder && old.lost ? old.following : undefined;
     try {
       old?.close();
     } catch {
       // a task whose context is gone may fail to free what it no longer has
     }
     this.calls.onWarning('tracking-context-lost', `camera: ${reason}; face tracking restarts`);
-    this.renewing = this.openFinder()
+    this.renewing = this.openFinder(follow)
       .then(
         (f) => {
           // Stopped, hidden (close() ran) or reopened by open() meanwhile: this one is not needed.

@@ -3,7 +3,7 @@
  * the mesh finder implements too): boxes and keypoints in video pixels. The model and the wasm come from URLs the caller gives (by default the package's own files).
  */
 import { FaceDetector } from '@mediapipe/tasks-vision';
-import { onContextLost, visionCanvas, visionFileset } from './vision-wasm.js';
+import { makeVisionTask, onContextLost, visionCanvas, visionFileset } from './vision-wasm.js';
 import type { Point } from './similarity.js';
 
 export interface Box {
@@ -81,12 +81,14 @@ export class FaceFinder implements FaceSource {
     let detector: FaceDetector;
     try {
       const fileset = await visionFileset(o.wasmBase);
-      detector = await FaceDetector.createFromOptions(fileset, {
-        canvas,
-        baseOptions: { modelAssetBuffer: model, delegate: o.delegate },
-        runningMode: 'VIDEO',
-        minDetectionConfidence: o.minScore,
-      });
+      detector = await makeVisionTask(fileset, () =>
+        FaceDetector.createFromOptions(fileset, {
+          canvas,
+          baseOptions: { modelAssetBuffer: model, delegate: o.delegate },
+          runningMode: 'VIDEO',
+          minDetectionConfidence: o.minScore,
+        }),
+      );
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
       throw new FaceModelError(

@@ -14,7 +14,7 @@
  * landmarker loses is read again by the IMAGE one in the same frame.
  */
 import { FaceLandmarker } from '@mediapipe/tasks-vision';
-import { onContextLost, visionCanvas, visionFileset } from './vision-wasm.js';
+import { makeVisionTask, onContextLost, visionCanvas, visionFileset } from './vision-wasm.js';
 import {
   FaceModelError,
   RisingClock,
@@ -41,6 +41,11 @@ export interface FaceMeshFinderOptions {
    * with its own close().
    */
   detector: Promise<FaceFinder>;
+  /**
+   * Faces to read before the detector is made (the ones followed before a lost context): given any, the finder is
+   * ready as soon as the landmarker is, and the detector joins it when made.
+   */
+  follow?: readonly Box[];
   /** false: every face is read by the IMAGE landmarker, its own detector included (the tests' reference). */
   track?: boolean;
 }
@@ -114,13 +119,16 @@ export class FaceMeshFinder implements FaceSource {
   private readonly crop: HTMLCanvasElement | OffscreenCanvas;
   private readonly ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
 
+  /** The same model in VIDEO mode, for one followed face (see the file's comment); null until it is made. */
+  private tracker: FaceLandmarker | null = null;
+  /** The detector, null until it is made (see `follow`), and why it could not be made. */
+  private detector: FaceFinder | null = null;
+  private detectorError: unknown = null;
+  private closed = false;
+
   private constructor(
     private readonly landmarker: FaceLandmarker,
-    /** The same model in VIDEO mode, for one followed face (see the file's comment). */
-    private readonly tracker: FaceLandmarker,
-    private readonly detector: FaceFinder,
     readonly canonical: CanonicalMesh,
-    private readonly track: boolean,
   ) {
     this.crop = typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(CROP, CROP) : cropCanvas();
     const ctx = this.crop.getContext('2d', { alpha: false }) as
@@ -130,8 +138,8 @@ export class FaceMeshFinder implements FaceSource {
   }
 
   /**
-   * Rejects with FaceModelError saying which part of the bundle or wasm failed (the detector, once made, stays
-   * open: its owner's), or with the detector's own error.
+   * Rejects with FaceModelError saying which part of the bundle or wasm failed (the detector then stays open: its
+   * owner's, for box tracking), or with the detector's own error. Once made, the finder closes the detector.
    */
   static async create(o: FaceMeshFinderOptions): Promise<FaceMeshFinder> {
     let canonical: CanonicalMesh;
@@ -142,50 +150,69 @@ export class FaceMeshFinder implements FaceSource {
         `landmark-model: expected a FaceLandmarker .task with ${GEOMETRY_ENTRY} (${o.bundleUrl}): ${(e as Error).message}`,
       );
     }
-    // CameraError, not a model error, where there is no WebGL. One canvas each: a task's context is its own.
-    const canvases = [visionCanvas(), visionCanvas()] as const;
+    // One canvas each: a task's context is its own.
     const make = async (canvas: HTMLCanvasElement | OffscreenCanvas, runningMode: 'IMAGE' | 'VIDEO') => {
       const fileset = await visionFileset(o.wasmBase);
-      return FaceLandmarker.createFromOptions(fileset, {
-        canvas,
-        baseOptions: { modelAssetBuffer: o.bundle, delegate: o.delegate },
-        runningMode,
-        numFaces: 1,
-        minFaceDetectionConfidence: o.minScore,
-        outputFaceBlendshapes: false,
-        outputFacialTransformationMatrixes: false,
-      });
+      return makeVisionTask(fileset, () =>
+        FaceLandmarker.createFromOptions(fileset, {
+          canvas,
+          baseOptions: { modelAssetBuffer: o.bundle, delegate: o.delegate },
+          runningMode,
+          numFaces: 1,
+          minFaceDetectionConfidence: o.minScore,
+          outputFaceBlendshapes: false,
+          outputFacialTransformationMatrixes: false,
+        }),
+      );
     };
-    const [detector, image, video] = await Promise.allSettled([
-      o.detector,
+    // CameraError, not a model error, where there is no WebGL.
+    const canvases = [visionCanvas(), visionCanvas()] as const;
+    // The first faces need the IMAGE landmarker and, unless faces to follow are given, the detector; the VIDEO
+    // landmarker is made after them.
+    const follow = o.follow ?? [];
+    const [detector, image] = await Promise.allSettled([
+      follow.length > 0 ? null : o.detector,
       make(canvases[0], 'IMAGE'),
-      make(canvases[1], 'VIDEO'),
     ]);
-    const made = [image, video].flatMap((m) => (m.status === 'fulfilled' ? [m.value] : []));
-    const closeMade = () => made.forEach((m) => m.close());
     if (detector.status === 'rejected') {
-      closeMade();
+      if (image.status === 'fulfilled') image.value.close();
       throw detector.reason;
     }
-    if (image.status === 'rejected' || video.status === 'rejected') {
-      closeMade();
-      const reason = image.status === 'rejected' ? image.reason : (video as PromiseRejectedResult).reason;
-      const why = reason instanceof Error ? reason.message : String(reason);
+    if (image.status === 'rejected') {
+      const why = image.reason instanceof Error ? image.reason.message : String(image.reason);
       throw new FaceModelError(
         `landmark-model: expected a MediaPipe FaceLandmarker .task (${o.bundleUrl}) and the tasks-vision wasm in ${o.wasmBase}; loading failed: ${why}`,
       );
     }
+    let finder: FaceMeshFinder;
     try {
-      const finder = new FaceMeshFinder(image.value, video.value, detector.value, canonical, o.track ?? true);
-      for (const canvas of canvases) onContextLost(canvas, () => (finder.landmarkerLost = true));
-      return finder;
+      finder = new FaceMeshFinder(image.value, canonical);
     } catch (e) {
-      closeMade();
+      image.value.close();
       throw e;
     }
+    finder.followed = follow.map((box) => ({ box, crop: cropAround(box, CROP_SCALE.landmarks), video: false }));
+    if (detector.value) finder.detector = detector.value;
+    else
+      o.detector.then(
+        (d) => (finder.closed ? d.close() : (finder.detector = d)),
+        (e: unknown) => (finder.detectorError = e),
+      );
+    for (const canvas of canvases) onContextLost(canvas, () => (finder.landmarkerLost = true));
+    if (o.track ?? true) {
+      // Until it arrives every face is read in IMAGE mode. It only saves time, so where it cannot be made (the
+      // IMAGE one, from the same bundle, was) faces go on being read in IMAGE mode.
+      make(canvases[1], 'VIDEO').then(
+        (task) => (finder.closed ? task.close() : (finder.tracker = task)),
+        () => undefined,
+      );
+    }
+    return finder;
   }
 
+  /** Throws the detector's error if it could not be made after the finder was (see `follow`). */
   detect(frame: HTMLVideoElement, tMs: number, maxFaces: number): FaceDetection[] {
+    if (this.detectorError) throw this.detectorError;
     const w = frame.videoWidth,
       h = frame.videoHeight;
     const regions: Region[] = this.followed
@@ -197,7 +224,7 @@ export class FaceMeshFinder implements FaceSource {
     const last = regions.findIndex((r) => r.video);
     const tracked = last < 0 ? 0 : last;
     const short = regions.length < maxFaces;
-    if ((short && this.frames % DETECT_EVERY === 0) || this.frames % REDETECT_EVERY === 0) {
+    if (this.detector && ((short && this.frames % DETECT_EVERY === 0) || this.frames % REDETECT_EVERY === 0)) {
       for (const d of this.detector.detect(frame, tMs, maxFaces)) {
         if (regions.length >= maxFaces) break;
         // A face already followed keeps its landmarks' region (tighter, and turned with the face).
@@ -209,7 +236,7 @@ export class FaceMeshFinder implements FaceSource {
     const out: FaceDetection[] = [];
     this.followed = [];
     regions.forEach((r, i) => {
-      const face = this.landmarks(frame, tMs, r.crop, w, h, this.track && i === tracked && i < followed);
+      const face = this.landmarks(frame, tMs, r.crop, w, h, i === tracked && i < followed);
       if (!face || out.some((g) => iou(face.detection.box, g.box) > DUPLICATE_IOU)) return;
       out.push(face.detection);
       this.followed.push({ box: face.detection.box, crop: r.crop, video: face.video });
@@ -243,7 +270,7 @@ export class FaceMeshFinder implements FaceSource {
     ctx.drawImage(frame, sx, sy, sw, sh, (sx - x0) * k, (sy - y0) * k, sw * k, sh * k);
     const complete = (f: { x: number; y: number; z: number }[] | undefined) => (f && f.length >= LANDMARKS ? f : null);
     let face: ReturnType<typeof complete> = null;
-    if (video) {
+    if (video && this.tracker) {
       this.reads.video++;
       face = complete(this.tracker.detectForVideo(this.crop, this.clock.next(tMs)).faceLandmarks[0]);
     }
@@ -282,14 +309,20 @@ export class FaceMeshFinder implements FaceSource {
     return { detection, video: byVideo };
   }
 
+  /** The faces followed from the last frame: the `follow` of a finder made to replace this one. */
+  get following(): Box[] {
+    return this.followed.map((r) => r.box);
+  }
+
   get lost(): boolean {
-    return this.landmarkerLost || this.detector.lost;
+    return this.landmarkerLost || (this.detector?.lost ?? false);
   }
 
   close(): void {
+    this.closed = true;
     this.landmarker.close();
-    this.tracker.close();
-    this.detector.close();
+    this.tracker?.close();
+    this.detector?.close();
   }
 }
 

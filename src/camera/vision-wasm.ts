@@ -21,6 +21,62 @@ export async function visionFileset(wasmBase: string): Promise<VisionFileset> {
   return { wasmLoaderPath: `${base}vision_wasm_internal.js`, wasmBinaryPath: `${base}vision_wasm_internal.wasm` };
 }
 
+/** The tasks-vision wasm compiled, by URL (null: it could not be compiled ahead; tasks-vision then loads it). */
+const compiled = new Map<string, Promise<WebAssembly.Module | null>>();
+/** The task being made: tasks are made one at a time (see makeVisionTask). */
+let making: Promise<unknown> = Promise.resolve();
+
+function compiledWasm(url: string): Promise<WebAssembly.Module | null> {
+  let m = compiled.get(url);
+  if (!m) {
+    m = fetch(url)
+      .then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(`HTTP ${r.status}`))))
+      .then((bytes) => WebAssembly.compile(bytes))
+      .catch(() => {
+        compiled.delete(url); // tasks-vision's own loading says what is wrong; a later task tries again
+        return null;
+      });
+    compiled.set(url, m);
+  }
+  return m;
+}
+
+/**
+ * Makes a tasks-vision task (`make` calls its createFromOptions) from the wasm compiled once per page. tasks-vision
+ * compiles its 13 MB wasm for every task it makes, most of the time a task takes to make; it instantiates the
+ * module it is given through the Emscripten `Module.instantiateWasm` hook, which it reads from `self.Module`. So
+ * tasks are made one at a time, each with its own hook (tasks-vision makes them mostly on the main thread anyway).
+ * A page with a `self.Module` of its own keeps it, and gets tasks-vision's own loading.
+ */
+export function makeVisionTask<T>(fileset: VisionFileset, make: () => Promise<T>): Promise<T> {
+  const run = making.then(async () => {
+    const wasm = await compiledWasm(fileset.wasmBinaryPath);
+    const g = globalThis as { Module?: unknown };
+    if (!wasm || g.Module !== undefined) return make();
+    let fail: (e: unknown) => void = () => undefined;
+    const failed = new Promise<never>((_, reject) => (fail = reject));
+    const hook = {
+      instantiateWasm(imports: WebAssembly.Imports, receive: (instance: WebAssembly.Instance) => void) {
+        WebAssembly.instantiate(wasm, imports).then(receive, fail); // Emscripten has no failure callback
+        return {};
+      },
+    };
+    g.Module = hook;
+    try {
+      return await Promise.race([make(), failed]);
+    } finally {
+      if (g.Module === hook) delete g.Module; // tasks-vision clears it once read; not when it failed before
+    }
+  });
+  making = run.catch(() => undefined);
+  return run;
+}
+
+/** Lets the compiled wasm go (camera mode turned off): the next task compiles it again. */
+export function releaseVisionWasm(): void {
+  compiled.clear();
+}
+
 /**
  * The canvas MediaPipe's tasks work on. They need WebGL2 even on the CPU delegate (each frame is uploaded as a
  * texture; on WebGL 1 tasks-vision 1.1.0 fails at the first frame), and they default to an OffscreenCanvas, which
