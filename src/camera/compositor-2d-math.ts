@@ -224,9 +224,8 @@ export function edgeWeightMask(
 
 /**
  * The feathered alpha: the minimum of each texel's alpha and its local average over about `width` texels, so the
- * edge fades inward over that width and the inside stays sharp (the WebGL2 compositor's one tap of a mip level,
- * whose texels span that width; here three box passes, which is what a bilinear tap of a box-filtered mip level
- * amounts to). The box is clamped at the texture's edge, like the GPU's sampler.
+ * edge fades inward over that width and the inside stays sharp. Three box passes, clamped at the texture's edge.
+ * Both compositors draw faces with it, made once per face and feather setting.
  */
 export function featherAlpha(alpha: Float32Array, size: number, width: number): Float32Array {
   const k = Math.round(width);
@@ -263,6 +262,24 @@ export function featherAlpha(alpha: Float32Array, size: number, width: number): 
   }
   for (let i = 0; i < blurred.length; i++) blurred[i] = Math.min(alpha[i]!, blurred[i]!);
   return blurred;
+}
+
+/** The feather's width in texels for the `feather` setting (0..1) on a `size` px face: at 1, 0.16 of the face. */
+export const featherWidth = (feather: number, size: number): number => 0.16 * feather * size;
+
+/** A premultiplied face with its alpha replaced by `alpha` (0..1, no more than its own), colour scaled to match. */
+export function withAlpha(premultiplied: Uint8Array, alpha: Float32Array): Uint8Array {
+  const out = new Uint8Array(premultiplied.length);
+  for (let i = 0; i < alpha.length; i++) {
+    const a8 = premultiplied[4 * i + 3]!;
+    if (a8 === 0) continue;
+    const k = (alpha[i]! * 255) / a8;
+    out[4 * i] = Math.round(premultiplied[4 * i]! * k);
+    out[4 * i + 1] = Math.round(premultiplied[4 * i + 1]! * k);
+    out[4 * i + 2] = Math.round(premultiplied[4 * i + 2]! * k);
+    out[4 * i + 3] = Math.round(alpha[i]! * 255);
+  }
+  return out;
 }
 
 const smoothstep = (e0: number, e1: number, x: number) => {

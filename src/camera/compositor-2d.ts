@@ -15,7 +15,7 @@
  *   black fill for each run of triangles that are opaque throughout). The frame under the face becomes
  *   frame x cover + colour: a `multiply` and a `lighter` draw, each at the face's opacity. Triangles whose
  *   texels are all transparent are skipped, as the WebGL2 compositor discards their pixels.
- * - What the WebGL2 compositor computes per pixel, the feather, the lens's edge weight (interpolated between
+ * - What the WebGL2 compositor computes per pixel, the lens's edge weight (interpolated between
  *   vertices), the round fade inside the texture's edge and the mirrored sampling, a 2D canvas cannot: it is baked into
  *   the face's textures on the CPU (compositor-2d-math.ts), once per face and again only when the feather, the
  *   mirror or the lens geometry changes, never per frame.
@@ -41,6 +41,7 @@ import {
   edgeWeightMask,
   expandTriangle,
   featherAlpha,
+  featherWidth,
   triangleCoverage,
   CLEAR,
   SOLID,
@@ -327,8 +328,7 @@ export class Compositor2D implements FaceCompositor {
   /** The face's feathered alpha, made again only when the feather changed. */
   private featheredAlpha(face: Face2D, feather: number): Float32Array {
     if (!face.alpha || face.feather !== feather) {
-      // The WebGL2 compositor's feather radius (0.08 of the face at feather 1), across: twice that.
-      face.alpha = featherAlpha(alphaOf(face.rgba), face.size, 2 * 0.08 * feather * face.size);
+      face.alpha = featherAlpha(alphaOf(face.rgba), face.size, featherWidth(feather, face.size));
       face.feather = feather;
     }
     return face.alpha;

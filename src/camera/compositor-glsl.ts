@@ -18,27 +18,18 @@ uniform sampler2D tex;
 out vec4 color;
 void main() { color = vec4(texture(tex, uv).rgb, 1.0); }`;
 
-// The face is premultiplied. Feather: the alpha is the minimum of its own and its local average (the face
-// texture's mip level whose texels span the feather's width), so the edge fades inward over that width while the
-// inside stays sharp and nothing spills outside the face. One tap, where a ring of samples cost 24 per pixel.
-// Round fade: a face that reaches its texture's edge (hair, cheeks, shoulders) fades out over the outer ring of
-// the disc inscribed in the texture (ROUND_FADE, in units of the texture's half-width), so the overlay never ends
-// along the texture's rectangle.
+// The face arrives premultiplied by its feathered alpha (baked on the CPU once per face and feather, see
+// compositor-webgl2.ts), so one tap gives colour and alpha. Round fade: a face that reaches its texture's edge
+// (hair, cheeks, shoulders) fades out over the outer ring of the disc inscribed in the texture (ROUND_FADE, in
+// units of the texture's half-width), so the overlay never ends along the texture's rectangle.
 const FACE_SAMPLE = `
 uniform sampler2D tex;
 uniform float opacity;
-uniform float radius;      // in uv units
 uniform float flipU;       // 1: sample mirrored, so a mirrored view shows the face unmirrored
-/** The face at uv: straight RGB and the feathered alpha. */
+/** The face at uv, premultiplied, faded out at the texture's inscribed disc. */
 vec4 faceAt(vec2 uv) {
   vec2 st = vec2(mix(uv.x, 1.0 - uv.x, flipU), uv.y);
-  vec4 c = texture(tex, st);
-  float a = c.a * (1.0 - smoothstep(${ROUND_FADE[0].toFixed(2)}, ${ROUND_FADE[1].toFixed(2)}, 2.0 * length(uv - 0.5)));
-  if (radius > 0.0) {
-    float lod = log2(max(1.0, 2.0 * radius * float(textureSize(tex, 0).x)));
-    a = min(a, textureLod(tex, st, lod).a);
-  }
-  return vec4(c.a > 0.0 ? c.rgb / c.a : vec3(0.0), a);
+  return texture(tex, st) * (1.0 - smoothstep(${ROUND_FADE[0].toFixed(2)}, ${ROUND_FADE[1].toFixed(2)}, 2.0 * length(uv - 0.5)));
 }`;
 
 export const FACE_FRAG = `#version 300 es
@@ -47,8 +38,7 @@ in vec2 uv;
 out vec4 color;
 ${FACE_SAMPLE}
 void main() {
-  vec4 f = faceAt(uv);
-  color = vec4(f.rgb * f.a, f.a) * opacity;
+  color = faceAt(uv) * opacity;
 }`;
 
 // The lens: the face textured on this frame's mesh. Depth keeps the near side of a turned head in front.
@@ -97,8 +87,7 @@ ${FACE_SAMPLE}
 void main() {
   // Outside the texture's inscribed disc there is no face (faceAt's round fade).
   if (length(uv - 0.5) >= 0.5) discard;
-  vec4 f = faceAt(uv);
-  float a = f.a * smoothstep(0.0, 1.0, weight);
-  if (a < 0.004) discard;
-  color = vec4(f.rgb * gain * a, a) * opacity;
+  vec4 f = faceAt(uv) * smoothstep(0.0, 1.0, weight);
+  if (f.a < 0.004) discard;
+  color = vec4(f.rgb * gain, f.a) * opacity;
 }`;

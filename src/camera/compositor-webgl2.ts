@@ -10,6 +10,7 @@
  */
 import { linkProgram } from '../core/webgl-program.js';
 import { FACE_FRAG, MESH_FRAG, MESH_VERT, VERT, VIDEO_FRAG } from './compositor-glsl.js';
+import { alphaOf, featherAlpha, featherWidth, withAlpha } from './compositor-2d-math.js';
 import {
   sizeToFrame,
   type CompositeOptions,
@@ -33,17 +34,7 @@ const LIGHT_SIZE = [160, 120] as const;
 type Mat3 = Float32Array;
 
 type MeshUniform =
-  | 'frameSize'
-  | 'mirror'
-  | 'depth'
-  | 'tex'
-  | 'frame'
-  | 'opacity'
-  | 'radius'
-  | 'flipU'
-  | 'lighting'
-  | 'lod'
-  | 'faceCentre';
+  'frameSize' | 'mirror' | 'depth' | 'tex' | 'frame' | 'opacity' | 'flipU' | 'lighting' | 'lod' | 'faceCentre';
 
 /** GL objects of the lens mesh: a VAO over per-frame positions, the model's texture coordinates and fixed parts. */
 interface MeshBuffers {
@@ -56,7 +47,7 @@ interface MeshBuffers {
   indexCount: number;
 }
 
-type FlatUniform = 'videoToClip' | 'videoTex' | 'faceToClip' | 'faceTex' | 'opacity' | 'radius' | 'flipU';
+type FlatUniform = 'videoToClip' | 'videoTex' | 'faceToClip' | 'faceTex' | 'opacity' | 'flipU';
 
 /**
  * Everything the compositor holds in one WebGL context: built when the compositor is made and again when a lost
@@ -79,7 +70,10 @@ interface GlState {
   mesh: MeshBuffers | null;
 }
 
-/** A face's texture, and its own texture coordinates on the lens (plain, mirrored) where it has them. */
+/**
+ * A face's texture (premultiplied by its alpha feathered at the compositor's feather), and its own texture
+ * coordinates on the lens (plain, mirrored) where it has them.
+ */
 interface GlFace {
   tex: WebGLTexture;
   size: number;
@@ -93,7 +87,6 @@ const MESH_UNIFORMS: readonly MeshUniform[] = [
   'tex',
   'frame',
   'opacity',
-  'radius',
   'flipU',
   'lighting',
   'lod',
@@ -118,6 +111,18 @@ function texture(gl: WebGL2RenderingContext, minFilter: number): WebGLTexture {
   return t;
 }
 
+/**
+ * Fills the bound texture (and its mip levels) with a premultiplied face whose alpha is feathered for `feather`:
+ * the feather is baked here once, so that drawing a face takes one texture tap a pixel.
+ */
+function fillFaceTexture(gl: WebGL2RenderingContext, rgba: Uint8Array, size: number, feather: number): void {
+  const width = featherWidth(feather, size);
+  const pixels = Math.round(width) > 1 ? withAlpha(rgba, featherAlpha(alphaOf(rgba), size, width)) : rgba;
+  gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
+  gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, size, size, 0, gl.RGBA, gl.UNSIGNED_BYTE, pixels);
+  gl.generateMipmap(gl.TEXTURE_2D);
+}
+
 /** The programs, the quad and the frame's textures, in a fresh (or freshly restored) context. */
 function buildState(gl: WebGL2RenderingContext): GlState {
   const videoProg = linkProgram(gl, VERT, VIDEO_FRAG, 'compositor', ['corner']);
@@ -131,7 +136,6 @@ function buildState(gl: WebGL2RenderingContext): GlState {
     faceToClip: f('toClip'),
     faceTex: f('tex'),
     opacity: f('opacity'),
-    radius: f('radius'),
     flipU: f('flipU'),
   };
   const um = Object.fromEntries(MESH_UNIFORMS.map((n) => [n, gl.getUniformLocation(meshProg, n)])) as Record<
@@ -190,6 +194,8 @@ export class CompositorWebGL2 implements FaceCompositor {
   private readonly faceBytes = new Map<number, { rgba: Uint8Array; size: number; fit?: FaceFit }>();
   private geometry: LensGeometry | null = null;
   private readonly listeners = new AbortController();
+  /** The feather the faces' textures are made for: the last draw's. */
+  private feather = 0;
 
   /** Throws WebGL2Unavailable if the canvas gets no WebGL2 context. */
   constructor(canvas: HTMLCanvasElement, events: ContextEvents) {
@@ -304,9 +310,7 @@ export class CompositorWebGL2 implements FaceCompositor {
     const old = st.faces.get(slot);
     if (old) this.deleteFace(old);
     const tex = texture(gl, gl.LINEAR_MIPMAP_LINEAR);
-    gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
-    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, size, size, 0, gl.RGBA, gl.UNSIGNED_BYTE, rgba);
-    gl.generateMipmap(gl.TEXTURE_2D);
+    fillFaceTexture(gl, rgba, size, this.feather);
     const buffer = (data: Float32Array) => arrayBuffer(gl, data, gl.STATIC_DRAW);
     st.faces.set(slot, {
       tex,
@@ -349,6 +353,7 @@ export class CompositorWebGL2 implements FaceCompositor {
     const size = sizeToFrame(this.canvas, frame);
     if (!size) return;
     const [vw, vh] = size;
+    if (o.feather !== this.feather) this.refeather(st, o.feather);
     gl.viewport(0, 0, vw, vh);
     gl.bindVertexArray(st.vao);
 
@@ -393,7 +398,6 @@ export class CompositorWebGL2 implements FaceCompositor {
     gl.useProgram(st.faceProg);
     gl.uniform1i(st.u.faceTex, 0);
     gl.uniform1f(st.u.opacity, o.opacity);
-    gl.uniform1f(st.u.radius, 0.08 * o.feather);
     gl.uniform1f(st.u.flipU, o.mirror ? 1 : 0);
     for (const f of faces) {
       const face = st.faces.get(f.slot);
@@ -430,7 +434,6 @@ export class CompositorWebGL2 implements FaceCompositor {
     gl.uniform2f(u.frameSize, vw, vh);
     gl.uniform1f(u.mirror, o.mirror ? 1 : 0);
     gl.uniform1f(u.opacity, o.opacity);
-    gl.uniform1f(u.radius, 0.08 * o.feather);
     gl.uniform1f(u.flipU, o.mirror ? 1 : 0);
     gl.uniform1f(u.lighting, lit ? o.lighting : 0);
     gl.enable(gl.DEPTH_TEST);
@@ -463,6 +466,17 @@ export class CompositorWebGL2 implements FaceCompositor {
     gl.vertexAttribPointer(1, 2, gl.FLOAT, false, 0, 0);
     gl.disable(gl.DEPTH_TEST);
     gl.bindVertexArray(null);
+  }
+
+  /** The faces' textures made again for a new feather setting (a setting that changes rarely, never per frame). */
+  private refeather(st: GlState, feather: number): void {
+    this.feather = feather;
+    for (const [slot, face] of st.faces) {
+      const bytes = this.faceBytes.get(slot);
+      if (!bytes) continue;
+      this.gl.bindTexture(this.gl.TEXTURE_2D, face.tex);
+      fillFaceTexture(this.gl, bytes.rgba, bytes.size, feather);
+    }
   }
 
   dispose(): void {
