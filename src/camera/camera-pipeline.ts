@@ -301,8 +301,8 @@ export class CameraPipeline {
   /**
    * The face source for the asked tracking: the detector, and with mesh tracking the landmarker reading each face
    * it finds. Mesh falls back to box (the same detector), with a warning, if the landmark model fails.
+   * `follow`: faces to read before the detector is made (mesh tracking; see FaceMeshFinderOptions).
    */
-  /** `follow`: faces to read before the detector is made (mesh tracking; see FaceMeshFinderOptions). */
   private async openFinder(follow?: readonly Box[]): Promise<FaceSource> {
     const { faceModelUrl, landmarkModelUrl, wasmBase, delegate, minScore } = this.finderOptions;
     const detecting = FaceFinder.create({ modelUrl: faceModelUrl, wasmBase, delegate, minScore });

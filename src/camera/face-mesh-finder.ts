@@ -170,13 +170,16 @@ export class FaceMeshFinder implements FaceSource {
     // The first faces need the IMAGE landmarker and, unless faces to follow are given, the detector; the VIDEO
     // landmarker is made after them.
     const follow = o.follow ?? [];
-    const [detector, image] = await Promise.allSettled([
-      follow.length > 0 ? null : o.detector,
-      make(canvases[0], 'IMAGE'),
-    ]);
-    if (detector.status === 'rejected') {
+    // Settled at once, so that a detector failing while the landmarker is made is never an unhandled rejection.
+    const detecting = o.detector.then(
+      (d) => ({ d, e: null }),
+      (e: unknown) => ({ d: null, e: e ?? new Error('face detector: failed') }),
+    );
+    const [early, image] = await Promise.allSettled([follow.length > 0 ? null : detecting, make(canvases[0], 'IMAGE')]);
+    const detector = early.status === 'fulfilled' ? early.value : null;
+    if (detector?.e) {
       if (image.status === 'fulfilled') image.value.close();
-      throw detector.reason;
+      throw detector.e;
     }
     if (image.status === 'rejected') {
       const why = image.reason instanceof Error ? image.reason.message : String(image.reason);
@@ -192,12 +195,13 @@ export class FaceMeshFinder implements FaceSource {
       throw e;
     }
     finder.followed = follow.map((box) => ({ box, crop: cropAround(box, CROP_SCALE.landmarks), video: false }));
-    if (detector.value) finder.detector = detector.value;
+    if (detector) finder.detector = detector.d;
     else
-      o.detector.then(
-        (d) => (finder.closed ? d.close() : (finder.detector = d)),
-        (e: unknown) => (finder.detectorError = e),
-      );
+      void detecting.then(({ d, e }) => {
+        if (e) finder.detectorError = e;
+        else if (finder.closed) d?.close();
+        else finder.detector = d;
+      });
     for (const canvas of canvases) onContextLost(canvas, () => (finder.landmarkerLost = true));
     if (o.track ?? true) {
       // Until it arrives every face is read in IMAGE mode. It only saves time, so where it cannot be made (the
