@@ -148,9 +148,9 @@ describe(`camera mode in ${ENGINE}`, function () {
       const back = await trackWhere(el, (t) => t.faces.length === 1 && t.faces[0]!.overlaid, 30000);
       const ms = performance.now() - t0;
       console.log(`${ENGINE}: faces found again ${ms.toFixed(0)} ms after tracking's context was lost`);
-      // WebKitGTK on this machine takes 0.8 - 0.9 s (0.5 s to make the landmarker, 0.25 s for its first
-      // inference), which leaves a 1 s limit no margin for a loaded machine; the others take 0.3 - 0.4 s.
-      expect(ms).to.be.below(ENGINE === 'webkit' ? 2000 : 1000);
+      // WebKitGTK here takes 0.8 - 0.9 s alone (0.5 s to make the landmarker even from the compiled wasm, 0.25 s
+      // for its first inference) and 1.2 - 1.6 s beside the other engines' browsers; the others take 0.3 - 0.4 s.
+      expect(ms).to.be.below(ENGINE === 'webkit' ? 3000 : 1000);
       expect(back.tracking).to.equal('mesh');
       expect(warnings).to.deep.equal(['tracking-context-lost', 'tracking-restored']);
       const { inside, outside } = await overlayContrast(el, back.faces[0]!.box);
