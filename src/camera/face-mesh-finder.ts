@@ -7,11 +7,13 @@
  * are followed than asked for (and then every DETECT_EVERY frames), or every REDETECT_EVERY frames to find a face
  * that came in front of another. `max-faces` is taken per frame: no option of the landmarker depends on it.
  *
- * One followed face is read by a second landmarker in VIDEO mode, which places the face in this crop from its
- * landmarks in the last one and so skips its own face detector (the IMAGE one runs it on every crop): the face
- * that VIDEO landmarker read in the last frame, else the first followed one. Every crop is cut around its face at
- * the same place and scale, so a crop that moved with its face is tracked as a small move. A face the VIDEO
- * landmarker loses is read again by the IMAGE one in the same frame.
+ * Each followed face is read by a landmarker of its own in VIDEO mode, which places the face in this crop from its
+ * landmarks in the last one and so skips its own face detector (the IMAGE one runs it on every crop, about 6 ms a
+ * face here). They are made as faces are followed, up to `max-faces`, and kept; a face keeps the one that read it
+ * last. Every crop is cut around its face at the same place and scale, so a crop that moved with its face is
+ * tracked as a small move, and a landmarker freed by one face can take another. A face its VIDEO landmarker loses
+ * is read again by the IMAGE one in the same frame, and a new face (cut around the detector's box, not where any
+ * VIDEO landmarker's last landmarks say) is read by the IMAGE one first.
  */
 import { FaceLandmarker } from '@mediapipe/tasks-vision';
 import { makeVisionTask, onContextLost, visionCanvas, visionFileset } from './vision-wasm.js';
@@ -101,11 +103,11 @@ function held(last: Crop, next: Crop): Crop {
   return moved < HOLD * last.side && Math.abs(next.side / last.side - 1) < HOLD ? last : next;
 }
 
-/** A face to read in this frame: where it is, the crop around it, and whether the VIDEO landmarker read it last. */
+/** A face to read in this frame: where it is, the crop around it, and which VIDEO landmarker reads it (-1: none). */
 interface Region {
   box: Box;
   crop: Crop;
-  video: boolean;
+  tracker: number;
 }
 
 export class FaceMeshFinder implements FaceSource {
@@ -119,8 +121,9 @@ export class FaceMeshFinder implements FaceSource {
   private readonly crop: HTMLCanvasElement | OffscreenCanvas;
   private readonly ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
 
-  /** The same model in VIDEO mode, for one followed face (see the file's comment); null until it is made. */
-  private tracker: FaceLandmarker | null = null;
+  /** The same model in VIDEO mode, one for each followed face (see the file's comment), made as needed. */
+  private readonly trackers: FaceLandmarker[] = [];
+  private makingTracker = false;
   /** The detector, null until it is made (see `follow`), and why it could not be made. */
   private detector: FaceFinder | null = null;
   private detectorError: unknown = null;
@@ -129,6 +132,8 @@ export class FaceMeshFinder implements FaceSource {
   private constructor(
     private readonly landmarker: FaceLandmarker,
     readonly canonical: CanonicalMesh,
+    /** Makes a VIDEO landmarker on a canvas of its own (null: faces are read in IMAGE mode only). */
+    private readonly makeTracker: (() => Promise<FaceLandmarker>) | null,
   ) {
     this.crop = typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(CROP, CROP) : cropCanvas();
     const ctx = this.crop.getContext('2d', { alpha: false }) as
@@ -151,7 +156,9 @@ export class FaceMeshFinder implements FaceSource {
       );
     }
     // One canvas each: a task's context is its own.
+    let finder: FaceMeshFinder | null = null;
     const make = async (canvas: HTMLCanvasElement | OffscreenCanvas, runningMode: 'IMAGE' | 'VIDEO') => {
+      onContextLost(canvas, () => finder && (finder.landmarkerLost = true));
       const fileset = await visionFileset(o.wasmBase);
       return makeVisionTask(fileset, () =>
         FaceLandmarker.createFromOptions(fileset, {
@@ -166,16 +173,16 @@ export class FaceMeshFinder implements FaceSource {
       );
     };
     // CameraError, not a model error, where there is no WebGL.
-    const canvases = [visionCanvas(), visionCanvas()] as const;
+    const canvas = visionCanvas();
     // The first faces need the IMAGE landmarker and, unless faces to follow are given, the detector; the VIDEO
-    // landmarker is made after them.
+    // landmarkers are made after them.
     const follow = o.follow ?? [];
     // Settled at once, so that a detector failing while the landmarker is made is never an unhandled rejection.
     const detecting = o.detector.then(
       (d) => ({ d, e: null }),
       (e: unknown) => ({ d: null, e: e ?? new Error('face detector: failed') }),
     );
-    const [early, image] = await Promise.allSettled([follow.length > 0 ? null : detecting, make(canvases[0], 'IMAGE')]);
+    const [early, image] = await Promise.allSettled([follow.length > 0 ? null : detecting, make(canvas, 'IMAGE')]);
     const detector = early.status === 'fulfilled' ? early.value : null;
     if (detector?.e) {
       if (image.status === 'fulfilled') image.value.close();
@@ -187,31 +194,25 @@ export class FaceMeshFinder implements FaceSource {
         `landmark-model: expected a MediaPipe FaceLandmarker .task (${o.bundleUrl}) and the tasks-vision wasm in ${o.wasmBase}; loading failed: ${why}`,
       );
     }
-    let finder: FaceMeshFinder;
+    // Until a face's VIDEO landmarker arrives it is read in IMAGE mode. They only save time, so where one cannot be
+    // made (the IMAGE one, from the same bundle, was) faces go on being read in IMAGE mode.
+    const makeTracker = (o.track ?? true) ? () => make(visionCanvas(), 'VIDEO') : null;
+    let made: FaceMeshFinder;
     try {
-      finder = new FaceMeshFinder(image.value, canonical);
+      made = finder = new FaceMeshFinder(image.value, canonical, makeTracker);
     } catch (e) {
       image.value.close();
       throw e;
     }
-    finder.followed = follow.map((box) => ({ box, crop: cropAround(box, CROP_SCALE.landmarks), video: false }));
-    if (detector) finder.detector = detector.d;
+    made.followed = follow.map((box) => ({ box, crop: cropAround(box, CROP_SCALE.landmarks), tracker: -1 }));
+    if (detector) made.detector = detector.d;
     else
       void detecting.then(({ d, e }) => {
-        if (e) finder.detectorError = e;
-        else if (finder.closed) d?.close();
-        else finder.detector = d;
+        if (e) made.detectorError = e;
+        else if (made.closed) d?.close();
+        else made.detector = d;
       });
-    for (const canvas of canvases) onContextLost(canvas, () => (finder.landmarkerLost = true));
-    if (o.track ?? true) {
-      // Until it arrives every face is read in IMAGE mode. It only saves time, so where it cannot be made (the
-      // IMAGE one, from the same bundle, was) faces go on being read in IMAGE mode.
-      make(canvases[1], 'VIDEO').then(
-        (task) => (finder.closed ? task.close() : (finder.tracker = task)),
-        () => undefined,
-      );
-    }
-    return finder;
+    return made;
   }
 
   /** Throws the detector's error if it could not be made after the finder was (see `follow`). */
@@ -221,36 +222,58 @@ export class FaceMeshFinder implements FaceSource {
       h = frame.videoHeight;
     const regions: Region[] = this.followed
       .slice(0, maxFaces)
-      .map(({ box, crop, video }) => ({ box, crop: held(crop, cropAround(box, CROP_SCALE.landmarks)), video }));
-    // The VIDEO landmarker reads the face it read last, else the first followed one (not a new face: its crop,
-    // cut around the detector's box, is not where the VIDEO landmarker's last landmarks say).
-    const followed = regions.length;
-    const last = regions.findIndex((r) => r.video);
-    const tracked = last < 0 ? 0 : last;
+      .map(({ box, crop, tracker }) => ({ box, crop: held(crop, cropAround(box, CROP_SCALE.landmarks)), tracker }));
+    this.assignTrackers(regions, maxFaces);
     const short = regions.length < maxFaces;
     if (this.detector && ((short && this.frames % DETECT_EVERY === 0) || this.frames % REDETECT_EVERY === 0)) {
       for (const d of this.detector.detect(frame, tMs, maxFaces)) {
         if (regions.length >= maxFaces) break;
         // A face already followed keeps its landmarks' region (tighter, and turned with the face).
         if (regions.some((r) => iou(r.box, d.box) > DUPLICATE_IOU || contains(r.box, d.box))) continue;
-        regions.push({ box: d.box, crop: cropAround(d.box, CROP_SCALE.detector), video: false });
+        regions.push({ box: d.box, crop: cropAround(d.box, CROP_SCALE.detector), tracker: -1 });
       }
     }
     this.frames++;
     const out: FaceDetection[] = [];
     this.followed = [];
-    regions.forEach((r, i) => {
-      const face = this.landmarks(frame, tMs, r.crop, w, h, i === tracked && i < followed);
-      if (!face || out.some((g) => iou(face.detection.box, g.box) > DUPLICATE_IOU)) return;
+    for (const r of regions) {
+      const face = this.landmarks(frame, tMs, r.crop, w, h, r.tracker);
+      if (!face || out.some((g) => iou(face.detection.box, g.box) > DUPLICATE_IOU)) continue;
       out.push(face.detection);
-      this.followed.push({ box: face.detection.box, crop: r.crop, video: face.video });
-    });
+      this.followed.push({ box: face.detection.box, crop: r.crop, tracker: face.tracker });
+    }
     return out.slice(0, maxFaces);
   }
 
   /**
-   * The landmarks of the face in a crop, back in video pixels: read by the VIDEO landmarker where `video` is set
-   * (and by the IMAGE one where that finds none), else by the IMAGE one. `video`: which one found them.
+   * Gives each followed face without a VIDEO landmarker a free one, and asks for another while faces are left
+   * without one (one at a time, up to `maxFaces`).
+   */
+  private assignTrackers(regions: Region[], maxFaces: number): void {
+    const taken = new Set(regions.map((r) => r.tracker));
+    let free = 0;
+    for (const r of regions) {
+      if (r.tracker >= 0) continue;
+      while (free < this.trackers.length && taken.has(free)) free++;
+      if (free < this.trackers.length) taken.add((r.tracker = free));
+    }
+    const make = this.makeTracker;
+    if (!make || this.makingTracker || this.trackers.length >= maxFaces || regions.every((r) => r.tracker >= 0)) return;
+    this.makingTracker = true;
+    make().then(
+      (task) => {
+        this.makingTracker = false;
+        if (this.closed) task.close();
+        else this.trackers.push(task);
+      },
+      () => undefined, // makingTracker stays set: no more are asked for
+    );
+  }
+
+  /**
+   * The landmarks of the face in a crop, back in video pixels: read by VIDEO landmarker `tracker` where there is
+   * one (and by the IMAGE one where that finds none), else by the IMAGE one. `tracker`: the VIDEO landmarker that
+   * found them, -1 for the IMAGE one.
    */
   private landmarks(
     frame: HTMLVideoElement,
@@ -258,8 +281,8 @@ export class FaceMeshFinder implements FaceSource {
     crop: Crop,
     w: number,
     h: number,
-    video: boolean,
-  ): { detection: FaceDetection; video: boolean } | null {
+    tracker: number,
+  ): { detection: FaceDetection; tracker: number } | null {
     const { x: x0, y: y0, side } = crop;
     const k = CROP / side;
     const ctx = this.ctx;
@@ -274,9 +297,10 @@ export class FaceMeshFinder implements FaceSource {
     ctx.drawImage(frame, sx, sy, sw, sh, (sx - x0) * k, (sy - y0) * k, sw * k, sh * k);
     const complete = (f: { x: number; y: number; z: number }[] | undefined) => (f && f.length >= LANDMARKS ? f : null);
     let face: ReturnType<typeof complete> = null;
-    if (video && this.tracker) {
+    const video = this.trackers[tracker];
+    if (video) {
       this.reads.video++;
-      face = complete(this.tracker.detectForVideo(this.crop, this.clock.next(tMs)).faceLandmarks[0]);
+      face = complete(video.detectForVideo(this.crop, this.clock.next(tMs)).faceLandmarks[0]);
     }
     const byVideo = face !== null;
     if (!face) {
@@ -310,7 +334,7 @@ export class FaceMeshFinder implements FaceSource {
       mouth: mean(p, FEATURE_POINTS.mouth),
       landmarks: p,
     };
-    return { detection, video: byVideo };
+    return { detection, tracker: byVideo ? tracker : -1 };
   }
 
   /** The faces followed from the last frame: the `follow` of a finder made to replace this one. */
@@ -325,7 +349,7 @@ export class FaceMeshFinder implements FaceSource {
   close(): void {
     this.closed = true;
     this.landmarker.close();
-    this.tracker?.close();
+    for (const t of this.trackers) t.close();
     this.detector?.close();
   }
 }
