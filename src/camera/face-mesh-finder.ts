@@ -196,7 +196,7 @@ export class FaceMeshFinder implements FaceSource {
     }
     // Until a face's VIDEO landmarker arrives it is read in IMAGE mode. They only save time, so where one cannot be
     // made (the IMAGE one, from the same bundle, was) faces go on being read in IMAGE mode.
-    const makeTracker = (o.track ?? true) ? () => make(visionCanvas(), 'VIDEO') : null;
+    const makeTracker = (o.track ?? true) ? async () => make(visionCanvas(), 'VIDEO') : null;
     let made: FaceMeshFinder;
     try {
       made = finder = new FaceMeshFinder(image.value, canonical, makeTracker);
