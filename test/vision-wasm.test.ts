@@ -2,7 +2,7 @@
 import { expect } from '@esm-bundle/chai';
 import { FaceDetector } from '@mediapipe/tasks-vision';
 import { assets } from '../src/core/assets.js';
-import { makeVisionTask, releaseVisionWasm, visionCanvas, visionFileset } from '../src/camera/vision-wasm.js';
+import { makeVisionTask, releaseVisionWasm, visionCanvas } from '../src/camera/vision-wasm.js';
 
 const DETECTOR_URL = new URL('../models/mediapipe/face_detector.tflite', import.meta.url).href;
 
@@ -31,16 +31,14 @@ async function countingWasm<T>(run: () => Promise<T>) {
 }
 
 describe('tasks-vision tasks from one compiled wasm', () => {
-  const detector = async () => {
-    const fileset = await visionFileset(assets.mediapipeWasm());
-    return makeVisionTask(fileset, () =>
+  const detector = () =>
+    makeVisionTask(assets.mediapipeWasm(), (fileset) =>
       FaceDetector.createFromOptions(fileset, {
         canvas: visionCanvas(),
         baseOptions: { modelAssetPath: DETECTOR_URL, delegate: 'CPU' },
         runningMode: 'IMAGE',
       }),
     );
-  };
   afterEach(releaseVisionWasm);
 
   it('compiles the wasm once for three tasks made together, each instantiated from the module', async () => {

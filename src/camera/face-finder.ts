@@ -3,7 +3,7 @@
  * the mesh finder implements too): boxes and keypoints in video pixels. The model and the wasm come from URLs the caller gives (by default the package's own files).
  */
 import { FaceDetector } from '@mediapipe/tasks-vision';
-import { makeVisionTask, onContextLost, visionCanvas, visionFileset } from './vision-wasm.js';
+import { makeVisionTask, onContextLost, visionCanvas } from './vision-wasm.js';
 import type { Point } from './similarity.js';
 
 export interface Box {
@@ -80,8 +80,7 @@ export class FaceFinder implements FaceSource {
     const canvas = visionCanvas(); // CameraError, not a model error, where there is no WebGL
     let detector: FaceDetector;
     try {
-      const fileset = await visionFileset(o.wasmBase);
-      detector = await makeVisionTask(fileset, () =>
+      detector = await makeVisionTask(o.wasmBase, (fileset) =>
         FaceDetector.createFromOptions(fileset, {
           canvas,
           baseOptions: { modelAssetBuffer: model, delegate: o.delegate },

@@ -16,7 +16,7 @@
  * VIDEO landmarker's last landmarks say) is read by the IMAGE one first.
  */
 import { FaceLandmarker } from '@mediapipe/tasks-vision';
-import { makeVisionTask, onContextLost, visionCanvas, visionFileset } from './vision-wasm.js';
+import { makeVisionTask, onContextLost, visionCanvas } from './vision-wasm.js';
 import {
   FaceModelError,
   RisingClock,
@@ -159,8 +159,7 @@ export class FaceMeshFinder implements FaceSource {
     let finder: FaceMeshFinder | null = null;
     const make = async (canvas: HTMLCanvasElement | OffscreenCanvas, runningMode: 'IMAGE' | 'VIDEO') => {
       onContextLost(canvas, () => finder && (finder.landmarkerLost = true));
-      const fileset = await visionFileset(o.wasmBase);
-      return makeVisionTask(fileset, () =>
+      return makeVisionTask(o.wasmBase, (fileset) =>
         FaceLandmarker.createFromOptions(fileset, {
           canvas,
           baseOptions: { modelAssetBuffer: o.bundle, delegate: o.delegate },

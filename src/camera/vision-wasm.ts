@@ -42,17 +42,19 @@ function compiledWasm(url: string): Promise<WebAssembly.Module | null> {
 }
 
 /**
- * Makes a tasks-vision task (`make` calls its createFromOptions) from the wasm compiled once per page. tasks-vision
+ * Makes a tasks-vision task (`make` calls its createFromOptions with the fileset in `wasmBase`) from the wasm
+ * compiled once per page. tasks-vision
  * compiles its 13 MB wasm for every task it makes, most of the time a task takes to make; it instantiates the
  * module it is given through the Emscripten `Module.instantiateWasm` hook, which it reads from `self.Module`. So
  * tasks are made one at a time, each with its own hook (tasks-vision makes them mostly on the main thread anyway).
  * A page with a `self.Module` of its own keeps it, and gets tasks-vision's own loading.
  */
-export function makeVisionTask<T>(fileset: VisionFileset, make: () => Promise<T>): Promise<T> {
+export function makeVisionTask<T>(wasmBase: string, make: (fileset: VisionFileset) => Promise<T>): Promise<T> {
   const run = making.then(async () => {
+    const fileset = await visionFileset(wasmBase);
     const wasm = await compiledWasm(fileset.wasmBinaryPath);
     const g = globalThis as { Module?: unknown };
-    if (!wasm || g.Module !== undefined) return make();
+    if (!wasm || g.Module !== undefined) return make(fileset);
     let fail: (e: unknown) => void = () => undefined;
     const failed = new Promise<never>((_, reject) => (fail = reject));
     const hook = {
@@ -63,7 +65,7 @@ export function makeVisionTask<T>(fileset: VisionFileset, make: () => Promise<T>
     };
     g.Module = hook;
     try {
-      return await Promise.race([make(), failed]);
+      return await Promise.race([make(fileset), failed]);
     } finally {
       if (g.Module === hook) delete g.Module; // tasks-vision clears it once read; not when it failed before
     }
