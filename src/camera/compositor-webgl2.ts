@@ -11,6 +11,7 @@
 import { linkProgram } from '../core/webgl-program.js';
 import { FACE_FRAG, MESH_FRAG, MESH_VERT, VERT, VIDEO_FRAG } from './compositor-glsl.js';
 import { alphaOf, featherAlpha, featherWidth, withAlpha } from './compositor-2d-math.js';
+import { visibleTriangles } from './lens-cull.js';
 import {
   sizeToFrame,
   type CompositeOptions,
@@ -36,15 +37,16 @@ type Mat3 = Float32Array;
 type MeshUniform =
   'frameSize' | 'mirror' | 'depth' | 'tex' | 'frame' | 'opacity' | 'flipU' | 'lighting' | 'lod' | 'faceCentre';
 
-/** GL objects of the lens mesh: a VAO over per-frame positions, the model's texture coordinates and fixed parts. */
+/**
+ * GL objects of the lens mesh: a VAO over per-frame positions, the model's texture coordinates and fixed parts.
+ * Its triangles are each face's own (GlFace.visible).
+ */
 interface MeshBuffers {
   vao: WebGLVertexArrayObject;
   positions: WebGLBuffer;
   texCoords: WebGLBuffer;
   edge: WebGLBuffer;
-  indices: WebGLBuffer;
   vertexCount: number;
-  indexCount: number;
 }
 
 type FlatUniform = 'videoToClip' | 'videoTex' | 'faceToClip' | 'faceTex' | 'opacity' | 'flipU';
@@ -77,7 +79,12 @@ interface GlState {
 interface GlFace {
   tex: WebGLTexture;
   size: number;
-  fit: { texCoords: WebGLBuffer; mirrored: WebGLBuffer; vertexCount: number } | null;
+  /** The alpha the texture is premultiplied by (feathered), for finding the triangles that draw anything. */
+  alpha: Float32Array;
+  /** The face's own texture coordinates on the lens, on the CPU and on the GPU. */
+  fit: { own: FaceFit; texCoords: WebGLBuffer; mirrored: WebGLBuffer; vertexCount: number } | null;
+  /** The lens triangles that draw anything (lens-cull.ts), for the mesh and mirroring they were found for. */
+  visible: { mesh: MeshBuffers; mirror: boolean; indices: WebGLBuffer; count: number } | null;
 }
 
 const MESH_UNIFORMS: readonly MeshUniform[] = [
@@ -115,12 +122,15 @@ function texture(gl: WebGL2RenderingContext, minFilter: number): WebGLTexture {
  * Fills the bound texture (and its mip levels) with a premultiplied face whose alpha is feathered for `feather`:
  * the feather is baked here once, so that drawing a face takes one texture tap a pixel.
  */
-function fillFaceTexture(gl: WebGL2RenderingContext, rgba: Uint8Array, size: number, feather: number): void {
+function fillFaceTexture(gl: WebGL2RenderingContext, rgba: Uint8Array, size: number, feather: number): Float32Array {
   const width = featherWidth(feather, size);
-  const pixels = Math.round(width) > 1 ? withAlpha(rgba, featherAlpha(alphaOf(rgba), size, width)) : rgba;
+  const alpha = alphaOf(rgba);
+  const feathered = Math.round(width) > 1 ? featherAlpha(alpha, size, width) : alpha;
+  const pixels = feathered === alpha ? rgba : withAlpha(rgba, feathered);
   gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
   gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, size, size, 0, gl.RGBA, gl.UNSIGNED_BYTE, pixels);
   gl.generateMipmap(gl.TEXTURE_2D);
+  return feathered;
 }
 
 /** The programs, the quad and the frame's textures, in a fresh (or freshly restored) context. */
@@ -276,11 +286,8 @@ export class CompositorWebGL2 implements FaceCompositor {
     const positions = buffer(new Float32Array(3 * g.vertexCount), gl.DYNAMIC_DRAW, 0, 3);
     const texCoords = buffer(g.texCoords, gl.STATIC_DRAW, 1, 2);
     const edge = buffer(g.edgeWeight, gl.STATIC_DRAW, 2, 1);
-    const indices = gl.createBuffer()!;
-    gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, indices);
-    gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, g.indices, gl.STATIC_DRAW);
     gl.bindVertexArray(null);
-    st.mesh = { vao, positions, texCoords, edge, indices, vertexCount: g.vertexCount, indexCount: g.indices.length };
+    st.mesh = { vao, positions, texCoords, edge, vertexCount: g.vertexCount };
   }
 
   private dropLensGeometry(st: GlState): void {
@@ -288,7 +295,7 @@ export class CompositorWebGL2 implements FaceCompositor {
     st.mesh = null;
     if (!m) return;
     const gl = this.gl;
-    for (const b of [m.positions, m.texCoords, m.edge, m.indices]) gl.deleteBuffer(b);
+    for (const b of [m.positions, m.texCoords, m.edge]) gl.deleteBuffer(b);
     gl.deleteVertexArray(m.vao);
   }
 
@@ -310,20 +317,54 @@ export class CompositorWebGL2 implements FaceCompositor {
     const old = st.faces.get(slot);
     if (old) this.deleteFace(old);
     const tex = texture(gl, gl.LINEAR_MIPMAP_LINEAR);
-    fillFaceTexture(gl, rgba, size, this.feather);
+    const alpha = fillFaceTexture(gl, rgba, size, this.feather);
     const buffer = (data: Float32Array) => arrayBuffer(gl, data, gl.STATIC_DRAW);
     st.faces.set(slot, {
       tex,
       size,
+      alpha,
       fit: fit
-        ? { texCoords: buffer(fit.texCoords), mirrored: buffer(fit.mirrored), vertexCount: fit.texCoords.length / 2 }
+        ? {
+            own: fit,
+            texCoords: buffer(fit.texCoords),
+            mirrored: buffer(fit.mirrored),
+            vertexCount: fit.texCoords.length / 2,
+          }
         : null,
+      visible: null,
     });
   }
 
   private deleteFace(f: GlFace): void {
     this.gl.deleteTexture(f.tex);
     if (f.fit) for (const b of [f.fit.texCoords, f.fit.mirrored]) this.gl.deleteBuffer(b);
+    this.dropVisible(f);
+  }
+
+  private dropVisible(f: GlFace): void {
+    if (f.visible) this.gl.deleteBuffer(f.visible.indices);
+    f.visible = null;
+  }
+
+  /**
+   * The face's triangles that draw anything on mesh `m` in this mirroring, bound as the element buffer of `m`'s
+   * vertex array (bound by the caller); found again only when the mesh, mirroring or feather changed.
+   */
+  private bindVisible(face: GlFace, m: MeshBuffers, texCoords: Float32Array, mirror: boolean): number {
+    const gl = this.gl;
+    const v = face.visible;
+    if (v && v.mesh === m && v.mirror === mirror) {
+      gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, v.indices);
+      return v.count;
+    }
+    this.dropVisible(face);
+    const g = this.geometry!;
+    const kept = visibleTriangles(g.indices, texCoords, g.edgeWeight, face.alpha, face.size, mirror);
+    const indices = gl.createBuffer()!;
+    gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, indices);
+    gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, kept, gl.STATIC_DRAW);
+    face.visible = { mesh: m, mirror, indices, count: kept.length };
+    return kept.length;
   }
 
   /** The slot's face is drawn when asked: it has arrived, and the context is not lost. */
@@ -459,8 +500,10 @@ export class CompositorWebGL2 implements FaceCompositor {
       const fit = face.fit?.vertexCount === m.vertexCount ? face.fit : null;
       gl.bindBuffer(gl.ARRAY_BUFFER, fit ? (o.mirror ? fit.mirrored : fit.texCoords) : m.texCoords);
       gl.vertexAttribPointer(1, 2, gl.FLOAT, false, 0, 0);
+      const own = fit ? (o.mirror ? fit.own.mirrored : fit.own.texCoords) : this.geometry!.texCoords;
+      const count = this.bindVisible(face, m, own, o.mirror);
       gl.bindTexture(gl.TEXTURE_2D, face.tex);
-      gl.drawElements(gl.TRIANGLES, m.indexCount, gl.UNSIGNED_SHORT, 0);
+      gl.drawElements(gl.TRIANGLES, count, gl.UNSIGNED_SHORT, 0);
     }
     gl.bindBuffer(gl.ARRAY_BUFFER, m.texCoords);
     gl.vertexAttribPointer(1, 2, gl.FLOAT, false, 0, 0);
@@ -475,7 +518,8 @@ export class CompositorWebGL2 implements FaceCompositor {
       const bytes = this.faceBytes.get(slot);
       if (!bytes) continue;
       this.gl.bindTexture(this.gl.TEXTURE_2D, face.tex);
-      fillFaceTexture(this.gl, bytes.rgba, bytes.size, feather);
+      face.alpha = fillFaceTexture(this.gl, bytes.rgba, bytes.size, feather);
+      this.dropVisible(face);
     }
   }
 
