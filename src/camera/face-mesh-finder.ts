@@ -17,14 +17,7 @@
  */
 import { FaceLandmarker } from '@mediapipe/tasks-vision';
 import { makeVisionTask, onContextLost, visionCanvas } from './vision-wasm.js';
-import {
-  FaceModelError,
-  RisingClock,
-  type Box,
-  type FaceDetection,
-  type FaceFinder,
-  type FaceSource,
-} from './face-finder.js';
+import { FaceModelError, type Box, type FaceDetection, type FaceFinder, type FaceSource } from './face-finder.js';
 import { readBundleEntry } from './task-bundle.js';
 import { FEATURE_POINTS, parseCanonicalMesh, type CanonicalMesh } from './canonical-mesh.js';
 import { iou } from './face-tracker.js';
@@ -64,6 +57,14 @@ export const CROP = 256;
  * oval. Both leave the landmarker's own detector a face of about half the crop, as it likes best.
  */
 const CROP_SCALE = { detector: 2.2, landmarks: 1.7 } as const;
+/**
+ * The time between two reads of a VIDEO landmarker, as it is told. With one face it smooths its landmarks (a One
+ * Euro filter, min cutoff 0.05 Hz) in the crop's coordinates, where a crop that moves to catch up with its face is
+ * a jump the face never made, and it lagged a moving face (test/camera-lag.test.ts). Reads this far apart leave the
+ * filter nothing to smooth (its weight on the new value is 99.5 %); the pipeline smooths the faces itself, in video
+ * pixels. At ten minutes a frame, MediaPipe's 64-bit microseconds last for years of frames.
+ */
+const UNSMOOTHED_STEP_MS = 600_000;
 /** While fewer faces are followed than asked for, the detector looks for more every this many frames. */
 const DETECT_EVERY = 3;
 /** With every face asked for followed, the detector still looks every this many frames. */
@@ -114,7 +115,8 @@ export class FaceMeshFinder implements FaceSource {
   /** The faces found in the last frame, their landmarks' boxes and crops: where to look in the next. */
   private followed: Region[] = [];
   private frames = 0;
-  private readonly clock = new RisingClock();
+  /** The VIDEO landmarkers' timestamps: UNSMOOTHED_STEP_MS apart (see there), not the frame's time. */
+  private videoTime = 0;
   /** The faces read so far by each landmarker (a VIDEO miss read again counts once for each). */
   readonly reads = { image: 0, video: 0 };
   private landmarkerLost = false;
@@ -236,7 +238,7 @@ export class FaceMeshFinder implements FaceSource {
     const out: FaceDetection[] = [];
     this.followed = [];
     for (const r of regions) {
-      const face = this.landmarks(frame, tMs, r.crop, w, h, r.tracker);
+      const face = this.landmarks(frame, r.crop, w, h, r.tracker);
       if (!face || out.some((g) => iou(face.detection.box, g.box) > DUPLICATE_IOU)) continue;
       out.push(face.detection);
       this.followed.push({ box: face.detection.box, crop: r.crop, tracker: face.tracker });
@@ -276,7 +278,6 @@ export class FaceMeshFinder implements FaceSource {
    */
   private landmarks(
     frame: HTMLVideoElement,
-    tMs: number,
     crop: Crop,
     w: number,
     h: number,
@@ -285,21 +286,24 @@ export class FaceMeshFinder implements FaceSource {
     const { x: x0, y: y0, side } = crop;
     const k = CROP / side;
     const ctx = this.ctx;
-    ctx.fillStyle = '#000';
-    ctx.fillRect(0, 0, CROP, CROP);
     // Only the part of the region inside the frame (drawImage wants a source rectangle within it).
     const sx = Math.max(0, x0),
       sy = Math.max(0, y0),
       sw = Math.min(w, x0 + side) - sx,
       sh = Math.min(h, y0 + side) - sy;
     if (sw < 1 || sh < 1) return null;
+    // Black where the region leaves the frame; a region inside it covers the whole crop.
+    if (sx > x0 || sy > y0 || sx + sw < x0 + side || sy + sh < y0 + side) {
+      ctx.fillStyle = '#000';
+      ctx.fillRect(0, 0, CROP, CROP);
+    }
     ctx.drawImage(frame, sx, sy, sw, sh, (sx - x0) * k, (sy - y0) * k, sw * k, sh * k);
     const complete = (f: { x: number; y: number; z: number }[] | undefined) => (f && f.length >= LANDMARKS ? f : null);
     let face: ReturnType<typeof complete> = null;
     const video = this.trackers[tracker];
     if (video) {
       this.reads.video++;
-      face = complete(video.detectForVideo(this.crop, this.clock.next(tMs)).faceLandmarks[0]);
+      face = complete(video.detectForVideo(this.crop, (this.videoTime += UNSMOOTHED_STEP_MS)).faceLandmarks[0]);
     }
     const byVideo = face !== null;
     if (!face) {
