@@ -4,13 +4,15 @@
 
 /**
  * @typedef {{ photo: string; x: number; y: number; width: number; height: number; slide: number; frames: number;
- *   out: number[]; roll?: number; code?: boolean }} Clip
+ *   out: number[]; roll?: number; code?: boolean; noise?: number }} Clip
  */
 
 /**
  * Each clip: which photo, the window (in photo pixels) at the start, how far it slides (photo pixels, over
  * half the frames), and the output size. Optional: `roll`, the turn (degrees, clockwise on screen) that sweeps
- * from -roll to +roll over half the frames and back; `code`, the frame number drawn in the top-left corner.
+ * from -roll to +roll over half the frames and back; `code`, the frame number drawn in the top-left corner;
+ * `noise`, a camera sensor's grain: Gaussian noise of that standard deviation (8-bit luma levels), new in every
+ * frame, so that landmarks on a still face move as they do on a real camera's.
  * Faces: sample3 has a face at (1070..1348, 235..513), centre about (1209, 374), with others at x < 845 and
  * x > 1500; sample1 has three faces across the photo, the right one laughing, mouth open, near (1560, 320).
  * `still-face` holds sample3's face still (jitter), `sliding-face` slides it with frame codes (lag), and
@@ -60,6 +62,7 @@ export const CLIPS = {
     height: 420,
     slide: 0,
     code: true,
+    noise: 3,
     frames: 48,
     out: [640, 480],
   },
@@ -71,6 +74,7 @@ export const CLIPS = {
     height: 420,
     slide: 60,
     code: true,
+    noise: 3,
     frames: 48,
     out: [640, 480],
   },

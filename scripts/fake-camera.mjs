@@ -1,9 +1,11 @@
 // @ts-check
 // Y4M clips for Chromium's fake camera (--use-file-for-fake-video-capture), made from the real photos that
 // @vladmandic/face-api ships (MIT): a window slides over the photo, so the faces move across the frame.
-// The clip ping-pongs, so looping it has no jump. Written to build/fake-camera/ (not committed).
+// The clip ping-pongs, so looping it has no jump. Written to build/fake-camera/ (not committed), each under a name
+// that carries a hash of its spec, so that a changed clip is written again.
 //
 //   node scripts/fake-camera.mjs            writes every clip below (skips those already there)
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Resvg } from '@resvg/resvg-js';
@@ -100,12 +102,37 @@ function toI420(rgba, w, h) {
 }
 
 /**
+ * Adds Gaussian noise of standard deviation `sigma` to an I420 frame's luma plane (its first w * h bytes), from a
+ * generator seeded by the frame number, so that every frame has its own grain and every build the same.
+ * @param {Buffer} i420
+ * @param {number} lumaBytes
+ * @param {number} sigma
+ * @param {number} seed
+ */
+function addGrain(i420, lumaBytes, sigma, seed) {
+  let s = (seed * 0x9e3779b1 + 1) >>> 0;
+  const uniform = () => {
+    // mulberry32
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
+  };
+  for (let i = 0; i < lumaBytes; i++) {
+    const g = Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform()); // Box-Muller
+    i420[i] = Math.min(235, Math.max(16, Math.round(i420[i] + sigma * g)));
+  }
+}
+
+/**
  * The clip's Y4M file, written unless it is there already.
  * @param {keyof typeof CLIPS} name
  */
 export function buildClip(name) {
   const clip = CLIPS[name];
-  const file = `${CLIP_DIR}/${name}.y4m`;
+  const spec = createHash('sha256').update(JSON.stringify(clip)).digest('hex').slice(0, 8);
+  const file = `${CLIP_DIR}/${name}-${spec}.y4m`;
   if (existsSync(file)) return file;
   const jpeg = readFileSync(require.resolve(`@vladmandic/face-api/demo/${clip.photo}`));
   const { width: photoWidth, height: photoHeight } = jpegSize(jpeg);
@@ -114,7 +141,9 @@ export function buildClip(name) {
   for (let f = 0; f < clip.frames; f++) {
     const win = { ...windowAt(clip, f), photoWidth, photoHeight };
     const frame = renderWindow(jpeg, win, clip.out, rollAt(clip, f), clip.code ? f : null);
-    parts.push(Buffer.from('FRAME\n'), toI420(frame, w, h));
+    const yuv = toI420(frame, w, h);
+    if (clip.noise) addGrain(yuv, w * h, clip.noise, f);
+    parts.push(Buffer.from('FRAME\n'), yuv);
   }
   mkdirSync(CLIP_DIR, { recursive: true });
   writeFileSync(file, Buffer.concat(parts));

@@ -2,7 +2,7 @@
 // (WebGL 1 stays), so the camera view, a canvas element, is drawn by the 2D-canvas compositor. OffscreenCanvas
 // keeps WebGL2: MediaPipe's tasks (tasks-vision 1.1.0) work on one and need WebGL2 themselves, even on the CPU
 // delegate (given only WebGL 1 they abort on the first frame: "gl_texture_buffer.cc: Check failed: prod_token").
-// Chromium's fake camera plays build/fake-camera/turning-face.y4m (face-api's sample3.jpg turned from -30 to +30
+// Chromium's fake camera plays the turning-face clip (face-api's sample3.jpg turned from -30 to +30
 // degrees and back, the frame number coded in its corner), as for test/camera-lens.test.ts: a turning-face group.
 import { expect } from '@esm-bundle/chai';
 import '../dist/blaze-face.js';

@@ -1,4 +1,4 @@
-// Camera mode with several faces: the fake camera plays build/fake-camera/three-faces.y4m (face-api's
+// Camera mode with several faces: the fake camera plays the three-faces clip (face-api's
 // sample1.jpg, three people, sliding sideways, their faces about 80 px wide in the 640 px frame). Runs in the
 // `camera-faces` group.
 import { expect } from '@esm-bundle/chai';

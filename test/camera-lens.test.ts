@@ -1,5 +1,5 @@
 // The face lens, on the camera pipeline itself (no element, no generator): Chromium's fake camera plays
-// build/fake-camera/turning-face.y4m, a real photo (face-api's sample3.jpg) turned from -30 to +30 degrees and
+// the turning-face clip, a real photo (face-api's sample3.jpg) turned from -30 to +30 degrees and
 // back, with the frame number coded in its corner. The overlay is a marker face: the model's canonical
 // image-left eye red, image-right eye blue, the rest green, so its placement can be read from the pixels.
 // Runs in the `camera-lens` group of web-test-runner.config.mjs.

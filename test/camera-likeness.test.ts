@@ -1,5 +1,5 @@
-// Likeness in camera mode, with Chromium's fake camera holding a real photo's face still (build/fake-camera/
-// still-face.y4m, face-api's sample3.jpg). Runs in its own group of web-test-runner.config.mjs.
+// Likeness in camera mode, with Chromium's fake camera holding a real photo's face still (the still-face clip,
+// face-api's sample3.jpg). Runs in its own group of web-test-runner.config.mjs.
 import { expect } from '@esm-bundle/chai';
 import '../dist/blaze-face.js'; // registers <blaze-face>
 import type { BlazeFaceElement } from '../dist/blaze-face.js';

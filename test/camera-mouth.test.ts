@@ -1,4 +1,4 @@
-// The face lens on an open mouth: Chromium's fake camera plays build/fake-camera/open-mouth.y4m, a real photo
+// The face lens on an open mouth: Chromium's fake camera plays the open-mouth clip, a real photo
 // (face-api's sample1.jpg, the laughing face on the right). Runs in the `camera-mouth` group.
 import { expect } from '@esm-bundle/chai';
 import { INNER_LIPS, FACE_OVAL } from '../src/camera/canonical-mesh.js';

@@ -1,5 +1,5 @@
 // Jitter: the face lens on a still photo must hold still. Chromium's fake camera plays
-// build/fake-camera/still-face.y4m (face-api's sample3.jpg, not moving, frame numbers in its corner); the
+// the still-face clip (face-api's sample3.jpg, not moving, with a camera's grain, frame numbers in its corner); the
 // overlay is the marker face of lens-helpers.ts, whose eyes are found in the composited pixels of each frame.
 // Runs in the `camera-steady` group of web-test-runner.config.mjs.
 import { expect } from '@esm-bundle/chai';

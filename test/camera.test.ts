@@ -1,4 +1,4 @@
-// Camera mode, with Chromium's fake camera playing build/fake-camera/one-face.y4m: a real photo (face-api's
+// Camera mode, with Chromium's fake camera playing the one-face clip: a real photo (face-api's
 // sample3.jpg) whose face slides left and right. Runs in the `camera` group of web-test-runner.config.mjs.
 import { foreignRequests, requested } from './request-log.js';
 import { expect } from '@esm-bundle/chai';

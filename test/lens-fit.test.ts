@@ -1,5 +1,5 @@
 // The generated face's silhouette fitted to the user's face oval: on a still photo (Chromium's fake camera plays
-// build/fake-camera/still-face.y4m, face-api's sample3.jpg), the lens wears toon's golden faces' silhouettes
+// the still-face clip, face-api's sample3.jpg), the lens wears toon's golden faces' silhouettes
 // (their alpha, painted one flat green so that the overlay can be found in the composited pixels), and along rays
 // from the face oval's centre through each of the user's jaw and cheek landmarks, the overlay's outline must land
 // on the landmark. Toon's heads are narrower at the jaw, and their chins higher, than the face mesh's oval (by

@@ -38,10 +38,10 @@ export const DEFAULTS = {
     minIou: 0.2,
     maxMissed: 5,
     /**
-     * One-Euro smoothing of boxes and landmarks (pixels): cutoff 1 Hz at rest, rising 0.2 Hz per px/s. Measured
-     * (test/camera-steady.test.ts, test/camera-lag.test.ts): beta 0.2 adds no lag over the unsmoothed track on a
-     * face moving 86 px/s, where 0.05 added 0.8 camera frames, and holds a still face to 0.1 px RMS.
+     * One-Euro smoothing of boxes and landmarks (pixels): cutoff 1 Hz at rest, rising 1 Hz per px/s, so that a
+     * moving face is followed at once and a still one holds; tuned on test/camera-steady.test.ts and
+     * test/camera-lag.test.ts (figures in docs/camera.md).
      */
-    smoothing: { minCutoff: 1, beta: 0.2, dCutoff: 1 },
+    smoothing: { minCutoff: 1, beta: 1, dCutoff: 1 },
   },
 };
