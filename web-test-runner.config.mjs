@@ -13,6 +13,7 @@ export { CHROMIUM_ARGS, fakeCameraArgs };
 const CAMERA_GROUPS = {
   'test/camera.test.ts': 'one-face',
   'test/camera-faces.test.ts': 'three-faces',
+  'test/camera-group.test.ts': 'group-small',
   'test/camera-lens.test.ts': 'turning-face',
   'test/camera-mouth.test.ts': 'open-mouth',
   'test/camera-2d.test.ts': 'turning-face',
