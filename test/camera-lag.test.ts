@@ -62,7 +62,7 @@ describe('the face lens on a moving face', function () {
 });
 
 /** Mesh tracking's finder, reading a followed face with the VIDEO landmarker (`track`) or with the IMAGE one. */
-async function meshFinder(track: boolean): Promise<FaceMeshFinder> {
+async function meshFinder(track: boolean, trackerClockLimitMs?: number): Promise<FaceMeshFinder> {
   const o = {
     wasmBase: assets.mediapipeWasm(),
     delegate: DEFAULTS.camera.delegate,
@@ -74,6 +74,7 @@ async function meshFinder(track: boolean): Promise<FaceMeshFinder> {
     bundleUrl: assets.faceLandmarker(),
     detector: FaceFinder.create({ ...o, modelUrl: assets.faceDetector() }),
     track,
+    trackerClockLimitMs,
   });
 }
 
@@ -124,5 +125,34 @@ describe('mesh tracking on a moving face', function () {
     expect(fits[0]!.rms).to.be.below(1.5);
     // The same face, read from another placement of the model's input: the IMAGE mode's own spread is a few px.
     expect(median).to.be.below(8);
+  });
+
+  it('makes a VIDEO landmarker again when its clock runs out, and reads the face in every frame meanwhile', async () => {
+    // A clock that runs out after 10 reads instead of days.
+    const finder = await meshFinder(true, 10 * 600_000);
+    const { stream, video } = await openFrontCamera({ width: 640, height: 480 });
+    const found: boolean[] = [];
+    let videoAfterRenewal = 0;
+    try {
+      const next = () => new Promise<void>((r) => video.requestVideoFrameCallback(() => r()));
+      while (found.length < 120) {
+        await next();
+        const renewed = finder.renewals;
+        const before = finder.reads.video;
+        found.push(finder.detect(video, performance.now(), 1).length === 1);
+        if (renewed >= 2 && finder.reads.video > before) videoAfterRenewal++;
+      }
+    } finally {
+      stopStream(stream);
+      finder.close();
+    }
+    console.log(
+      `clock limit of 10 reads: ${finder.renewals} renewals, reads ${JSON.stringify(finder.reads)}, ` +
+        `${found.filter((f) => !f).length} of ${found.length} frames without the face`,
+    );
+    expect(finder.renewals, 'landmarkers made again').to.be.at.least(2);
+    expect(videoAfterRenewal, 'VIDEO reads by a landmarker made again').to.be.at.least(10);
+    // The first frames wait for the detector; from the tenth on the face is read in every frame.
+    expect(found.slice(10).every((f) => f)).to.equal(true);
   });
 });

@@ -43,6 +43,8 @@ export interface FaceMeshFinderOptions {
   follow?: readonly Box[];
   /** false: every face is read by the IMAGE landmarker, its own detector included (the tests' reference). */
   track?: boolean;
+  /** For tests: the clock past which a VIDEO landmarker is made again (default TRACKER_CLOCK_LIMIT_MS). */
+  trackerClockLimitMs?: number;
 }
 
 /** The bundle's geometry file, which holds the canonical mesh. */
@@ -58,13 +60,19 @@ export const CROP = 256;
  */
 const CROP_SCALE = { detector: 2.2, landmarks: 1.7 } as const;
 /**
- * The time between two reads of a VIDEO landmarker, as it is told. With one face it smooths its landmarks (a One
- * Euro filter, min cutoff 0.05 Hz) in the crop's coordinates, where a crop that moves to catch up with its face is
- * a jump the face never made, and it lagged a moving face (test/camera-lag.test.ts). Reads this far apart leave the
- * filter nothing to smooth (its weight on the new value is 99.5 %); the pipeline smooths the faces itself, in video
- * pixels. At ten minutes a frame, MediaPipe's 64-bit microseconds last for years of frames.
+ * The time between two reads of a VIDEO landmarker, as it is told. A landmarker made with `numFaces` 1 smooths its
+ * landmarks (a One Euro filter, min cutoff 0.05 Hz) in the crop's coordinates, where a crop that moves to catch up
+ * with its face is a jump the face never made, and it lagged a moving face (test/camera-lag.test.ts). Reads this far
+ * apart leave the filter nothing to smooth (its weight on the new value is 99.5 %); the pipeline smooths the faces
+ * itself, in video pixels.
  */
 const UNSMOOTHED_STEP_MS = 600_000;
+/**
+ * A VIDEO landmarker is made again once its clock passes this: MediaPipe's filter holds its time in 64-bit
+ * nanoseconds, which overflow at about 9.2e12 ms, and a clock that stops rising fails every read after. At one read
+ * a frame and 30 frames a second that is about 6 days; the new one's clock starts at 0.
+ */
+export const TRACKER_CLOCK_LIMIT_MS = 9e12;
 /** While fewer faces are followed than asked for, the detector looks for more every this many frames. */
 const DETECT_EVERY = 3;
 /** With every face asked for followed, the detector still looks every this many frames. */
@@ -115,16 +123,21 @@ export class FaceMeshFinder implements FaceSource {
   /** The faces found in the last frame, their landmarks' boxes and crops: where to look in the next. */
   private followed: Region[] = [];
   private frames = 0;
-  /** The VIDEO landmarkers' timestamps: UNSMOOTHED_STEP_MS apart (see there), not the frame's time. */
-  private videoTime = 0;
   /** The faces read so far by each landmarker (a VIDEO miss read again counts once for each). */
   readonly reads = { image: 0, video: 0 };
+  /** VIDEO landmarkers made again because their clock ran out (TRACKER_CLOCK_LIMIT_MS). */
+  renewals = 0;
   private landmarkerLost = false;
   private readonly crop: HTMLCanvasElement | OffscreenCanvas;
   private readonly ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
 
-  /** The same model in VIDEO mode, one for each followed face (see the file's comment), made as needed. */
-  private readonly trackers: FaceLandmarker[] = [];
+  /**
+   * The same model in VIDEO mode, one for each followed face (see the file's comment), made as needed; an empty
+   * slot while one is made again (TRACKER_CLOCK_LIMIT_MS).
+   */
+  private readonly trackers: (FaceLandmarker | undefined)[] = [];
+  /** Each VIDEO landmarker's clock: UNSMOOTHED_STEP_MS a read (see there), not the frame's time. */
+  private readonly trackerClocks: number[] = [];
   private makingTracker = false;
   /** The detector, null until it is made (see `follow`), and why it could not be made. */
   private detector: FaceFinder | null = null;
@@ -136,6 +149,7 @@ export class FaceMeshFinder implements FaceSource {
     readonly canonical: CanonicalMesh,
     /** Makes a VIDEO landmarker on a canvas of its own (null: faces are read in IMAGE mode only). */
     private readonly makeTracker: (() => Promise<FaceLandmarker>) | null,
+    private readonly clockLimitMs: number,
   ) {
     this.crop = typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(CROP, CROP) : cropCanvas();
     const ctx = this.crop.getContext('2d', { alpha: false }) as
@@ -200,7 +214,12 @@ export class FaceMeshFinder implements FaceSource {
     const makeTracker = (o.track ?? true) ? async () => make(visionCanvas(), 'VIDEO') : null;
     let made: FaceMeshFinder;
     try {
-      made = finder = new FaceMeshFinder(image.value, canonical, makeTracker);
+      made = finder = new FaceMeshFinder(
+        image.value,
+        canonical,
+        makeTracker,
+        o.trackerClockLimitMs ?? TRACKER_CLOCK_LIMIT_MS,
+      );
     } catch (e) {
       image.value.close();
       throw e;
@@ -265,7 +284,10 @@ export class FaceMeshFinder implements FaceSource {
       (task) => {
         this.makingTracker = false;
         if (this.closed) task.close();
-        else this.trackers.push(task);
+        else {
+          this.trackers.push(task);
+          this.trackerClocks.push(0);
+        }
       },
       () => undefined, // makingTracker stays set: no more are asked for
     );
@@ -303,7 +325,9 @@ export class FaceMeshFinder implements FaceSource {
     const video = this.trackers[tracker];
     if (video) {
       this.reads.video++;
-      face = complete(video.detectForVideo(this.crop, (this.videoTime += UNSMOOTHED_STEP_MS)).faceLandmarks[0]);
+      const clock = (this.trackerClocks[tracker]! += UNSMOOTHED_STEP_MS);
+      face = complete(video.detectForVideo(this.crop, clock).faceLandmarks[0]);
+      if (clock > this.clockLimitMs) this.renewTracker(tracker);
     }
     const byVideo = face !== null;
     if (!face) {
@@ -340,6 +364,26 @@ export class FaceMeshFinder implements FaceSource {
     return { detection, tracker: byVideo ? tracker : -1 };
   }
 
+  /**
+   * Closes VIDEO landmarker `i` and makes a new one in its slot, whose clock starts again; until it is made its
+   * faces are read in IMAGE mode. Where it cannot be made the slot stays empty.
+   */
+  private renewTracker(i: number): void {
+    const make = this.makeTracker;
+    this.trackers[i]?.close();
+    this.trackers[i] = undefined;
+    this.trackerClocks[i] = 0;
+    this.renewals++;
+    if (!make) return;
+    make().then(
+      (task) => {
+        if (this.closed) task.close();
+        else this.trackers[i] = task;
+      },
+      () => undefined,
+    );
+  }
+
   /** The faces followed from the last frame: the `follow` of a finder made to replace this one. */
   get following(): Box[] {
     return this.followed.map((r) => r.box);
@@ -352,7 +396,7 @@ export class FaceMeshFinder implements FaceSource {
   close(): void {
     this.closed = true;
     this.landmarker.close();
-    for (const t of this.trackers) t.close();
+    for (const t of this.trackers) t?.close();
     this.detector?.close();
   }
 }
