@@ -2,11 +2,11 @@
 // Y4M clips for Chromium's fake camera (--use-file-for-fake-video-capture), made from the real photos that
 // @vladmandic/face-api ships (MIT): a window slides over the photo, so the faces move across the frame.
 // The clip ping-pongs, so looping it has no jump. Written to build/fake-camera/ (not committed), each under a name
-// that carries a hash of its spec, so that a changed clip is written again.
+// that carries a hash of its spec and of the code that draws it, so that a changed clip is written again.
 //
 //   node scripts/fake-camera.mjs            writes every clip below (skips those already there)
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Resvg } from '@resvg/resvg-js';
 import { CLIPS, FRAME_CODE, rollAt, windowAt } from './fake-camera-clips.mjs';
@@ -131,7 +131,13 @@ function addGrain(i420, lumaBytes, sigma, seed) {
  */
 export function buildClip(name) {
   const clip = CLIPS[name];
-  const spec = createHash('sha256').update(JSON.stringify(clip)).digest('hex').slice(0, 8);
+  // What the clip's pixels depend on: its spec, the frame code, and how frames are made (this file and the clips').
+  const spec = createHash('sha256')
+    .update(JSON.stringify({ clip, FRAME_CODE }))
+    .update(readFileSync(new URL(import.meta.url)))
+    .update(readFileSync(new URL('./fake-camera-clips.mjs', import.meta.url)))
+    .digest('hex')
+    .slice(0, 8);
   const file = `${CLIP_DIR}/${name}-${spec}.y4m`;
   if (existsSync(file)) return file;
   const jpeg = readFileSync(require.resolve(`@vladmandic/face-api/demo/${clip.photo}`));
@@ -146,7 +152,11 @@ export function buildClip(name) {
     parts.push(Buffer.from('FRAME\n'), yuv);
   }
   mkdirSync(CLIP_DIR, { recursive: true });
-  writeFileSync(file, Buffer.concat(parts));
+  // Earlier versions of this clip go; the new one appears whole or not at all (a run stopped mid-write).
+  for (const old of readdirSync(CLIP_DIR))
+    if (old.startsWith(`${name}-`) && old.endsWith('.y4m')) rmSync(`${CLIP_DIR}/${old}`);
+  writeFileSync(`${file}.part`, Buffer.concat(parts));
+  renameSync(`${file}.part`, file);
   return file;
 }
 
