@@ -7,12 +7,13 @@
 import { ROUND_FADE } from './compositor-2d-math.js';
 
 /**
- * How far around a triangle its alpha is read (texels): the GPU's trilinear filter blends in texels that far at
- * mip level 2, where a 256 px face is drawn 64 px wide. Smaller faces may lose the faintest fringe.
+ * How far around a triangle its alpha is read (texels): a bilinear tap of mip level L blends texels up to
+ * 1.5 * 2^L - 0.5 away along each axis, 7.8 on the diagonal at level 2, where a 256 px face is drawn 64 px wide.
+ * Faces drawn smaller may lose the faintest fringe.
  */
-export const CULL_MARGIN = 4;
+export const CULL_MARGIN = 8;
 
-/** Alpha that rounds to 0 in 8 bits: nothing drawn (the shader discards under 1/255). */
+/** Alpha that rounds to 0 in 8 bits: nothing drawn (the shader discards below about 1/255). */
 const CLEAR_ALPHA = 0.5 / 255;
 
 /**
