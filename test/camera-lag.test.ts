@@ -121,7 +121,8 @@ describe('mesh tracking on a moving face', function () {
     expect(tracking.reads.video).to.be.at.least(0.9 * frames.length);
     // At least as close to the clip's true motion as the IMAGE mode (which places its input by its own detector).
     expect(fits[0]!.rms).to.be.below(fits[1]!.rms + 0.5);
-    // And close to it outright: a VIDEO landmarker left to smooth in the crop's coordinates was 2.4 - 3 px off.
+    // And close to it outright: a VIDEO landmarker left to smooth in the crop's coordinates is not
+    // (docs/test-margins.md).
     expect(fits[0]!.rms).to.be.below(1.5);
     // The same face, read from another placement of the model's input: the IMAGE mode's own spread is a few px.
     expect(median).to.be.below(8);
