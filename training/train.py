@@ -84,6 +84,8 @@ def parse_args(argv=None):
                         "the teacher's canonical points), where the whole-image losses barely reward drawing the parts")
     p.add_argument("--edge-weight", type=float, default=0.0,
                    help="weight of the last head's edge term that tolerates a pixel's displacement (losses.edge_chamfer)")
+    p.add_argument("--edge-start", type=int, default=0,
+                   help="steps before the edge term joins (a fresh last head under it settles on drawing nothing)")
     p.add_argument("--edge-spurious", type=float, default=1.0,
                    help="the edge term's weight on student edges that the teacher lacks, relative to the missed ones")
     p.add_argument("--alpha-weight", type=float, default=0.0,
@@ -331,7 +333,7 @@ def train(args) -> dict:
             loss_g = loss_g + args.mse_weight * loss_mse
         if args.alpha_weight:
             loss_g = loss_g + args.alpha_weight * alpha_l1(outs[-1], real)
-        if args.edge_weight:
+        if args.edge_weight and step >= args.edge_start:
             loss_g = loss_g + args.edge_weight * edge_chamfer(outs[-1], real, spurious=args.edge_spurious)
         if args.part_weight:
             loss_g = loss_g + args.part_weight * part_loss(outs, real, parts, args.grad_weight)

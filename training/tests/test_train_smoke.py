@@ -239,3 +239,18 @@ def test_release_checkpoint_drops_the_optimiser_halves_the_weights_and_resumes(t
     (tmp_path / "tiny.pt").rename(tmp_path / "again/ckpt.pt")
     out = train(parse_args(common + ["--out", str(tmp_path / "again"), "--steps", "3", "--resume"]))
     assert out["step"] == 3
+
+
+def test_the_edge_term_joins_at_edge_start(tiny_cache, tmp_path):
+    common = ["--config", "tiny", "--data", str(tiny_cache), "--batch", "4", "--steps", "2", "--adv-start", "100",
+              "--threads", "1"]
+
+    def weights(name, *flags):
+        train(parse_args(common + ["--out", str(tmp_path / name), *flags]))
+        return torch.load(tmp_path / name / "ckpt.pt", map_location="cpu")["G"]
+
+    plain = weights("plain")
+    later = weights("later", "--edge-weight", "10", "--edge-start", "100")
+    now = weights("now", "--edge-weight", "10")
+    assert all(torch.equal(plain[k], later[k]) for k in plain)
+    assert not all(torch.equal(plain[k], now[k]) for k in plain)
