@@ -6,10 +6,7 @@ import '../dist/blaze-face.js';
 import { cleanup, makeFace, next } from './helpers.js';
 import { bareAndBlended, bestShift, meanDiff, trackWhere, tracks } from './camera-helpers.js';
 import { openFrontCamera, stopStream } from '../src/camera/camera-stream.js';
-import { FaceFinder, fetchModelBytes } from '../src/camera/face-finder.js';
-import { FaceMeshFinder } from '../src/camera/face-mesh-finder.js';
-import { assets } from '../src/core/assets.js';
-import { DEFAULTS } from '../src/core/defaults.js';
+import { meshFinder, nextFrame } from './finder-helpers.js';
 
 describe('<blaze-face camera max-faces>', function () {
   this.timeout(400000); // above the longest wait (a load, then three tracked faces): the wait reports a hang
@@ -73,31 +70,20 @@ describe('<blaze-face camera max-faces>', function () {
   });
 
   it('reads each of three followed faces with a VIDEO landmarker of its own', async () => {
-    const o = {
-      wasmBase: assets.mediapipeWasm(),
-      delegate: DEFAULTS.camera.delegate,
-      minScore: DEFAULTS.camera.minScore,
-    };
-    const finder = await FaceMeshFinder.create({
-      ...o,
-      bundle: await fetchModelBytes(assets.faceLandmarker(), 'landmark-model'),
-      bundleUrl: assets.faceLandmarker(),
-      detector: FaceFinder.create({ ...o, modelUrl: assets.faceDetector() }),
-    });
+    const finder = await meshFinder();
     const { stream, video } = await openFrontCamera({ width: 640, height: 480 });
     const found: number[] = [];
     let before = { ...finder.reads };
     try {
-      const frame = () => new Promise<void>((r) => video.requestVideoFrameCallback(() => r()));
       // Until every face is followed and has its landmarker (made one at a time as faces are followed).
       for (let i = 0; i < 300 && !(found.at(-1) === 3 && finder.reads.video - before.video === 3); i++) {
-        await frame();
+        await nextFrame(video);
         before = { ...finder.reads };
         found.push(finder.detect(video, performance.now(), 3).length);
       }
       before = { ...finder.reads };
       for (let i = 0; i < 30; i++) {
-        await frame();
+        await nextFrame(video);
         found.push(finder.detect(video, performance.now(), 3).length);
       }
     } finally {

@@ -6,10 +6,7 @@ import '../dist/blaze-face.js';
 import { cleanup, makeFace } from './helpers.js';
 import { trackWhere } from './camera-helpers.js';
 import { openFrontCamera, stopStream } from '../src/camera/camera-stream.js';
-import { FaceFinder, fetchModelBytes } from '../src/camera/face-finder.js';
-import { FaceMeshFinder } from '../src/camera/face-mesh-finder.js';
-import { assets } from '../src/core/assets.js';
-import { DEFAULTS } from '../src/core/defaults.js';
+import { boxFinder, meshFinder, nextFrame } from './finder-helpers.js';
 
 const MAX_FACES = 6;
 
@@ -18,25 +15,13 @@ describe('camera mode on a group photo with small faces', function () {
   afterEach(cleanup);
 
   it('mesh tracking finds, in each frame, every face the box tracking finds in it', async () => {
-    const o = {
-      wasmBase: assets.mediapipeWasm(),
-      delegate: DEFAULTS.camera.delegate,
-      minScore: DEFAULTS.camera.minScore,
-    };
-    const box = await FaceFinder.create({ ...o, modelUrl: assets.faceDetector() });
-    const mesh = await FaceMeshFinder.create({
-      ...o,
-      bundle: await fetchModelBytes(assets.faceLandmarker(), 'landmark-model'),
-      bundleUrl: assets.faceLandmarker(),
-      detector: FaceFinder.create({ ...o, modelUrl: assets.faceDetector() }),
-    });
+    const [box, mesh] = await Promise.all([boxFinder(), meshFinder()]);
     const { stream, video } = await openFrontCamera({ width: 640, height: 480 });
     const boxCounts: number[] = [],
       meshCounts: number[] = [];
     try {
-      const next = () => new Promise<void>((r) => video.requestVideoFrameCallback(() => r()));
       while (boxCounts.length < 60) {
-        await next();
+        await nextFrame(video);
         // Both read the same frame, in one task.
         const t = performance.now();
         boxCounts.push(box.detect(video, t, MAX_FACES).length);

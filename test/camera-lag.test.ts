@@ -5,10 +5,8 @@
 import { expect } from '@esm-bundle/chai';
 import { CLIPS, readFrameCode, windowAt } from '../scripts/fake-camera-clips.mjs';
 import { openFrontCamera, stopStream } from '../src/camera/camera-stream.js';
-import { FaceFinder, fetchModelBytes } from '../src/camera/face-finder.js';
-import { FaceMeshFinder } from '../src/camera/face-mesh-finder.js';
-import { assets } from '../src/core/assets.js';
 import { DEFAULTS } from '../src/core/defaults.js';
+import { meshFinder, nextFrame } from './finder-helpers.js';
 import { overlaid, startLensPipeline } from './lens-helpers.js';
 import { eyeSamples, fitLag } from './lens-steady.js';
 
@@ -61,37 +59,19 @@ describe('the face lens on a moving face', function () {
   });
 });
 
-/** Mesh tracking's finder, reading a followed face with the VIDEO landmarker (`track`) or with the IMAGE one. */
-async function meshFinder(track: boolean, trackerClockLimitMs?: number): Promise<FaceMeshFinder> {
-  const o = {
-    wasmBase: assets.mediapipeWasm(),
-    delegate: DEFAULTS.camera.delegate,
-    minScore: DEFAULTS.camera.minScore,
-  };
-  return FaceMeshFinder.create({
-    ...o,
-    bundle: await fetchModelBytes(assets.faceLandmarker(), 'landmark-model'),
-    bundleUrl: assets.faceLandmarker(),
-    detector: FaceFinder.create({ ...o, modelUrl: assets.faceDetector() }),
-    track,
-    trackerClockLimitMs,
-  });
-}
-
 describe('mesh tracking on a moving face', function () {
   this.timeout(600000);
 
   it('reads a followed face in VIDEO mode where it can, as well as the IMAGE mode reads it', async () => {
-    const [tracking, reference] = await Promise.all([meshFinder(true), meshFinder(false)]);
+    const [tracking, reference] = await Promise.all([meshFinder(), meshFinder({ track: false })]);
     const { stream, video } = await openFrontCamera({ width: 640, height: 480 });
     const corner = new OffscreenCanvas(640, 40).getContext('2d', { willReadFrequently: true })!;
     const frames: number[] = [],
       xs: [number[], number[]] = [[], []],
       apart: number[] = [];
     try {
-      const next = () => new Promise<void>((r) => video.requestVideoFrameCallback(() => r()));
       while (frames.length < 90) {
-        await next();
+        await nextFrame(video);
         corner.drawImage(video, 0, 0, 640, 40, 0, 0, 640, 40);
         const f = readFrameCode(corner.getImageData(0, 0, 640, 40).data, 640);
         const t = performance.now();
@@ -130,14 +110,13 @@ describe('mesh tracking on a moving face', function () {
 
   it('makes a VIDEO landmarker again when its clock runs out, and reads the face in every frame meanwhile', async () => {
     // A clock that runs out after 10 reads instead of days.
-    const finder = await meshFinder(true, 10 * 600_000);
+    const finder = await meshFinder({ trackerClockLimitMs: 10 * 600_000 });
     const { stream, video } = await openFrontCamera({ width: 640, height: 480 });
     const found: boolean[] = [];
     let videoAfterRenewal = 0;
     try {
-      const next = () => new Promise<void>((r) => video.requestVideoFrameCallback(() => r()));
       while (found.length < 120) {
-        await next();
+        await nextFrame(video);
         const renewed = finder.renewals;
         const before = finder.reads.video;
         found.push(finder.detect(video, performance.now(), 1).length === 1);
