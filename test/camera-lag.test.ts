@@ -103,7 +103,7 @@ describe('mesh tracking on a moving face', function () {
     expect(fits[0]!.rms).to.be.below(fits[1]!.rms + 0.5);
     // And close to it outright: a VIDEO landmarker left to smooth in the crop's coordinates is not
     // (docs/test-margins.md).
-    expect(fits[0]!.rms).to.be.below(1.5);
+    expect(fits[0]!.rms).to.be.below(2);
     // The same face, read from another placement of the model's input: the IMAGE mode's own spread is a few px.
     expect(median).to.be.below(8);
   });
