@@ -1,8 +1,9 @@
 // @ts-check
 /// <reference lib="dom" />
 // Camera mode per frame in headless Chromium with the fake camera (640x480 clips from scripts/fake-camera.mjs):
-// medians of detect ms (landmarks with mesh tracking), composite ms and frame ms from blaze-face-track, and the
-// end-to-end rate of processed frames, with one face and with three, for mesh and box tracking in one run.
+// medians of detect ms (landmarks with mesh tracking; frames face tracking read), composite ms and frame ms from
+// blaze-face-track, the share of predicted frames, and the end-to-end rate of processed frames, with one face and
+// with three, for mesh and box tracking in one run.
 // Also writes docs/camera-<clip>-<tracking>.png, captures of the composited view. Not a test: numbers for the docs.
 //   npm run build && node scripts/measure-camera.mjs [frames] [clip ...]
 // Without a GPU, WebGL (the compositor) and WebGPU (the generator) run on SwiftShader, on the CPU.
@@ -37,7 +38,7 @@ await withServer(async (origin) => {
             const el = /** @type {import('./browser-harness.mjs').BlazeFaceElement} */ (
               document.createElement('blaze-face')
             );
-            /** @typedef {{ faces: { overlaid: boolean }[], tracking: string, detectMs: number, compositeMs: number, frameMs: number }} Track */
+            /** @typedef {{ faces: { overlaid: boolean }[], tracking: string, detectMs: number, compositeMs: number, frameMs: number, predicted: boolean }} Track */
             const detail = (/** @type {Event} */ e) => /** @type {CustomEvent} */ (e).detail;
             el.setAttribute('camera', '');
             el.setAttribute('max-faces', String(maxFaces));
@@ -85,7 +86,9 @@ await withServer(async (origin) => {
               tracking: run[run.length - 1].tracking,
               frames: run.length,
               facesMedian: median(run.map((t) => t.faces.length)),
-              detectMs: median(run.map((t) => t.detectMs)),
+              // Face tracking's time in the frames it read; `predicted`: the share of frames it did not read.
+              detectMs: median(run.filter((t) => !t.predicted).map((t) => t.detectMs)),
+              predicted: +(run.filter((t) => t.predicted).length / run.length).toFixed(3),
               compositeMs: median(run.map((t) => t.compositeMs)),
               frameMs: median(run.map((t) => t.frameMs)),
               fps: +((1000 * (run.length - 1)) / (run[run.length - 1].at - run[0].at)).toFixed(1),

@@ -17,22 +17,35 @@ const shift = (f: number) => {
   return -(windowAt(CLIP, g).x - CLIP.x) * (CLIP.out[0]! / CLIP.width);
 };
 
-/** The overlay's lag behind the clip, in clip frames, with the given smoothing, and the processed frames' interval. */
-async function lagOf(smoothing: typeof DEFAULTS.camera.smoothing) {
+/**
+ * The overlay's lag behind the clip, in clip frames, with the given smoothing, and the processed frames' interval;
+ * also fitted over the predicted frames (CameraTrackDetail.predicted) and the read ones apart.
+ */
+async function lagOf(smoothing: typeof DEFAULTS.camera.smoothing, o: { frameBudgetMs?: number } = {}) {
   const run = await startLensPipeline({
     tracker: { smoothing, minIou: DEFAULTS.camera.minIou, maxMissed: DEFAULTS.camera.maxMissed },
+    ...o,
   });
   try {
     await run.until(overlaid);
     await eyeSamples(run.until, 10);
     const got = await eyeSamples(run.until, 120);
-    const fit = fitLag(
-      got.map((g) => g.sample.frame),
-      got.map((g) => g.eyes[0]),
-      shift,
-    );
+    const fitOf = (gs: typeof got) =>
+      fitLag(
+        gs.map((g) => g.sample.frame),
+        gs.map((g) => g.eyes[0]),
+        shift,
+      );
+    const predicted = got.filter((g) => g.sample.detail.predicted);
+    const read = got.filter((g) => !g.sample.detail.predicted);
     const intervalMs = (got.at(-1)!.at - got[0]!.at) / (got.length - 1);
-    return { ...fit, intervalMs };
+    return {
+      ...fitOf(got),
+      intervalMs,
+      predictedShare: predicted.length / got.length,
+      predicted: predicted.length > 10 ? fitOf(predicted) : null,
+      read: fitOf(read),
+    };
   } finally {
     run.pipeline.stop();
     run.canvas.remove();
@@ -56,6 +69,25 @@ describe('the face lens on a moving face', function () {
     // At most one processed frame behind the face in all, of which smoothing adds at most half a camera frame.
     expect(smoothed.lag * camMs, 'lag in ms').to.be.at.most(smoothed.intervalMs);
     expect(smoothed.lag - raw.lag, 'lag smoothing adds, in camera frames').to.be.at.most(0.5);
+  });
+});
+
+describe('the face lens with predicted frames', function () {
+  this.timeout(600000);
+
+  it('predicts every other frame when reading takes longer than the budget, and keeps up in those frames too', async () => {
+    const r = await lagOf(DEFAULTS.camera.smoothing, { frameBudgetMs: 0 }); // every read is over budget
+    const camMs = 1000 / 30;
+    console.log(
+      `predicted every other frame: ${(100 * r.predictedShare).toFixed(0)} % predicted; lag ${r.lag.toFixed(2)} clip frames ` +
+        `(read frames ${r.read.lag.toFixed(2)}, predicted ${r.predicted?.lag.toFixed(2)}; fit RMS ${r.rms.toFixed(2)} px), ` +
+        `a processed frame every ${r.intervalMs.toFixed(0)} ms`,
+    );
+    expect(r.predictedShare).to.be.within(0.4, 0.6);
+    expect(r.rms).to.be.below(4);
+    // Held at the last read, a predicted frame would lag a whole frame more than a read one; moved on, it does not.
+    expect(r.predicted!.lag - r.read.lag, 'extra lag of the predicted frames, in camera frames').to.be.at.most(0.5);
+    expect(r.lag * camMs, 'lag in ms').to.be.at.most(r.intervalMs);
   });
 });
 

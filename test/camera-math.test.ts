@@ -2,7 +2,7 @@
 import { expect } from '@esm-bundle/chai';
 import { applySimilarity, fitSimilarity, type Point } from '../src/camera/similarity.js';
 import { OneEuroFilter } from '../src/camera/one-euro.js';
-import { FaceTracker, iou } from '../src/camera/face-tracker.js';
+import { FaceTracker, iou, type TrackedFace } from '../src/camera/face-tracker.js';
 import type { FaceDetection } from '../src/camera/face-finder.js';
 
 describe('fitSimilarity', () => {
@@ -79,6 +79,23 @@ describe('OneEuroFilter', () => {
     for (let i = 0; i <= 30; i++) last = f.filter([i * 20], i * 33)[0]!; // 600 px/s
     expect(600 - last).to.be.below(10); // beta raises the cutoff with speed: a fast move is followed, not smoothed away
   });
+
+  it('predicts a frame between samples at the filtered speed, up to a limit, and learns nothing from it', () => {
+    const f = new OneEuroFilter(params),
+      same = new OneEuroFilter(params);
+    expect(f.predict(0, 70)).to.equal(null);
+    let last = 0;
+    for (let i = 0; i <= 30; i++) {
+      last = f.filter([i * 20], i * 33)[0]!; // 600 px/s
+      same.filter([i * 20], i * 33);
+    }
+    // One frame on, the point is at 620: the prediction is near it, the last filtered value (lagging) is not.
+    const ahead = f.predict(30 * 33 + 33, 70)![0]!;
+    expect(ahead).to.be.closeTo(620, 2);
+    expect(620 - last).to.be.above(15);
+    expect(f.predict(30 * 33 + 1000, 70)![0]!).to.equal(f.predict(30 * 33 + 70, 70)![0]!);
+    expect(f.filter([620], 31 * 33)[0]).to.equal(same.filter([620], 31 * 33)[0]);
+  });
 });
 
 describe('FaceTracker', () => {
@@ -117,6 +134,23 @@ describe('FaceTracker', () => {
     tr.update([det(0)], 0, 1);
     expect(tr.update([], 33, 1).map((f) => [f.id, f.missed])).to.deep.equal([[1, 1]]);
     expect(tr.update([det(5), det(400)], 66, 1).map((f) => f.id)).to.deep.equal([1]);
+  });
+
+  it('predicts a moving face in a frame it did not read, without counting a miss', () => {
+    const tr = new FaceTracker(opts);
+    let faces: TrackedFace[] = [];
+    for (let i = 0; i <= 20; i++)
+      faces = tr.update([{ ...det(10 * i), landmarks: new Float32Array([10 * i, 5, 0]) }], 33 * i, 1);
+    const [p] = tr.predict(33 * 21);
+    expect(p!.id).to.equal(faces[0]!.id);
+    expect(p!.missed).to.equal(0);
+    // 10 px a frame: one frame on the face is at x 210; the box, the eyes and the landmarks are all predicted there.
+    expect(p!.box.x).to.be.closeTo(210, 1.5);
+    expect(p!.leftEye[0]).to.be.closeTo(240, 1.5);
+    expect(p!.landmarks![0]!).to.be.closeTo(210, 1.5);
+    expect(faces[0]!.box.x).to.be.below(205); // the last update, smoothed, lags
+    expect(p!.box.width).to.be.closeTo(100, 1e-6);
+    expect(tr.update([det(210)], 33 * 22, 1)[0]!.id).to.equal(faces[0]!.id);
   });
 
   it('iou', () => {

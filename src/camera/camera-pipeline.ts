@@ -74,7 +74,14 @@ export interface CameraTrackDetail {
   compositor: CompositorKind;
   /** Detection + tracking + compositing of this frame, on the main thread. */
   frameMs: number;
+  /** Face tracking's share of frameMs: 0 in a predicted frame. */
   detectMs: number;
+  /**
+   * Face tracking did not read this frame: the faces are the last read's, moved on at their speed. A frame is
+   * predicted only after one whose processing took longer than a camera frame, so that the view keeps the camera's
+   * rate where reading every frame cannot (CameraPipelineOptions.frameBudgetMs).
+   */
+  predicted: boolean;
   compositeMs: number;
   /** Processed frames per second (smoothed). */
   fps: number;
@@ -117,6 +124,12 @@ export interface CameraPipelineOptions {
   minScore: number;
   capture: CameraRequest;
   tracker: TrackerOptions;
+  /**
+   * A frame finished more than this (ms) after the camera showed it is followed by a predicted one
+   * (CameraTrackDetail.predicted), never two in a row. Default: the camera's frame interval. 0 predicts every other
+   * frame (tests); Infinity never.
+   */
+  frameBudgetMs?: number;
   /** The generated faces' size and the model's canonical eye and mouth positions, in its pixels. */
   faceResolution: number;
   canonical: { leftEye: Point; rightEye: Point; mouth: Point };
@@ -188,6 +201,11 @@ export class CameraPipeline {
   private lastTracks: TrackedFace[] = [];
   private lastFrameAt = 0;
   private fps = 0;
+  private readonly frameBudgetMs: number | undefined;
+  /** The camera's frame interval, from its settings (30 fps where it gives none). */
+  private cameraFrameMs = 1000 / 30;
+  /** The last frame was over budget (a read) or predicted: the next one reads or predicts accordingly. */
+  private overBudget = false;
   private readonly onVisibility = () => this.visibilityChanged();
 
   constructor(o: CameraPipelineOptions, settings: CameraSettings) {
@@ -217,6 +235,7 @@ export class CameraPipeline {
         ),
     });
     this.tracker = new FaceTracker(o.tracker);
+    this.frameBudgetMs = o.frameBudgetMs;
     this.tracking = o.tracking;
     this.recorder = new CanvasRecorder(o.canvas);
   }
@@ -378,6 +397,9 @@ export class CameraPipeline {
       this.finder = finder;
       this.stream = cam.stream;
       this.video = cam.video;
+      const rate = cam.stream.getVideoTracks()[0]?.getSettings().frameRate;
+      this.cameraFrameMs = rate && rate > 0 ? 1000 / rate : 1000 / 30;
+      this.overBudget = false;
       this.tracker.reset();
       this.scheduleFrame();
     })();
@@ -422,7 +444,7 @@ export class CameraPipeline {
     const v = this.video;
     if (!v) return;
     if ('requestVideoFrameCallback' in v) {
-      const id = v.requestVideoFrameCallback(() => this.frame());
+      const id = v.requestVideoFrameCallback((_, meta) => this.frame(meta.presentationTime));
       this.frameHandle = { cancel: () => v.cancelVideoFrameCallback(id) };
     } else {
       const id = requestAnimationFrame(() => this.frame());
@@ -430,25 +452,35 @@ export class CameraPipeline {
     }
   }
 
-  private frame(): void {
+  /** `shownAt`: when the video frame was shown, where the browser says (requestVideoFrameCallback). */
+  private frame(shownAt?: number): void {
     const v = this.video;
     if (!v) return;
     this.scheduleFrame();
     if (v.readyState < 2 || !v.videoWidth) return;
     const t0 = performance.now();
-    // While face tracking is made again (after its WebGL context was lost) the view goes on without faces.
-    let detections: FaceDetection[] = [];
-    const finder = this.finder;
-    if (finder && !finder.lost) {
-      try {
-        detections = finder.detect(v, t0, this.settings.maxFaces);
-      } catch (e) {
-        this.renewFinder(`face tracking failed (${(e as Error).message})`);
+    // The frame's time counts from when it was shown: a callback that ran late has less of the frame left.
+    const since = shownAt !== undefined && shownAt <= t0 ? shownAt : t0;
+    // After a frame over budget the next one is predicted, if there is a face to carry on; never two in a row.
+    const predicted = this.overBudget && this.lastTracks.length > 0;
+    let tracks: TrackedFace[];
+    if (predicted) {
+      tracks = this.tracker.predict(t0);
+    } else {
+      // While face tracking is made again (after its WebGL context was lost) the view goes on without faces.
+      let detections: FaceDetection[] = [];
+      const finder = this.finder;
+      if (finder && !finder.lost) {
+        try {
+          detections = finder.detect(v, t0, this.settings.maxFaces);
+        } catch (e) {
+          this.renewFinder(`face tracking failed (${(e as Error).message})`);
+        }
       }
+      if (finder?.lost) this.renewFinder("face tracking's WebGL context was lost");
+      tracks = this.tracker.update(detections, t0, this.settings.maxFaces);
     }
-    if (finder?.lost) this.renewFinder("face tracking's WebGL context was lost");
     const t1 = performance.now();
-    const tracks = this.tracker.update(detections, t0, this.settings.maxFaces);
     if (this.settings.likeness) {
       for (const m of this.likeness.update(v, tracks))
         this.calls.onLikeness({ id: m.id, skinTone: m.skinTone, hairColor: m.hairColor, faceWidth: m.faceWidth });
@@ -456,6 +488,7 @@ export class CameraPipeline {
     this.requestFaces(tracks);
     const measures = this.composite(v, tracks);
     const t2 = performance.now();
+    this.overBudget = !predicted && t2 - since > (this.frameBudgetMs ?? this.cameraFrameMs);
     this.lastTracks = tracks;
     if (this.lastFrameAt > 0) {
       const inst = 1000 / Math.max(1e-3, t0 - this.lastFrameAt);
@@ -474,8 +507,9 @@ export class CameraPipeline {
       tracking: this.tracking,
       compositor: this.compositor.kind,
       frameMs: t2 - t0,
-      detectMs: t1 - t0,
+      detectMs: predicted ? 0 : t1 - t0,
       compositeMs: t2 - t1,
+      predicted,
       fps: this.fps,
     });
   }

@@ -54,6 +54,24 @@ function pack(d: FaceDetection): Float64Array {
   return v;
 }
 
+/** The filtered vector (see pack) as a track's geometry. */
+function unpack(
+  v: Float64Array,
+  withLandmarks: boolean,
+): Pick<TrackedFace, 'box' | 'leftEye' | 'rightEye' | 'mouth' | 'landmarks'> {
+  const g: Pick<TrackedFace, 'box' | 'leftEye' | 'rightEye' | 'mouth' | 'landmarks'> = {
+    box: { x: v[0]!, y: v[1]!, width: v[2]!, height: v[3]! },
+    leftEye: [v[4]!, v[5]!],
+    rightEye: [v[6]!, v[7]!],
+    mouth: [v[8]!, v[9]!],
+  };
+  if (withLandmarks) g.landmarks = Float32Array.from(v.subarray(HEAD));
+  return g;
+}
+
+/** How far ahead predict() carries a track: about two camera frames; a face's speed says little beyond. */
+export const PREDICT_MAX_MS = 70;
+
 export class FaceTracker {
   private tracks: Track[] = [];
   private nextId = 1;
@@ -110,6 +128,18 @@ export class FaceTracker {
     return this.tracks.map((tr) => ({ ...tr.face }));
   }
 
+  /**
+   * The live tracks as they are likely to be at `tMs`, in a frame that face tracking did not read: each moved on
+   * by its filter's speed (at most PREDICT_MAX_MS ahead). Nothing is learnt: the next update() goes on from the last
+   * observation, and no track counts the frame as a miss.
+   */
+  predict(tMs: number): TrackedFace[] {
+    return this.tracks.map((tr) => {
+      const v = tr.filter.predict(tMs, PREDICT_MAX_MS);
+      return v ? { ...tr.face, ...unpack(v, tr.face.landmarks !== undefined) } : { ...tr.face };
+    });
+  }
+
   reset(): void {
     this.tracks = [];
   }
@@ -117,12 +147,8 @@ export class FaceTracker {
   private observe(tr: Track, det: FaceDetection, tMs: number): void {
     const v = tr.filter.filter(pack(det), tMs);
     tr.raw = det.box;
-    tr.face.box = { x: v[0]!, y: v[1]!, width: v[2]!, height: v[3]! };
-    tr.face.leftEye = [v[4]!, v[5]!];
-    tr.face.rightEye = [v[6]!, v[7]!];
-    tr.face.mouth = [v[8]!, v[9]!];
-    if (det.landmarks) tr.face.landmarks = Float32Array.from(v.subarray(HEAD));
-    else delete tr.face.landmarks;
+    Object.assign(tr.face, unpack(v, det.landmarks !== undefined));
+    if (!det.landmarks) delete tr.face.landmarks;
     tr.face.score = det.score;
     tr.face.missed = 0;
   }

@@ -46,4 +46,14 @@ export class OneEuroFilter {
     }
     return Float64Array.from(this.x);
   }
+
+  /**
+   * The filtered value carried on to `tMs` at its filtered speed, without taking a sample (null before the first):
+   * where a frame is shown between two samples. At most `maxAheadMs` ahead, past which the speed is no guide.
+   */
+  predict(tMs: number, maxAheadMs: number): Float64Array | null {
+    if (!this.x || !this.dx) return null;
+    const dt = Math.min(Math.max(0, tMs - this.tMs), maxAheadMs) / 1000;
+    return this.x.map((x, i) => x + this.dx![i]! * dt);
+  }
 }

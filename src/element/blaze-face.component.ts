@@ -50,14 +50,16 @@ import { assetBase, setAssetBase } from '../core/assets.js';
  *   faces while MediaPipe is started again) or `tracking-restored` (faces are found again).
  * @event {CustomEvent<BlazeFaceTrackDetail>} blaze-face-track - Camera mode, after each processed frame: the
  *   pipeline's report (`CameraTrackDetail`). detail: `{faces: [{id, box: {x, y, width, height}, score, overlaid,
- *   pose, mouthOpen, eyesOpen, landmarks}], tracking, compositor, frameMs, detectMs, compositeMs, fps}`. Boxes and landmarks
+ *   pose, mouthOpen, eyesOpen, landmarks}], tracking, compositor, frameMs, detectMs, compositeMs, predicted, fps}`. Boxes and landmarks
  *   are in video pixels of the unmirrored frame; `overlaid` once the face's generated face is drawn over it. With
  *   mesh tracking (null with box tracking): `pose: {yaw, pitch, roll}` in degrees, in the unmirrored frame, `yaw`
  *   > 0 when the nose points to the frame's right, `pitch` > 0 nose up, `roll` > 0 clockwise on screen;
  *   `mouthOpen` in [0, 1]; `eyesOpen: [left, right]` in [0, 1], the user's own left and right eye; `landmarks`,
  *   478 x (x, y, z). `tracking` is the tracking in use (`box` after a fallback); `compositor` what draws the view:
  *   `webgl2`, or `2d` where the view's canvas gets no WebGL2 (docs/camera.md).
- *   `frameMs` is the main thread's time for the frame (detection, tracking and compositing).
+ *   `frameMs` is the main thread's time for the frame (detection, tracking and compositing). `predicted`: face
+ *   tracking skipped this frame, because the one before took longer than a camera frame, and the faces are the
+ *   last ones read, moved on at their speed (never two frames in a row), so the view keeps the camera's rate.
  *
  * @csspart canvas - The canvas the face is drawn into (sized by CSS, sharp at devicePixelRatio).
  * @csspart camera - Camera mode: the composited camera view (video size, fitted by `object-fit: cover`).
