@@ -141,7 +141,8 @@ describe('FaceTracker', () => {
     let faces: TrackedFace[] = [];
     for (let i = 0; i <= 20; i++)
       faces = tr.update([{ ...det(10 * i), landmarks: new Float32Array([10 * i, 5, 0]) }], 33 * i, 1);
-    const [p] = tr.predict(33 * 21);
+    const [p] = tr.predict(33 * 21, 1);
+    expect(tr.predict(33 * 21, 0)).to.deep.equal([]);
     expect(p!.id).to.equal(faces[0]!.id);
     expect(p!.missed).to.equal(0);
     // 10 px a frame: one frame on the face is at x 210; the box, the eyes and the landmarks are all predicted there.

@@ -58,15 +58,27 @@ def edge_strength(x: torch.Tensor) -> torch.Tensor:
     return luma_gradient(over_grey((x + 1) / 2), eps=1e-8)
 
 
-def edge_chamfer(out: torch.Tensor, target: torch.Tensor, reach: int = 1, spurious: float = 1.0) -> torch.Tensor:
+def edge_chamfer(out: torch.Tensor, target: torch.Tensor, reach: int = 1, spurious: float = 1.0,
+                 box: tuple[float, float, float, float] | None = None, box_weight: float = 1.0) -> torch.Tensor:
     """Edges that tolerate a small displacement: the teacher's edge strength that the student lacks within `reach`
     pixels, and the student's that the teacher lacks there (times `spurious`). L1 and MSE reward a blurred average
     of a stroke whose position is uncertain by a pixel; this rewards drawing the stroke (training/EXPERIMENTS.md,
-    "Crisp faces"). A larger `spurious` costs lines the teacher has not drawn, such as a halo beside a stroke."""
+    "Crisp faces"). A larger `spurious` costs lines the teacher has not drawn, such as a halo beside a stroke.
+    `box` (x0, y0, x1, y1 as fractions of the image) counts `box_weight` times inside it: a part whose place the
+    model cannot yet tell is better left faint than drawn firm in the wrong place."""
     es, et = edge_strength(out), edge_strength(target)
     k = 2 * reach + 1
     near = lambda e: F.max_pool2d(e[:, None], k, stride=1, padding=reach)[:, 0]
-    return F.relu(et - near(es)).mean() + spurious * F.relu(es - near(et)).mean()
+    per_pixel = F.relu(et - near(es)) + spurious * F.relu(es - near(et))
+    if box is not None and box_weight != 1.0:
+        h, w = per_pixel.shape[-2:]
+        # edge_strength drops a pixel at each border: the box is placed in the full image, then cut the same way
+        full_h, full_w = h + 2, w + 2
+        weight = torch.ones(full_h, full_w, dtype=per_pixel.dtype, device=per_pixel.device)
+        x0, y0, x1, y1 = box
+        weight[round(y0 * full_h):round(y1 * full_h), round(x0 * full_w):round(x1 * full_w)] = box_weight
+        per_pixel = per_pixel * weight[1:-1, 1:-1]
+    return per_pixel.mean()
 
 
 def grey_mse(out: torch.Tensor, target: torch.Tensor) -> torch.Tensor:

@@ -86,6 +86,8 @@ def parse_args(argv=None):
                    help="weight of the last head's edge term that tolerates a pixel's displacement (losses.edge_chamfer)")
     p.add_argument("--edge-start", type=int, default=0,
                    help="steps before the edge term joins (a fresh last head under it settles on drawing nothing)")
+    p.add_argument("--edge-part-weight", type=float, default=1.0,
+                   help="the edge term's weight inside the nose-and-mouth box, relative to elsewhere")
     p.add_argument("--edge-spurious", type=float, default=1.0,
                    help="the edge term's weight on student edges that the teacher lacks, relative to the missed ones")
     p.add_argument("--alpha-weight", type=float, default=0.0,
@@ -178,9 +180,10 @@ def train(args) -> dict:
     cfg = CONFIGS[args.config]
     data = TeacherCache(args.data)
     parts = None
-    if args.part_weight:
+    if args.part_weight or args.edge_part_weight != 1.0:
         if data.style is None:
-            raise ValueError("--part-weight needs the cache's style (its meta.txt) for the teacher's canonical points")
+            raise ValueError("--part-weight and --edge-part-weight need the cache's style (its meta.txt) for the "
+                             "teacher's canonical points")
         parts = part_box_fraction(make_teacher(data.style, cfg.resolution).landmarks, cfg.resolution)
     if data.z.shape[1] != cfg.z_dim or data.img.shape[1] != cfg.resolution:
         raise ValueError(f"cache holds z_dim {data.z.shape[1]} at {data.img.shape[1]} px; config {args.config} "
@@ -334,7 +337,8 @@ def train(args) -> dict:
         if args.alpha_weight:
             loss_g = loss_g + args.alpha_weight * alpha_l1(outs[-1], real)
         if args.edge_weight and step >= args.edge_start:
-            loss_g = loss_g + args.edge_weight * edge_chamfer(outs[-1], real, spurious=args.edge_spurious)
+            loss_g = loss_g + args.edge_weight * edge_chamfer(outs[-1], real, spurious=args.edge_spurious,
+                                                              box=parts, box_weight=args.edge_part_weight)
         if args.part_weight:
             loss_g = loss_g + args.part_weight * part_loss(outs, real, parts, args.grad_weight)
         loss_smooth, steps = None, None

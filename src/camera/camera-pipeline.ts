@@ -465,7 +465,7 @@ export class CameraPipeline {
     const predicted = this.overBudget && this.lastTracks.length > 0;
     let tracks: TrackedFace[];
     if (predicted) {
-      tracks = this.tracker.predict(t0);
+      tracks = this.tracker.predict(t0, this.settings.maxFaces);
     } else {
       // While face tracking is made again (after its WebGL context was lost) the view goes on without faces.
       let detections: FaceDetection[] = [];

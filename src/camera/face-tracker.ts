@@ -130,11 +130,11 @@ export class FaceTracker {
 
   /**
    * The live tracks as they are likely to be at `tMs`, in a frame that face tracking did not read: each moved on
-   * by its filter's speed (at most PREDICT_MAX_MS ahead). Nothing is learnt: the next update() goes on from the last
-   * observation, and no track counts the frame as a miss.
+   * by its filter's speed (at most PREDICT_MAX_MS ahead), the first `maxFaces` by slot. Nothing is learnt: the
+   * next update() goes on from the last observation, and no track counts the frame as a miss.
    */
-  predict(tMs: number): TrackedFace[] {
-    return this.tracks.map((tr) => {
+  predict(tMs: number, maxFaces: number): TrackedFace[] {
+    return this.tracks.slice(0, maxFaces).map((tr) => {
       const v = tr.filter.predict(tMs, PREDICT_MAX_MS);
       return v ? { ...tr.face, ...unpack(v, tr.face.landmarks !== undefined) } : { ...tr.face };
     });

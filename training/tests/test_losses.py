@@ -28,3 +28,14 @@ def test_spurious_weighs_only_the_lines_the_teacher_lacks():
     assert edge_chamfer(extra, t).item() > 0
     assert edge_chamfer(extra, t, spurious=3).item() == pytest.approx(3 * edge_chamfer(extra, t).item())
     assert edge_chamfer(missed, t, spurious=3).item() == edge_chamfer(missed, t).item()
+
+
+def test_the_box_weight_counts_only_inside_the_box():
+    blank = torch.ones(1, 4, 16, 16)
+    left, right = (0.0, 0.0, 0.5, 1.0), (0.5, 0.0, 1.0, 1.0)
+    t = stroke(4)  # a line in the left half: missed entirely by a blank student
+    whole = edge_chamfer(blank, t).item()
+    assert whole > 0
+    assert edge_chamfer(blank, t, box=left, box_weight=0).item() == 0
+    assert edge_chamfer(blank, t, box=left, box_weight=0.5).item() == pytest.approx(0.5 * whole)
+    assert edge_chamfer(blank, t, box=right, box_weight=0).item() == pytest.approx(whole)
