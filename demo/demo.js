@@ -112,7 +112,8 @@ $('mirror').addEventListener('change', () => {
 let lastTrackShown = 0;
 face.addEventListener('blaze-face-track', (e) => {
   const now = performance.now();
-  if (now - lastTrackShown < 250) return; // a readable readout, not a flicker
+  // A readable readout, not a flicker; from frames face tracking read (a predicted one has no detect time).
+  if (now - lastTrackShown < 250 || e.detail.predicted) return;
   lastTrackShown = now;
   const n = e.detail.faces.length;
   $('faces').textContent = `${n} face${n === 1 ? '' : 's'}`;
