@@ -60,7 +60,7 @@ describe('the face lens on a moving face', function () {
     const smoothed = await lagOf(DEFAULTS.camera.smoothing);
     const camMs = 1000 / 30; // the fake camera's frame interval
     const report = (r: typeof raw) =>
-      `${r.lag.toFixed(2)} clip frames (${(r.lag * camMs).toFixed(0)} ms, ${((r.lag * camMs) / r.intervalMs).toFixed(2)} processed frames of ${r.intervalMs.toFixed(0)} ms; fit RMS ${r.rms.toFixed(2)} px)`;
+      `${r.lag.toFixed(2)} clip frames (${(r.lag * camMs).toFixed(0)} ms, ${((r.lag * camMs) / r.intervalMs).toFixed(2)} processed frames of ${r.intervalMs.toFixed(0)} ms; fit RMS ${r.rms.toFixed(2)} px; ${(100 * r.predictedShare).toFixed(0)} % of frames predicted)`;
     console.log(`lag on a face sliding ${(2 * CLIP.slide * CLIP.out[0]!) / CLIP.width / CLIP.frames} px a frame:`);
     console.log(`  smoothed ${report(smoothed)}`);
     console.log(`  unsmoothed ${report(raw)}`);

@@ -16,7 +16,7 @@ async function stillSpread(smoothing: typeof DEFAULTS.camera.smoothing) {
     await run.until(overlaid);
     await eyeSamples(run.until, 10); // the filter settles
     const got = await eyeSamples(run.until, 100);
-    return spread(got.map((g) => g.eyes));
+    return { ...spread(got.map((g) => g.eyes)), predicted: got.filter((g) => g.sample.detail.predicted).length };
   } finally {
     run.pipeline.stop();
     run.canvas.remove();
@@ -31,7 +31,7 @@ describe('the face lens on a still face', function () {
     // The same without smoothing (a cutoff far above the frame rate): what the landmarks alone would do.
     const raw = await stillSpread({ minCutoff: 1e6, beta: 0, dCutoff: 1 });
     console.log(
-      `jitter over 100 frames of a still face: eye midpoint RMS ${smoothed.rms.toFixed(2)} px (max ${smoothed.max.toFixed(2)}); unsmoothed ${raw.rms.toFixed(2)} px (max ${raw.max.toFixed(2)})`,
+      `jitter over 100 frames of a still face: eye midpoint RMS ${smoothed.rms.toFixed(2)} px (max ${smoothed.max.toFixed(2)}, ${smoothed.predicted} frames predicted); unsmoothed ${raw.rms.toFixed(2)} px (max ${raw.max.toFixed(2)})`,
     );
     // Sub-pixel. (Not also "at most the unsmoothed spread": on a still photo much of what is left is a slow
     // wander of a few tenths of a pixel, which smoothing does not remove, and the two runs differ by about that.)

@@ -78,8 +78,8 @@ export interface CameraTrackDetail {
   detectMs: number;
   /**
    * Face tracking did not read this frame: the faces are the last read's, moved on at their speed. A frame is
-   * predicted only after one whose processing took longer than a camera frame, so that the view keeps the camera's
-   * rate where reading every frame cannot (CameraPipelineOptions.frameBudgetMs).
+   * predicted only after one that finished more than a camera frame after it was shown, so that the view keeps the
+   * camera's rate where reading every frame cannot (CameraPipelineOptions.frameBudgetMs).
    */
   predicted: boolean;
   compositeMs: number;
@@ -125,9 +125,9 @@ export interface CameraPipelineOptions {
   capture: CameraRequest;
   tracker: TrackerOptions;
   /**
-   * A frame finished more than this (ms) after the camera showed it is followed by a predicted one
-   * (CameraTrackDetail.predicted), never two in a row. Default: the camera's frame interval. 0 predicts every other
-   * frame (tests); Infinity never.
+   * A frame finished more than this (ms) after the browser showed it is followed by a predicted one
+   * (CameraTrackDetail.predicted), never two in a row, where the browser calls back per video frame. Default: the
+   * camera's frame interval, as measured. 0 predicts every other frame (tests); Infinity never.
    */
   frameBudgetMs?: number;
   /** The generated faces' size and the model's canonical eye and mouth positions, in its pixels. */
@@ -145,6 +145,13 @@ export interface CameraPipelineOptions {
   /** A problem the pipeline worked around (see CameraPipelineWarningType): the camera runs on. */
   onWarning(type: CameraPipelineWarningType, message: string): void;
 }
+
+const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
+/**
+ * A predicted frame carries a face on by at most this many camera frames past the last read: on a busy device reads
+ * come two or three frames apart; beyond that a face's speed says little.
+ */
+const PREDICT_FRAMES = 4;
 
 export function errorType(e: unknown): CameraPipelineErrorType | null {
   if (e instanceof CameraError) return e.type;
@@ -202,8 +209,12 @@ export class CameraPipeline {
   private lastFrameAt = 0;
   private fps = 0;
   private readonly frameBudgetMs: number | undefined;
-  /** The camera's frame interval, from its settings (30 fps where it gives none). */
+  /** The camera's frame interval, from its settings (30 fps where it gives none); measured, in frameInterval(). */
   private cameraFrameMs = 1000 / 30;
+  /** The last video frame's presentation time and count (requestVideoFrameCallback's), to measure the interval. */
+  private lastShown: { at: number; count: number } | null = null;
+  /** The time the tracker was last given (frameAt in frame()). */
+  private lastFrameTime = 0;
   /** The last frame was over budget (a read) or predicted: the next one reads or predicts accordingly. */
   private overBudget = false;
   private readonly onVisibility = () => this.visibilityChanged();
@@ -400,6 +411,8 @@ export class CameraPipeline {
       const rate = cam.stream.getVideoTracks()[0]?.getSettings().frameRate;
       this.cameraFrameMs = rate && rate > 0 ? 1000 / rate : 1000 / 30;
       this.overBudget = false;
+      this.lastShown = null;
+      this.lastFrameTime = 0;
       this.tracker.reset();
       this.scheduleFrame();
     })();
@@ -439,12 +452,26 @@ export class CameraPipeline {
     }
   }
 
+  /**
+   * The camera's frame interval as the frames arrive (a webcam may run below the rate it reports, in low light):
+   * the time between two shown frames over the frames between them, averaged.
+   */
+  private frameInterval(meta: VideoFrameCallbackMetadata): number {
+    const last = this.lastShown;
+    this.lastShown = { at: meta.presentationTime, count: meta.presentedFrames };
+    if (last && meta.presentedFrames > last.count && meta.presentationTime > last.at) {
+      const each = (meta.presentationTime - last.at) / (meta.presentedFrames - last.count);
+      this.cameraFrameMs += 0.1 * (clamp(each, 5, 1000) - this.cameraFrameMs);
+    }
+    return this.cameraFrameMs;
+  }
+
   /** One callback per new video frame where the browser supports it, else per display frame. */
   private scheduleFrame(): void {
     const v = this.video;
     if (!v) return;
     if ('requestVideoFrameCallback' in v) {
-      const id = v.requestVideoFrameCallback((_, meta) => this.frame(meta.presentationTime));
+      const id = v.requestVideoFrameCallback((_, meta) => this.frame(meta));
       this.frameHandle = { cancel: () => v.cancelVideoFrameCallback(id) };
     } else {
       const id = requestAnimationFrame(() => this.frame());
@@ -452,20 +479,31 @@ export class CameraPipeline {
     }
   }
 
-  /** `shownAt`: when the video frame was shown, where the browser says (requestVideoFrameCallback). */
-  private frame(shownAt?: number): void {
+  /**
+   * `meta`: the new video frame's, where the browser calls back per video frame (requestVideoFrameCallback); only
+   * there is a frame predicted, since a display-frame callback may show the same video frame again.
+   */
+  private frame(meta?: VideoFrameCallbackMetadata): void {
     const v = this.video;
     if (!v) return;
     this.scheduleFrame();
     if (v.readyState < 2 || !v.videoWidth) return;
     const t0 = performance.now();
-    // The frame's time counts from when it was shown: a callback that ran late has less of the frame left.
-    const since = shownAt !== undefined && shownAt <= t0 ? shownAt : t0;
-    // After a frame over budget the next one is predicted, if there is a face to carry on; never two in a row.
-    const predicted = this.overBudget && this.lastTracks.length > 0;
+    const interval = meta ? this.frameInterval(meta) : this.cameraFrameMs;
+    // The frame's time: when the browser showed it (on the performance.now() clock), at most two frames back. The
+    // tracker smooths and predicts in it, so that a prediction moves a face by the frames that passed, not by how
+    // late a callback ran; and a frame counts its budget from it.
+    const frameAt = Math.max(
+      this.lastFrameTime + 1e-3,
+      meta ? clamp(meta.presentationTime, t0 - 2 * interval, t0) : t0,
+    );
+    this.lastFrameTime = frameAt;
+    // After a frame over budget the next one is predicted if a face seen in the last read can be carried on;
+    // never two in a row.
+    const predicted = meta !== undefined && this.overBudget && this.lastTracks.some((t) => t.missed === 0);
     let tracks: TrackedFace[];
     if (predicted) {
-      tracks = this.tracker.predict(t0, this.settings.maxFaces);
+      tracks = this.tracker.predict(frameAt, this.settings.maxFaces, PREDICT_FRAMES * interval);
     } else {
       // While face tracking is made again (after its WebGL context was lost) the view goes on without faces.
       let detections: FaceDetection[] = [];
@@ -478,17 +516,18 @@ export class CameraPipeline {
         }
       }
       if (finder?.lost) this.renewFinder("face tracking's WebGL context was lost");
-      tracks = this.tracker.update(detections, t0, this.settings.maxFaces);
+      tracks = this.tracker.update(detections, frameAt, this.settings.maxFaces);
     }
     const t1 = performance.now();
-    if (this.settings.likeness) {
+    // A face is measured from the landmarks face tracking read, not from predicted ones.
+    if (this.settings.likeness && !predicted) {
       for (const m of this.likeness.update(v, tracks))
         this.calls.onLikeness({ id: m.id, skinTone: m.skinTone, hairColor: m.hairColor, faceWidth: m.faceWidth });
     }
     this.requestFaces(tracks);
     const measures = this.composite(v, tracks);
     const t2 = performance.now();
-    this.overBudget = !predicted && t2 - since > (this.frameBudgetMs ?? this.cameraFrameMs);
+    this.overBudget = !predicted && t2 - frameAt > (this.frameBudgetMs ?? interval);
     this.lastTracks = tracks;
     if (this.lastFrameAt > 0) {
       const inst = 1000 / Math.max(1e-3, t0 - this.lastFrameAt);

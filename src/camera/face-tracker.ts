@@ -69,9 +69,6 @@ function unpack(
   return g;
 }
 
-/** How far ahead predict() carries a track: about two camera frames; a face's speed says little beyond. */
-export const PREDICT_MAX_MS = 70;
-
 export class FaceTracker {
   private tracks: Track[] = [];
   private nextId = 1;
@@ -130,12 +127,14 @@ export class FaceTracker {
 
   /**
    * The live tracks as they are likely to be at `tMs`, in a frame that face tracking did not read: each moved on
-   * by its filter's speed (at most PREDICT_MAX_MS ahead), the first `maxFaces` by slot. Nothing is learnt: the
-   * next update() goes on from the last observation, and no track counts the frame as a miss.
+   * by its filter's speed (at most `maxAheadMs` past its last observation; one the last read missed stays put), the first `maxFaces`
+   * by slot. Nothing is learnt: the next update() goes on from the last observation, and no track counts the frame
+   * as a miss.
    */
-  predict(tMs: number, maxFaces: number): TrackedFace[] {
+  predict(tMs: number, maxFaces: number, maxAheadMs: number): TrackedFace[] {
     return this.tracks.slice(0, maxFaces).map((tr) => {
-      const v = tr.filter.predict(tMs, PREDICT_MAX_MS);
+      // A face the last read missed stays where it was last seen, as update() shows it.
+      const v = tr.face.missed === 0 ? tr.filter.predict(tMs, maxAheadMs) : null;
       return v ? { ...tr.face, ...unpack(v, tr.face.landmarks !== undefined) } : { ...tr.face };
     });
   }

@@ -21,6 +21,9 @@ export class OneEuroFilter {
   private x: Float64Array | null = null;
   private dx: Float64Array | null = null;
   private tMs = 0;
+  /** The output before the last and its time: predict() carries the output on at its own speed. */
+  private prev: Float64Array | null = null;
+  private prevTMs = 0;
 
   constructor(private readonly p: OneEuroParams) {}
 
@@ -30,10 +33,13 @@ export class OneEuroFilter {
       this.x = Float64Array.from(value); // first sample: nothing to smooth against
       this.dx = new Float64Array(value.length);
       this.tMs = tMs;
+      this.prev = null;
       return Float64Array.from(this.x);
     }
     if (tMs <= this.tMs) return Float64Array.from(this.x); // a repeated frame
     const dt = (tMs - this.tMs) / 1000;
+    this.prev = Float64Array.from(this.x);
+    this.prevTMs = this.tMs;
     this.tMs = tMs;
     const ad = alpha(this.p.dCutoff, dt);
     for (let i = 0; i < value.length; i++) {
@@ -48,12 +54,17 @@ export class OneEuroFilter {
   }
 
   /**
-   * The filtered value carried on to `tMs` at its filtered speed, without taking a sample (null before the first):
-   * where a frame is shown between two samples. At most `maxAheadMs` ahead, past which the speed is no guide.
+   * The output carried on to `tMs` at the speed it moved between the last two samples, without taking a sample
+   * (null before the first): where a frame is shown between two samples. The output's own speed, not the filter's
+   * speed estimate (`dx`, smoothed at `dCutoff`, which trails a change of direction), and no noisier than the
+   * output. At most `maxAheadMs` ahead, past which the speed is no guide.
    */
   predict(tMs: number, maxAheadMs: number): Float64Array | null {
-    if (!this.x || !this.dx) return null;
-    const dt = Math.min(Math.max(0, tMs - this.tMs), maxAheadMs) / 1000;
-    return this.x.map((x, i) => x + this.dx![i]! * dt);
+    const x = this.x;
+    if (!x) return null;
+    const prev = this.prev;
+    if (!prev) return Float64Array.from(x);
+    const ahead = Math.min(Math.max(0, tMs - this.tMs), maxAheadMs) / (this.tMs - this.prevTMs);
+    return x.map((v, i) => v + (v - prev[i]!) * ahead);
   }
 }
