@@ -127,9 +127,9 @@ export class FaceTracker {
 
   /**
    * The live tracks as they are likely to be at `tMs`, in a frame that face tracking did not read: each moved on
-   * by its filter's speed (at most `maxAheadMs` past its last observation; one the last read missed stays put), the first `maxFaces`
-   * by slot. Nothing is learnt: the next update() goes on from the last observation, and no track counts the frame
-   * as a miss.
+   * at the speed its smoothed geometry moved between its last two observations (OneEuroFilter.predict; at most
+   * `maxAheadMs` past the last), while one the last read missed stays put; the first `maxFaces` by slot. Nothing
+   * is learnt: the next update() goes on from the last observation, and no track counts the frame as a miss.
    */
   predict(tMs: number, maxFaces: number, maxAheadMs: number): TrackedFace[] {
     return this.tracks.slice(0, maxFaces).map((tr) => {

@@ -58,8 +58,9 @@ import { assetBase, setAssetBase } from '../core/assets.js';
  *   478 x (x, y, z). `tracking` is the tracking in use (`box` after a fallback); `compositor` what draws the view:
  *   `webgl2`, or `2d` where the view's canvas gets no WebGL2 (docs/camera.md).
  *   `frameMs` is the main thread's time for the frame (detection, tracking and compositing). `predicted`: face
- *   tracking skipped this frame, because the one before took longer than a camera frame, and the faces are the
- *   last ones read, moved on at their speed (never two frames in a row), so the view keeps the camera's rate.
+ *   tracking skipped this frame, because the one before finished more than a camera frame after it was shown, and
+ *   the faces are the last ones read, moved on at their speed (never two frames in a row), so that the view keeps
+ *   the camera's rate (docs/camera.md); `detectMs` is 0 then.
  *
  * @csspart canvas - The canvas the face is drawn into (sized by CSS, sharp at devicePixelRatio).
  * @csspart camera - Camera mode: the composited camera view (video size, fitted by `object-fit: cover`).
