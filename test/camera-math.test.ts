@@ -80,7 +80,7 @@ describe('OneEuroFilter', () => {
     expect(600 - last).to.be.below(10); // beta raises the cutoff with speed: a fast move is followed, not smoothed away
   });
 
-  it('predicts a frame between samples at the filtered speed, up to a limit, and learns nothing from it', () => {
+  it('predicts a frame between samples at the speed of its output, up to a limit, and learns nothing from it', () => {
     const f = new OneEuroFilter(params),
       same = new OneEuroFilter(params);
     expect(f.predict(0, 70)).to.equal(null);
