@@ -214,7 +214,7 @@ export class CameraPipeline {
   /** The last video frame's presentation time and count (requestVideoFrameCallback's), to measure the interval. */
   private lastShown: { at: number; count: number } | null = null;
   /** The time the tracker was last given (frameAt in frame()). */
-  private lastFrameTime = 0;
+  private lastTrackerTime = 0;
   /** The last frame was over budget (a read) or predicted: the next one reads or predicts accordingly. */
   private overBudget = false;
   private readonly onVisibility = () => this.visibilityChanged();
@@ -412,7 +412,7 @@ export class CameraPipeline {
       this.cameraFrameMs = rate && rate > 0 ? 1000 / rate : 1000 / 30;
       this.overBudget = false;
       this.lastShown = null;
-      this.lastFrameTime = 0;
+      this.lastTrackerTime = 0;
       this.tracker.reset();
       this.scheduleFrame();
     })();
@@ -494,10 +494,10 @@ export class CameraPipeline {
     // tracker smooths and predicts in it, so that a prediction moves a face by the frames that passed, not by how
     // late a callback ran; and a frame counts its budget from it.
     const frameAt = Math.max(
-      this.lastFrameTime + 1e-3,
+      this.lastTrackerTime + 1e-3,
       meta ? clamp(meta.presentationTime, t0 - 2 * interval, t0) : t0,
     );
-    this.lastFrameTime = frameAt;
+    this.lastTrackerTime = frameAt;
     // After a frame over budget the next one is predicted if a face seen in the last read can be carried on;
     // never two in a row.
     const predicted = meta !== undefined && this.overBudget && this.lastTracks.some((t) => t.missed === 0);
