@@ -470,6 +470,16 @@ def load_trunk(G: Generator, small_state: dict, small_cfg: GeneratorConfig) -> N
     G.load_state_dict(own)
 
 
+def base_of(grown_state: dict, small_cfg: GeneratorConfig) -> dict:
+    """The weights of the smaller generator that a grown one holds (the inverse of load_trunk): its mapping, constant,
+    blocks and their heads, by name. Buffers that are running statistics (mapping.w_avg) come from the grown run."""
+    names = Generator(small_cfg).state_dict()
+    missing = [n for n in names if n not in grown_state or grown_state[n].shape != names[n].shape]
+    if missing:
+        raise ValueError(f"the grown checkpoint has no {small_cfg.resolution} px base: {missing[:3]} missing or reshaped")
+    return {n: grown_state[n] for n in names}
+
+
 def grow_from(G: Generator, small_state: dict, small_cfg: GeneratorConfig) -> list[str]:
     """Progressive growing: the smaller generator's weights into G (load_trunk); the added blocks and heads keep their
     fresh initialisation. Returns the names of the parameters that start fresh."""

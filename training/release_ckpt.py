@@ -1,11 +1,12 @@
-"""A run's checkpoint as the repository keeps it at a release: G, its EMA and D, without optimiser state.
+"""A run's checkpoint as the repository keeps it at a release: the EMA generator alone, no G, D or optimiser state.
 
     python3 -m training.release_ckpt --ckpt training/runs/<run>/ckpt.pt --out training/checkpoints/<config>.pt
 
-Floating-point weights are stored as float16: the shipped model is the EMA exported as float16 already, so its faces
-lose nothing, and G and D round by about 5e-4 of each weight, less than one Adam step moves them when a run resumes
-from it (`training.train --resume`, which starts the optimiser afresh). Buffers that are running statistics
-(`mapping.w_avg`) stay float32. The file replaces the last release's in place: one per config.
+The EMA is what is exported and shipped; a run started from the file (`training.train --init` or `--resume`) trains
+G on from it, with a fresh discriminator and optimiser. Floating-point weights are stored as float16: the shipped model
+is the EMA exported as float16 already, so its faces lose nothing. Buffers that are running statistics
+(`mapping.w_avg`) stay float32. The file replaces the last release's in place: one per style, the grown (256 px)
+one, whose base a 128 px run reads from it (`--init training/checkpoints/toon256.pt --config toon128`).
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def half(state: dict) -> dict:
 
 def release(ckpt: Path, out: Path) -> dict:
     ck = torch.load(ckpt, map_location="cpu")
-    kept = {key: half(ck[key]) for key in ("G", "G_ema", "D")}
+    kept = {"G_ema": half(ck["G_ema"])}
     for key in ("step", "config", "frozen_config", "args", "history"):
         if key in ck:
             kept[key] = ck[key]

@@ -30,7 +30,8 @@ from .data import TeacherCache
 from .detail import part_box_fraction
 from .losses import (Discriminator, alpha_l1, arc_neighbour, discriminator_loss, edge_chamfer, generator_gan_terms,
                      grey_mse, part_loss, pyramid_loss, step_excess)
-from .model import CONFIGS, Generator, add_steps_from, can_add_steps, can_grow, can_widen, grow_from, load_trunk, widen_from
+from .model import (CONFIGS, Generator, add_steps_from, base_of, can_add_steps, can_grow, can_widen, grow_from, load_trunk,
+                    widen_from)
 from .teachers import make_teacher
 from .visual import save_grid
 
@@ -162,6 +163,25 @@ def run_settings(p: argparse.ArgumentParser, path: Path) -> dict:
 INIT_CONFIG = "<--init's config>"
 
 
+def generator_states(ck: dict) -> tuple[dict, dict]:
+    """A checkpoint's (G, EMA) weights. A release's checkpoint keeps the EMA alone (training.release_ckpt), and a run
+    started from it trains G on from the EMA."""
+    return ck.get("G", ck["G_ema"]), ck["G_ema"]
+
+
+def base_config_name(ck: dict, cfg) -> str:
+    """The config of the base inside a grown checkpoint that `cfg` is, or extends by z steps or a wider fine end: the
+    checkpoint's frozen config where it names one, else the first config in CONFIGS that fits."""
+    grown = CONFIGS[ck["config"]]
+    fits = lambda name: (name in CONFIGS and CONFIGS[name].resolution == cfg.resolution and can_grow(CONFIGS[name], grown)
+                         and (CONFIGS[name] == cfg or can_add_steps(CONFIGS[name], cfg) or can_widen(CONFIGS[name], cfg)))
+    for name in (ck.get("frozen_config"), *CONFIGS):
+        if fits(name):
+            return name
+    raise ValueError(f"--init holds a {ck['config']} model, which has no {cfg.resolution} px base that "
+                     f"{cfg} is or extends")
+
+
 def lr_factor(step: int, decay_from: int | None, end: int, end_frac: float) -> float:
     """Learning-rate multiplier at `step`: 1 until `decay_from`, then a half cosine to `end_frac` at `end`."""
     if decay_from is None or step <= decay_from or end <= decay_from:
@@ -197,7 +217,10 @@ def train(args) -> dict:
     args.out.mkdir(parents=True, exist_ok=True)
     ckpt_path = args.out / "ckpt.pt"
     def load_weights(ck):
-        G.load_state_dict(ck["G"]); D.load_state_dict(ck["D"]); G_ema.load_state_dict(ck["G_ema"])
+        g, ema = generator_states(ck)
+        G.load_state_dict(g); G_ema.load_state_dict(ema)
+        if "D" in ck:  # a release's checkpoint has none: D starts fresh
+            D.load_state_dict(ck["D"])
 
     # The smaller config whose weights stay frozen: named, or --init's (read below), or on --resume the checkpoint's.
     frozen_config = None if args.freeze_grown == INIT_CONFIG else args.freeze_grown
@@ -220,32 +243,41 @@ def train(args) -> dict:
         small = CONFIGS[ck["config"]]
         if args.freeze_grown == INIT_CONFIG:
             frozen_config = ck["config"]
+        how_base = ""
+        if small.resolution > cfg.resolution:
+            # A grown checkpoint holds its base: each style keeps one checkpoint, the grown one.
+            base_name = base_config_name(ck, cfg)
+            ck = {**ck, "config": base_name, **dict(zip(("G", "G_ema"), (
+                base_of(state, CONFIGS[base_name]) for state in generator_states(ck))))}
+            ck.pop("D", None)
+            small = CONFIGS[base_name]
+            how_base = f" (its {base_name} base)"
         if small == cfg:
             load_weights(ck)
             how = "initialised"
         elif can_add_steps(small, cfg):
             # The teacher's z steps into the mapping: the trained model carried over as the same function.
-            add_steps_from(G, ck["G"], small)
+            add_steps_from(G, generator_states(ck)[0], small)
             add_steps_from(G_ema, ck["G_ema"], small)
             how = f"given the teacher's z steps ({G.mapping.step_index.numel()} of them, same output)"
         elif can_widen(small, cfg):
             # A wider fine end: the trained model carried over as the same function, new channels fresh.
-            widened = widen_from(G, ck["G"], small)
+            widened = widen_from(G, generator_states(ck)[0], small)
             widen_from(G_ema, ck["G_ema"], small)
             how = f"widened from {ck['config']} ({len(widened)} tensors widened, same output)"
         elif can_grow(small, cfg):
             # Progressive growing: the trained blocks carry over, the added ones and the discriminator start fresh.
-            fresh = grow_from(G, ck["G"], small)
+            fresh = grow_from(G, generator_states(ck)[0], small)
             grow_from(G_ema, ck["G_ema"], small)
             how = f"grown from {small.resolution} px ({len(fresh)} fresh tensors: blocks and head above it)"
         else:
             raise ValueError(f"--init {args.init} is a {ck['config']} checkpoint, whose architecture neither equals "
                              f"{args.config}'s nor grows into it")
         if rank == 0:
-            print(f"{how} from {args.init} (its step {ck['step']}); training from step 0", flush=True)
+            print(f"{how} from {args.init}{how_base} (its step {ck['step']}); training from step 0", flush=True)
         if args.init_trunk:
             trunk = torch.load(args.init_trunk, map_location=device)
-            load_trunk(G, trunk["G"], CONFIGS[trunk["config"]])
+            load_trunk(G, generator_states(trunk)[0], CONFIGS[trunk["config"]])
             load_trunk(G_ema, trunk["G_ema"], CONFIGS[trunk["config"]])
             if rank == 0:
                 print(f"its {trunk['config']} part from {args.init_trunk} (its step {trunk['step']})", flush=True)

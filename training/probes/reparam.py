@@ -18,6 +18,8 @@ def reparam(ckpt: Path, old: float, new: float) -> None:
     shutil.copy(ckpt, ckpt.with_suffix(f".before-lrmul{new:g}.pt"))
     ck = torch.load(ckpt, map_location="cpu")
     for key in ("G", "G_ema"):
+        if key not in ck:  # a release's checkpoint keeps the EMA alone
+            continue
         sd = ck[key]
         for name in list(sd):
             if name.startswith("mapping.layers.") and (name.endswith(".weight") or name.endswith(".bias")):

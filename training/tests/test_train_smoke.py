@@ -1,10 +1,11 @@
 import json
+from dataclasses import replace
 
 import pytest
 import torch
 
-from training.model import CONFIGS, Generator
-from training.train import parse_args, train
+from training.model import CONFIGS, Generator, base_of
+from training.train import base_config_name, parse_args, train
 
 from .conftest import REPO
 
@@ -145,9 +146,7 @@ def test_init_grows_a_trained_run_into_a_larger_config(tiny_cache, tmp_path):
     assert b["step"] == 2 and b["config"] == "tiny64"
     assert set(a["G_ema"]) < set(b["G_ema"])
     assert not torch.equal(a["G"]["heads.1.conv2.weight"], b["G"]["heads.1.conv2.weight"])  # the grown run trained it
-    with pytest.raises(ValueError, match="neither equals"):  # a larger checkpoint cannot shrink
-        train(parse_args(common + ["--config", "tiny", "--data", str(tiny_cache), "--out", str(tmp_path / "c"),
-                                   "--init", str(tmp_path / "b/ckpt.pt")]))
+
 
 
 def test_freeze_grown_trains_only_the_added_block(tiny_cache, tmp_path):
@@ -221,24 +220,56 @@ def test_d_warmup_starts_the_discriminator_before_the_generators_gan_terms(tiny_
     assert [r["adv"] != 0 for r in log] == [False, False, False, False, True, True]
 
 
-def test_release_checkpoint_drops_the_optimiser_halves_the_weights_and_resumes(tiny_cache, tmp_path):
+def test_release_checkpoint_keeps_the_ema_alone_halved_and_resumes(tiny_cache, tmp_path):
     from training.release_ckpt import release
     common = ["--config", "tiny", "--data", str(tiny_cache), "--batch", "4", "--threads", "1"]
     train(parse_args(common + ["--out", str(tmp_path / "run"), "--steps", "2"]))
     full = torch.load(tmp_path / "run/ckpt.pt")
     kept = release(tmp_path / "run/ckpt.pt", tmp_path / "tiny.pt")
-    assert "opt_g" not in kept and "opt_d" not in kept and kept["step"] == 2 and kept["config"] == "tiny"
-    for key in ("G", "G_ema", "D"):
-        for name, value in kept[key].items():
-            want = torch.float32 if name == "mapping.w_avg" else torch.float16
-            assert value.dtype == want, (key, name)
-            assert torch.allclose(value.float(), full[key][name], rtol=1e-3, atol=1e-4), (key, name)
-    assert (tmp_path / "tiny.pt").stat().st_size < 0.5 * (tmp_path / "run/ckpt.pt").stat().st_size
-    # A run resumes from it (float16 loads into float32 parameters), as from any checkpoint without optimiser state.
+    assert not {"G", "D", "opt_g", "opt_d"} & set(kept) and kept["step"] == 2 and kept["config"] == "tiny"
+    for name, value in kept["G_ema"].items():
+        want = torch.float32 if name == "mapping.w_avg" else torch.float16
+        assert value.dtype == want, name
+        assert torch.allclose(value.float(), full["G_ema"][name], rtol=1e-3, atol=1e-4), name
+    assert (tmp_path / "tiny.pt").stat().st_size < 0.2 * (tmp_path / "run/ckpt.pt").stat().st_size
+    # A run resumes from it (float16 loads into float32 parameters): G from the EMA, D and the optimiser fresh.
     (tmp_path / "again").mkdir()
     (tmp_path / "tiny.pt").rename(tmp_path / "again/ckpt.pt")
-    out = train(parse_args(common + ["--out", str(tmp_path / "again"), "--steps", "3", "--resume"]))
-    assert out["step"] == 3
+    out = train(parse_args(common + ["--out", str(tmp_path / "again"), "--steps", "3", "--resume", "--log-every", "1"]))
+    assert out["step"] == 3 and len(out["history"]) == 1
+
+
+def test_a_base_is_read_from_its_grown_checkpoint(tiny_cache, tmp_path):
+    """Each style keeps one checkpoint, the grown one: a run at the base's size starts from the base inside it."""
+    from training.data import build_cache
+    from training.release_ckpt import release
+    from training.seeds import seeds_to_z
+    common = ["--threads", "1", "--adv-start", "100"]
+    train(parse_args(common + ["--config", "tiny", "--data", str(tiny_cache), "--out", str(tmp_path / "base"),
+                               "--batch", "4", "--steps", "2"]))
+    build_cache("toon", 64, 32, range(0, 8), tmp_path / "cache64", chunk=8)
+    train(parse_args(common + ["--config", "tiny64", "--data", str(tmp_path / "cache64"), "--out",
+                               str(tmp_path / "grown"), "--batch", "2", "--steps", "2", "--init",
+                               str(tmp_path / "base/ckpt.pt"), "--freeze-grown"]))
+    grown = release(tmp_path / "grown/ckpt.pt", tmp_path / "tiny64.pt")
+    base = Generator(CONFIGS["tiny"]).eval()
+    base.load_state_dict({k: v.float() for k, v in base_of(grown["G_ema"], CONFIGS["tiny"]).items()})
+    z = torch.from_numpy(seeds_to_z(range(3), 32))
+    for config in ("tiny", "tinyc"):  # the base itself, and the base given the teacher's z steps
+        out = tmp_path / f"from-grown-{config}"
+        train(parse_args(common + ["--config", config, "--data", str(tiny_cache), "--out", str(out), "--batch", "4",
+                                   "--steps", "0", "--init", str(tmp_path / "tiny64.pt")]))
+        G = Generator(CONFIGS[config]).eval()
+        G.load_state_dict(torch.load(out / "ckpt.pt")["G_ema"])
+        with torch.no_grad():
+            assert torch.allclose(G(z)[-1], base(z)[-1], atol=5e-4), config  # steps: the fan-in rescale rounds
+    with pytest.raises(ValueError, match="no 32 px base"):  # a config the grown model holds no base of
+        base_config_name({"config": "tiny64"}, replace(CONFIGS["tiny"], channels=[32, 8]))
+    # and that base is the one the grown model was grown from (frozen, so unchanged)
+    first = Generator(CONFIGS["tiny"]).eval()
+    first.load_state_dict(torch.load(tmp_path / "base/ckpt.pt")["G_ema"])
+    with torch.no_grad():
+        assert torch.allclose(first(z)[-1], base(z)[-1], atol=2e-2)
 
 
 def test_the_edge_term_joins_at_edge_start(tiny_cache, tmp_path):
