@@ -87,6 +87,11 @@ _CPU256W = GeneratorConfig(resolution=256, z_dim=64, w_dim=256, mapping_layers=4
                            channels=[256, 256, 128, 64, 64], head_channels=[16, 8], skip=True,
                            last_head_channels=[24, 12])
 
+# _CPU128 with its 32 px block (its last) at 128 channels instead of 64: a probe of whether the base's capacity at
+# the scale where the parts are placed is what keeps the mouths and noses generic (training/EXPERIMENTS.md, "Crisp
+# faces"). It starts from a trained _CPU128 as the same function (widen_from).
+_CPU128W = replace(_CPU128, channels=[256, 256, 128, 128])
+
 # The same models with the teacher's z steps in the mapping (add_steps_from starts them as the models above).
 _STEPS = {f"{style}{res}c": replace(cfg, z_steps=style) for style in ("toon", "sketch")
           for res, cfg in ((128, _CPU128), (256, _CPU256))}
@@ -100,6 +105,7 @@ CONFIGS = {
     "toon256": _CPU256,
     "sketch256": _CPU256,
     "toon256w": _CPU256W,
+    "toon128w": _CPU128W,
     "sketch256w": _CPU256W,
     "r128": GeneratorConfig(resolution=128, z_dim=512, w_dim=512, mapping_layers=8,
                             channels=[256, 256, 128, 64], head_channels=[16, 8]),
