@@ -247,8 +247,8 @@ def train(args) -> dict:
         if small.resolution > cfg.resolution:
             # A grown checkpoint holds its base: each style keeps one checkpoint, the grown one.
             base_name = base_config_name(ck, cfg)
-            ck = {**ck, "config": base_name, **dict(zip(("G", "G_ema"), (
-                base_of(state, CONFIGS[base_name]) for state in generator_states(ck))))}
+            g, ema = (base_of(state, CONFIGS[base_name]) for state in generator_states(ck))
+            ck = {**ck, "config": base_name, "G": g, "G_ema": ema}
             ck.pop("D", None)
             small = CONFIGS[base_name]
             how_base = f" (its {base_name} base)"
