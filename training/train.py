@@ -76,10 +76,6 @@ def parse_args(argv=None):
                    help="from this step, both learning rates follow a cosine down to --lr-end-frac of their "
                         "value at --steps (hold-then-anneal; a function of the step, so resuming stays on it)")
     p.add_argument("--lr-end-frac", type=float, default=0.02)
-    p.add_argument("--lr-warmup", type=int, default=0,
-                   help="steps over which the learning rates rise linearly from 0 whenever the optimiser starts "
-                        "fresh (--init, or --resume from a checkpoint without its state): a fresh Adam state jolts "
-                        "a trained model at the full rate (training/EXPERIMENTS.md, session 23)")
     p.add_argument("--beta1", type=float, default=0.0, help="Adam beta1 (0 as in StyleGAN2; 0.9 suits pure reconstruction)")
     p.add_argument("--grad-weight", type=float, default=1.0)
     p.add_argument("--mse-weight", type=float, default=0.0,
@@ -228,20 +224,16 @@ def train(args) -> dict:
 
     # The smaller config whose weights stay frozen: named, or --init's (read below), or on --resume the checkpoint's.
     frozen_config = None if args.freeze_grown == INIT_CONFIG else args.freeze_grown
-    warm_from = 0  # the step at which the optimiser's state started fresh (None: no warm-up to do)
     if args.resume and ckpt_path.exists():
         ck = torch.load(ckpt_path, map_location=device)
         load_weights(ck)
         if args.freeze_grown == INIT_CONFIG:
             frozen_config = ck.get("frozen_config")
-        if "opt_g" in ck:  # absent after a reparameterisation (training/probes/reparam.py) or in a release's
+        if "opt_g" in ck:  # absent after a reparameterisation (training/probes/reparam.py)
             opt_g.load_state_dict(ck["opt_g"]); opt_d.load_state_dict(ck["opt_d"])
-            warm_from = ck.get("warm_from")  # a warm-up the checkpoint broke off goes on where it was
             for opt, lr in ((opt_g, args.lr), (opt_d, args.d_lr)):  # this run's settings win over the saved ones
                 for group in opt.param_groups:
                     group["lr"], group["betas"] = lr, (args.beta1, 0.99)
-        else:
-            warm_from = ck["step"]  # the optimiser starts fresh here
         step = ck["step"]
         rng = np.random.default_rng(args.seed + 1000 * rank + step)
         if rank == 0:
@@ -324,8 +316,7 @@ def train(args) -> dict:
         tmp = path.with_suffix(".tmp")
         torch.save({"G": G.state_dict(), "D": D.state_dict(), "G_ema": G_ema.state_dict(),
                     "opt_g": opt_g.state_dict(), "opt_d": opt_d.state_dict(), "step": step,
-                    "config": args.config, "frozen_config": frozen_config, "warm_from": warm_from,
-                    "args": {k: str(v) for k, v in vars(args).items()}}, tmp)
+                    "config": args.config, "frozen_config": frozen_config, "args": {k: str(v) for k, v in vars(args).items()}}, tmp)
         os.replace(tmp, path)  # atomic: an interrupted save never corrupts the last checkpoint
 
     stop = {"now": False}
@@ -346,8 +337,6 @@ def train(args) -> dict:
         use_adv = gan and step >= args.adv_start
         train_d = gan and step >= args.adv_start - args.d_warmup
         f = lr_factor(step, args.lr_decay_from, args.steps, args.lr_end_frac)
-        if args.lr_warmup and warm_from is not None:
-            f *= min(1.0, (step - warm_from + 1) / args.lr_warmup)
         for opt, lr in ((opt_g, args.lr), (opt_d, args.d_lr)):
             for group in opt.param_groups:
                 group["lr"] = lr * f

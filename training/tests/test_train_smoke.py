@@ -272,23 +272,6 @@ def test_a_base_is_read_from_its_grown_checkpoint(tiny_cache, tmp_path):
         assert torch.allclose(first(z)[-1], base(z)[-1], atol=2e-2)
 
 
-def test_the_learning_rate_warms_up_whenever_the_optimiser_starts_fresh(tiny_cache, tmp_path):
-    from training.release_ckpt import release
-    common = ["--config", "tiny", "--data", str(tiny_cache), "--batch", "4", "--threads", "1", "--lr", "1e-2",
-              "--lr-warmup", "4", "--log-every", "1", "--adv-start", "100"]
-
-    def lrs(out, steps, *flags):
-        return [r["lr"] for r in train(parse_args(common + ["--out", str(out), "--steps", str(steps), *flags]))["history"]]
-
-    assert lrs(tmp_path / "a", 2) == [2.5e-3, 5e-3]
-    # resumed with its optimiser's state, the warm-up goes on where it broke off
-    assert lrs(tmp_path / "a", 6, "--resume") == [7.5e-3, 1e-2, 1e-2, 1e-2]
-    # from a release's checkpoint (no optimiser state) it warms up again
-    (tmp_path / "b").mkdir()
-    release(tmp_path / "a/ckpt.pt", tmp_path / "b/ckpt.pt")
-    assert lrs(tmp_path / "b", 8, "--resume") == [2.5e-3, 5e-3]
-
-
 def test_the_edge_term_joins_at_edge_start(tiny_cache, tmp_path):
     common = ["--config", "tiny", "--data", str(tiny_cache), "--batch", "4", "--steps", "2", "--adv-start", "100",
               "--threads", "1"]
