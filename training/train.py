@@ -244,10 +244,11 @@ def train(args) -> dict:
         if args.freeze_grown == INIT_CONFIG:
             frozen_config = ck["config"]
         how_base = ""
+        g, ema = generator_states(ck)
         if small.resolution > cfg.resolution:
             # A grown checkpoint holds its base: each style keeps one checkpoint, the grown one.
             base_name = base_config_name(ck, cfg)
-            g, ema = (base_of(state, CONFIGS[base_name]) for state in generator_states(ck))
+            g, ema = (base_of(state, CONFIGS[base_name]) for state in (g, ema))
             ck = {**ck, "config": base_name, "G": g, "G_ema": ema}
             ck.pop("D", None)
             small = CONFIGS[base_name]
@@ -257,18 +258,18 @@ def train(args) -> dict:
             how = "initialised"
         elif can_add_steps(small, cfg):
             # The teacher's z steps into the mapping: the trained model carried over as the same function.
-            add_steps_from(G, generator_states(ck)[0], small)
-            add_steps_from(G_ema, ck["G_ema"], small)
+            add_steps_from(G, g, small)
+            add_steps_from(G_ema, ema, small)
             how = f"given the teacher's z steps ({G.mapping.step_index.numel()} of them, same output)"
         elif can_widen(small, cfg):
             # A wider fine end: the trained model carried over as the same function, new channels fresh.
-            widened = widen_from(G, generator_states(ck)[0], small)
-            widen_from(G_ema, ck["G_ema"], small)
+            widened = widen_from(G, g, small)
+            widen_from(G_ema, ema, small)
             how = f"widened from {ck['config']} ({len(widened)} tensors widened, same output)"
         elif can_grow(small, cfg):
             # Progressive growing: the trained blocks carry over, the added ones and the discriminator start fresh.
-            fresh = grow_from(G, generator_states(ck)[0], small)
-            grow_from(G_ema, ck["G_ema"], small)
+            fresh = grow_from(G, g, small)
+            grow_from(G_ema, ema, small)
             how = f"grown from {small.resolution} px ({len(fresh)} fresh tensors: blocks and head above it)"
         else:
             raise ValueError(f"--init {args.init} is a {ck['config']} checkpoint, whose architecture neither equals "
@@ -277,8 +278,8 @@ def train(args) -> dict:
             print(f"{how} from {args.init}{how_base} (its step {ck['step']}); training from step 0", flush=True)
         if args.init_trunk:
             trunk = torch.load(args.init_trunk, map_location=device)
-            load_trunk(G, generator_states(trunk)[0], CONFIGS[trunk["config"]])
-            load_trunk(G_ema, trunk["G_ema"], CONFIGS[trunk["config"]])
+            for model, state in zip((G, G_ema), generator_states(trunk)):
+                load_trunk(model, state, CONFIGS[trunk["config"]])
             if rank == 0:
                 print(f"its {trunk['config']} part from {args.init_trunk} (its step {trunk['step']})", flush=True)
     elif args.init_trunk:

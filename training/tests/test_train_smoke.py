@@ -148,7 +148,6 @@ def test_init_grows_a_trained_run_into_a_larger_config(tiny_cache, tmp_path):
     assert not torch.equal(a["G"]["heads.1.conv2.weight"], b["G"]["heads.1.conv2.weight"])  # the grown run trained it
 
 
-
 def test_freeze_grown_trains_only_the_added_block(tiny_cache, tmp_path):
     from training.data import build_cache
     common = ["--batch", "4", "--adv-start", "100", "--threads", "1"]
