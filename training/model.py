@@ -44,7 +44,8 @@ class GeneratorConfig:
     # The procedural style whose teacher's discrete choices (its rule's CHOICES: where a coordinate's u picks
     # another part) the mapping also reads, as one step tanh((z[i] - at) / z_step_width) per cut. A smooth MLP
     # otherwise has to learn each part's staircase from one coordinate, and draws the average part (training/
-    # EXPERIMENTS.md, "Crisp faces"). None: the mapping reads z alone.
+    # EXPERIMENTS.md, "Crisp faces"). "<style>:local": the cuts of its small parts alone (z_steps_of). None: the
+    # mapping reads z alone.
     z_steps: str | None = None
     z_step_width: float = 0.04
 
@@ -95,6 +96,9 @@ _CPU128W = replace(_CPU128, channels=[256, 256, 128, 128])
 # The same models with the teacher's z steps in the mapping (add_steps_from starts them as the models above).
 _STEPS = {f"{style}{res}c": replace(cfg, z_steps=style) for style in ("toon", "sketch")
           for res, cfg in ((128, _CPU128), (256, _CPU256))}
+# Steps for the small parts' cuts alone (mouth, nose, eyes, glasses): the sex, head and hair stay smooth functions of
+# z, so that a latent path morphs them over frames instead of switching them in one (training/EXPERIMENTS.md).
+_STEPS.update({f"toon{res}l": replace(cfg, z_steps="toon:local") for res, cfg in ((128, _CPU128), (256, _CPU256))})
 
 CONFIGS = {
     # The styles: small enough to train on two CPU cores. One architecture per size, named per style so that a
@@ -252,10 +256,19 @@ class UpToRGBA(nn.Module):
 
 
 @functools.lru_cache(maxsize=None)
-def z_steps_of(style: str) -> tuple[tuple[int, float], ...]:
-    """(z coordinate, threshold in z) for every cut of the style's teacher rule, in coordinate then cut order."""
+def z_steps_of(spec: str) -> tuple[tuple[int, float], ...]:
+    """(z coordinate, threshold in z) for every cut of the style's teacher rule, in coordinate then cut order;
+    "<style>:local" keeps the cuts that pick a small part (the rule's localChoices)."""
     from .teachers import procedural_info
-    choices = procedural_info(style)["choices"]
+    style, _, subset = spec.partition(":")
+    info = procedural_info(style)
+    choices = info["choices"]
+    if subset == "local":
+        if "localChoices" not in info:
+            raise ValueError(f"the {style} rule lists no localChoices")
+        choices = {k: v for k, v in choices.items() if int(k) in info["localChoices"]}
+    elif subset:
+        raise ValueError(f"z steps {spec!r}: expected '<style>' or '<style>:local'")
     inv = statistics.NormalDist().inv_cdf
     return tuple((int(k), inv(u)) for k in sorted(choices, key=int) for u in choices[k])
 

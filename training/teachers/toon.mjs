@@ -60,6 +60,10 @@ export const CHOICES = {
   23: pickCuts(CATALOGUE.glasses.length),
 };
 
+/** The coordinates of CHOICES that pick a small part (eyes, brows, mouth, nose, ears, beard, glasses). The rest
+ * (sex, head, hair) switch a large share of the face at once. */
+export const LOCAL_CHOICES = [6, 7, 8, 9, 10, 21, CONTROLS.glasses.z, 23];
+
 /** z (array of numbers, length >= USED_DIMS) -> facesjs face object. */
 export function zToFace(z) {
   if (z.length < USED_DIMS) throw new Error(`toon teacher: expected z of length >= ${USED_DIMS}, got ${z.length}`);
@@ -105,6 +109,7 @@ export const INFO = {
   usedDims: USED_DIMS,
   controls: CONTROLS,
   choices: CHOICES,
+  localChoices: LOCAL_CHOICES,
 };
 
 /** SVG text of the face in the canonical frame, `res` x `res` pixels. */

@@ -71,6 +71,18 @@ def test_the_mapping_reads_the_toon_rules_cuts_as_z_steps():
     assert (8, pytest.approx(NormalDist().inv_cdf(0.125))) in steps
 
 
+def test_local_steps_are_the_small_parts_cuts_alone():
+    every, local = z_steps_of("toon"), z_steps_of("toon:local")
+    coords = {i for i, _ in local}
+    assert set(local) < set(every)
+    assert {8, 9, 22} <= coords and not coords & {0, 4, 5}  # mouth, nose, glasses in; sex, head, hair out
+    assert [s for s in every if s[0] in coords] == list(local)
+    with pytest.raises(ValueError, match="local"):
+        z_steps_of("toon:hair")
+    big = Generator(CONFIGS["toon128l"])
+    assert big.mapping.layers[0].weight.shape[1] == 64 + len(local)
+
+
 def test_adding_steps_keeps_the_trained_function():
     small = Generator(CONFIGS["toon128"])
     big = Generator(CONFIGS["toon128c"])
