@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 : "${OUT:?set OUT to the folder that comes back}"
-RUN=${RUN:-training/configs/gpu-toon256c-whole.toml}
+RUN=${RUN:-training/configs/gpu-toon256l-whole.toml}
 TRAIN_SECONDS=${TRAIN_SECONDS:-330}
 FACES=${FACES:-40000}
 STYLE=${STYLE:-toon}
