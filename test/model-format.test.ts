@@ -40,9 +40,10 @@ describe('model format validation', () => {
     [
       'a wrong tensor shape',
       (m) => {
-        m.tensors[0].shape = [1, 2];
+        // the second mapping layer: w to w, whatever z steps the first reads
+        m.tensors.find((t: Json) => t.name === 'mapping.1.weight').shape = [1, 2];
       },
-      /tensor mapping.0.weight shape: expected \[64,256\], got \[1,2\]/,
+      /tensor mapping.1.weight shape: expected \[256,256\], got \[1,2\]/,
     ],
     [
       'a missing tensor',
