@@ -133,9 +133,9 @@ describe('mesh tracking on a moving face', function () {
     expect(tracking.reads.video).to.be.at.least(0.9 * frames.length);
     // At least as close to the clip's true motion as the IMAGE mode (which places its input by its own detector).
     expect(fits[0]!.rms).to.be.below(fits[1]!.rms + 0.5);
-    // And close to it outright: a VIDEO landmarker left to smooth in the crop's coordinates is not
-    // (docs/test-margins.md).
-    expect(fits[0]!.rms).to.be.below(2);
+    // And close to it outright: a VIDEO landmarker left to smooth in the crop's coordinates is not. A run whose
+    // frames are noisier for both modes may go up to 0.6 of the IMAGE mode's error (docs/test-margins.md).
+    expect(fits[0]!.rms).to.be.below(Math.max(2, 0.6 * fits[1]!.rms));
     // The same face, read from another placement of the model's input: the IMAGE mode's own spread is a few px.
     expect(median).to.be.below(8);
   });
