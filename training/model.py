@@ -96,9 +96,11 @@ _CPU128W = replace(_CPU128, channels=[256, 256, 128, 128])
 # The same models with the teacher's z steps in the mapping (add_steps_from starts them as the models above).
 _STEPS = {f"{style}{res}c": replace(cfg, z_steps=style) for style in ("toon", "sketch")
           for res, cfg in ((128, _CPU128), (256, _CPU256))}
-# Steps for the small parts' cuts alone (mouth, nose, eyes, glasses): the sex, head and hair stay smooth functions of
-# z, so that a latent path morphs them over frames instead of switching them in one (training/EXPERIMENTS.md).
-_STEPS.update({f"toon{res}l": replace(cfg, z_steps="toon:local") for res, cfg in ((128, _CPU128), (256, _CPU256))})
+# Steps for the small parts' cuts alone (the rule's localChoices: mouth, nose, eyes, glasses...): the large parts
+# (toon's sex, head and hair; sketch's hair and head) stay smooth functions of z, so that a latent path morphs them
+# over frames instead of switching them in one (training/EXPERIMENTS.md).
+_STEPS.update({f"{style}{res}l": replace(cfg, z_steps=f"{style}:local") for style in ("toon", "sketch")
+               for res, cfg in ((128, _CPU128), (256, _CPU256))})
 
 CONFIGS = {
     # The styles: small enough to train on two CPU cores. One architecture per size, named per style so that a

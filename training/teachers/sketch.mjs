@@ -51,6 +51,10 @@ export const CHOICES = {
   12: [0.15],
 };
 
+/** The coordinates of CHOICES that pick a small part (eyes, brows, mouth, nose, glasses, beard, earrings,
+ * freckles); hair and head switch a large share of the face at once (toon.mjs). */
+export const LOCAL_CHOICES = [2, 3, 4, 5, CONTROLS.glasses.z, 7, CONTROLS.beard.z, 9, 10, 11, 12];
+
 /** z (array of numbers, length >= USED_DIMS) -> DiceBear lorelei options (every choice explicit). */
 export function zToFace(z) {
   if (z.length < USED_DIMS) throw new Error(`sketch teacher: expected z of length >= ${USED_DIMS}, got ${z.length}`);
@@ -118,6 +122,7 @@ export const INFO = {
   usedDims: USED_DIMS,
   controls: CONTROLS,
   choices: CHOICES,
+  localChoices: LOCAL_CHOICES,
 };
 
 /** SVG text of the face in the canonical frame, `res` x `res` pixels. */

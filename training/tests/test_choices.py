@@ -81,6 +81,7 @@ def test_local_steps_are_the_small_parts_cuts_alone():
         z_steps_of("toon:hair")
     big = Generator(CONFIGS["toon128l"])
     assert big.mapping.layers[0].weight.shape[1] == 64 + len(local)
+    assert not {i for i, _ in z_steps_of("sketch:local")} & {0, 1}  # sketch's hair and head stay smooth
 
 
 def test_adding_steps_keeps_the_trained_function():
