@@ -16,26 +16,18 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
-import torch
-
-from ..latent import PATH_FRAMES, VALIDATION_SEED_START, arc, capture_u8, mean_abs
+from ..latent import PATH_FRAMES, VALIDATION_SEED_START, arc, path_passes, path_stats
 from ..data import require_below_eval
 from ..model import z_steps_of
 from ..modelfile import load_generator
 from ..seeds import seed_to_z
 
 
-@torch.no_grad()
 def path_record(G, za: np.ndarray, zb: np.ndarray, cuts: list[tuple[int, float]]) -> dict:
-    zs = arc(za, zb, PATH_FRAMES)
-    frames = capture_u8(G(torch.from_numpy(zs)))
-    steps = mean_abs(frames[1:], frames[:-1]).numpy()
-    k = int(steps.argmax())
-    median = float(np.sort(steps)[len(steps) // 2])
-    total = float(mean_abs(frames[:1], frames[-1:])[0])
-    ratio, share = float(steps[k]) / max(median, 1e-9), float(steps[k]) / max(total, 1e-9)
+    stats = path_stats(G, za, zb, PATH_FRAMES)
+    zs, k = arc(za, zb, PATH_FRAMES), stats["frame"]
     crossed = sorted({i for i, at in cuts if (zs[k, i] - at) * (zs[k + 1, i] - at) < 0})
-    return {"ratio": round(ratio, 3), "share": round(share, 3), "pass": bool(ratio <= 3 and share <= 0.2),
+    return {"ratio": round(stats["ratio"], 3), "share": round(stats["share"], 3), "pass": path_passes(stats),
             "frame": k, "crossed": crossed}
 
 
