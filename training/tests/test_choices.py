@@ -106,3 +106,28 @@ def test_an_exported_model_with_steps_computes_what_the_trained_one_does(tmp_pat
         G.mapping.w_avg.normal_()
         z = torch.randn(4, 32)
         assert torch.allclose(G(z)[0], folded(z), atol=1e-4)
+
+
+def test_a_soup_gives_the_side_without_steps_the_other_sides_steps():
+    from training.probes.soup import soup
+    torch.manual_seed(0)
+    plain, stepped = Generator(CONFIGS["tiny"]).eval(), Generator(CONFIGS["tinyc"]).eval()
+    first = {"config": "tiny", "G_ema": plain.state_dict()}
+    second = {"config": "tinyc", "G_ema": stepped.state_dict(), "step": 7}
+    z = torch.randn(3, 32)
+    ends = []
+    for a in (0.0, 1.0):
+        mixed = soup(first, second, a)
+        assert mixed["config"] == "tinyc" and mixed["step"] == 7
+        G = Generator(CONFIGS["tinyc"]).eval()
+        G.load_state_dict(mixed["G_ema"])
+        with torch.no_grad():
+            ends.append(G(z)[0])
+    with torch.no_grad():
+        assert torch.allclose(ends[0], plain(z)[0], atol=1e-4)
+        assert torch.allclose(ends[1], stepped(z)[0], atol=1e-4)
+    half = soup(first, second, 0.5)["G_ema"]
+    key = "mapping.layers.1.weight"
+    assert torch.allclose(half[key], (plain.state_dict()[key] + stepped.state_dict()[key]) / 2)
+    with pytest.raises(ValueError, match="more than z steps"):
+        soup({"config": "toon128", "G_ema": {}}, second, 0.5)
