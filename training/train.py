@@ -239,6 +239,9 @@ def train(args) -> dict:
         if rank == 0:
             print(f"resumed from {ckpt_path} at step {step}", flush=True)
     elif args.init:
+        if not Path(args.init).exists():  # a run file pins the release it started from (training/README.md)
+            raise FileNotFoundError(f"--init {args.init} does not exist; a run file's comment says which git commit "
+                                    "holds that checkpoint")
         ck = torch.load(args.init, map_location=device)
         small = CONFIGS[ck["config"]]
         if args.freeze_grown == INIT_CONFIG:
