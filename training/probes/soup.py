@@ -1,7 +1,7 @@
 """A weight average ("soup") of two runs that share their start: every EMA weight at (1 - a) x the first's plus
 a x the second's, written as a checkpoint that `training.export` reads.
 
-    python3 -m training.probes.soup --ckpt training/checkpoints/sketch256.pt \\
+    python3 -m training.probes.soup --ckpt training/runs/sketch256-regrow-edges4/ckpt.pt \\
         --with training/runs/sketch256-regrow-local-edges4/ckpt.pt --a 0.5 --out /tmp/soup.pt
 
 When only one side has the teacher's z steps in its mapping (can_add_steps), the other is first given them as
