@@ -56,17 +56,11 @@ describe('the face lens on a turning face', () => {
     expect(Math.hypot(blue![0] - right[0], blue![1] - right[1]) / iod).to.be.below(IOD_TOLERANCE);
   });
 
-  /** Frames after the clip's turn changes direction that the roll check does not judge. */
-  const REVERSAL_FRAMES = 12;
-  /** Whether the clip's turn changed direction within the `n` frames before frame `f`. */
-  const reversedWithin = (f: number, n: number) => {
-    const direction = (g: number) => Math.sign(rollAt(CLIP, g) - rollAt(CLIP, g - 1));
-    for (let k = 1; k <= n; k++) if (direction(f - k) !== direction(f)) return true;
-    return false;
-  };
-
   it('follows the roll within 5 degrees as the photo turns through +-30, and the overlay eye line turns with it', async function () {
     this.timeout(360000); // above the wait for the sweep (300 s)
+    // Not the first frames, drawn while the test before held the main thread: the lens went unread there.
+    const settled = run.samples.length + 3;
+    await run.until(() => run.samples.length >= settled);
     const start = run.samples.length;
     // Until the clip has turned through most of its sweep while tracked, in 30 frames or more.
     const seen = () => run.samples.slice(start).filter(overlaid);
@@ -86,21 +80,16 @@ describe('the face lens on a turning face', () => {
     });
     const turns = got.map((g) => g.turn);
     expect(Math.max(...turns) - Math.min(...turns), 'the clip turned far enough while tracked').to.be.above(40);
-    // The clip reverses its turn from one frame to the next, which no head does; for a few frames after, the faces
-    // the lens predicts between reads (camera mode's frame pacing) still carry the old speed. Those frames are not
-    // judged here (docs/test-margins.md); the clip's other frames span more than 40 degrees.
-    const steady = got.filter((g) => !reversedWithin(g.frame, REVERSAL_FRAMES));
-    expect(steady.length).to.be.above(got.length * 0.6);
     // The photo's own tilt is the median offset; every frame must sit within 5 degrees of turn + tilt.
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const tilt = median(steady.map((g) => g.roll - g.turn));
-    const worst = Math.max(...steady.map((g) => Math.abs(g.roll - g.turn - tilt)));
-    const withEyes = steady.filter((g) => Number.isFinite(g.eyes));
-    expect(withEyes.length).to.be.above(steady.length * 0.8);
+    const tilt = median(got.map((g) => g.roll - g.turn));
+    const worst = Math.max(...got.map((g) => Math.abs(g.roll - g.turn - tilt)));
+    const withEyes = got.filter((g) => Number.isFinite(g.eyes));
+    expect(withEyes.length).to.be.above(got.length * 0.8);
     const eyeTilt = median(withEyes.map((g) => g.eyes - g.turn));
     const worstEyes = Math.max(...withEyes.map((g) => Math.abs(g.eyes - g.turn - eyeTilt)));
     console.log(
-      `roll: ${steady.length} of ${got.length} frames over turns ${Math.min(...turns).toFixed(1)}..${Math.max(...turns).toFixed(1)}; photo tilt ${tilt.toFixed(1)} (pose) / ${eyeTilt.toFixed(1)} (overlay eyes); worst error ${worst.toFixed(2)} / ${worstEyes.toFixed(2)} deg`,
+      `roll: ${got.length} frames over turns ${Math.min(...turns).toFixed(1)}..${Math.max(...turns).toFixed(1)}; photo tilt ${tilt.toFixed(1)} (pose) / ${eyeTilt.toFixed(1)} (overlay eyes); worst error ${worst.toFixed(2)} / ${worstEyes.toFixed(2)} deg`,
     );
     expect(worst).to.be.below(5);
     expect(worstEyes).to.be.below(5);

@@ -95,6 +95,17 @@ describe('OneEuroFilter', () => {
     expect(f.predict(30 * 33 + 1000, 70)![0]!).to.equal(f.predict(30 * 33 + 70, 70)![0]!);
     expect(f.filter([620], 31 * 33)[0]).to.equal(same.filter([620], 31 * 33)[0]);
   });
+
+  it('predicts no further past the last sample than the last step spanned', () => {
+    const f = new OneEuroFilter(params);
+    let before = 0;
+    for (let i = 0; i <= 30; i++) before = f.filter([i * 20], i * 33)[0]!;
+    // Two samples 5 ms apart (jittered frame times): 60 ms on is 12 such steps, but the face moves on by one.
+    const last = f.filter([640], 30 * 33 + 5)[0]!;
+    const ahead = f.predict(30 * 33 + 5 + 60, 70)![0]!;
+    expect(last - before).to.be.above(0);
+    expect(ahead - last).to.be.closeTo(last - before, 1e-9);
+  });
 });
 
 describe('FaceTracker', () => {

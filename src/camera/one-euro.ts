@@ -57,14 +57,17 @@ export class OneEuroFilter {
    * The output carried on to `tMs` at the speed it moved between the last two samples, without taking a sample
    * (null before the first): where a frame is shown between two samples. The output's own speed, not the filter's
    * speed estimate (`dx`, smoothed at `dCutoff`, which trails a change of direction), and no noisier than the
-   * output. At most `maxAheadMs` ahead, past which the speed is no guide.
+   * output. At most `maxAheadMs` ahead, past which the speed is no guide, and never further than the last step
+   * spanned: a step between two samples close in time (a camera's frame times jitter) would otherwise be multiplied
+   * into a jump.
    */
   predict(tMs: number, maxAheadMs: number): Float64Array | null {
     const x = this.x;
     if (!x) return null;
     const prev = this.prev;
     if (!prev) return Float64Array.from(x);
-    const ahead = Math.min(Math.max(0, tMs - this.tMs), maxAheadMs) / (this.tMs - this.prevTMs);
+    const step = this.tMs - this.prevTMs;
+    const ahead = Math.min(Math.max(0, tMs - this.tMs), maxAheadMs, step) / step;
     return x.map((v, i) => v + (v - prev[i]!) * ahead);
   }
 }
