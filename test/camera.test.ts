@@ -126,7 +126,7 @@ describe('<blaze-face camera>', function () {
     el.setAttribute('face-style', 'sketch');
     expect((await loaded).detail.style).to.equal('sketch');
     // The old face stays until the new model's face is generated; wait for it (the first one can take seconds).
-    const threshold = Math.max(10, 3 * same);
+    const threshold = Math.max(10, 2 * same);
     let switched = 0;
     for (const t0 = performance.now(); switched <= threshold && performance.now() - t0 < 60000;) {
       await tracks(el, 3);
