@@ -12,8 +12,8 @@
  * half the frames), and the output size. Optional: `roll`, the turn (degrees, clockwise on screen) that sweeps
  * from -roll to +roll over half the frames and back, slowing to a stop at each end as a head does (a turn that
  * reverses from one frame to the next is no motion a lens has to follow); `code`, the frame number drawn in the
- * top-left corner; `noise`, a camera sensor's grain: Gaussian noise of that standard deviation (8-bit luma levels), new in every
- * frame, so that landmarks on a still face move as they do on a real camera's.
+ * top-left corner; `noise`, a camera sensor's grain: Gaussian noise of that standard deviation (8-bit luma
+ * levels), new in every frame, so that landmarks on a still face move as they do on a real camera's.
  * Faces: sample3 has a face at (1070..1348, 235..513), centre about (1209, 374), with others at x < 845 and
  * x > 1500; sample1 has three faces across the photo, the right one laughing, mouth open, near (1560, 320).
  * `still-face` holds sample3's face still (jitter), `sliding-face` slides it with frame codes (lag), and

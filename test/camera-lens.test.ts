@@ -72,7 +72,6 @@ describe('the face lens on a turning face', () => {
       const red = blobCentre(s.shot, 'red'),
         blue = blobCentre(s.shot, 'blue');
       return {
-        frame: s.frame,
         turn: rollAt(CLIP, s.frame),
         roll: s.detail.faces[0]!.pose!.roll,
         eyes: red && blue ? (Math.atan2(blue[1] - red[1], blue[0] - red[0]) * 180) / Math.PI : NaN,
