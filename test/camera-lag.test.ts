@@ -11,15 +11,27 @@ import { overlaid, startLensPipeline } from './lens-helpers.js';
 import { eyeSamples, fitLag } from './lens-steady.js';
 
 const CLIP = CLIPS['sliding-face'];
+/** The fake camera's frame interval, and the face's speed in frame pixels a camera frame. */
+const CAMERA_MS = 1000 / 30;
+const CLIP_SPEED = (2 * CLIP.slide * CLIP.out[0]!) / CLIP.width / CLIP.frames;
 /** Where the photo's content is in frame f, along x, in frame pixels (relative to frame 0); f may be fractional. */
 const shift = (f: number) => {
   const g = ((f % CLIP.frames) + CLIP.frames) % CLIP.frames;
   return -(windowAt(CLIP, g).x - CLIP.x) * (CLIP.out[0]! / CLIP.width);
 };
 
+/** Whether a turn of the clip (it reverses at frame 0 and halfway) lies in frames [a, b]. */
+const turnWithin = (a: number, b: number) => Math.floor(b / (CLIP.frames / 2)) >= Math.ceil(a / (CLIP.frames / 2));
+
 /**
  * The overlay's lag behind the clip, in clip frames, with the given smoothing, and the processed frames' interval;
  * also fitted over the predicted frames (CameraTrackDetail.predicted) and the read ones apart.
+ *
+ * The clip reverses from one frame to the next, and a frame's track comes from the last two reads (the filter's
+ * speed is their difference): a frame whose two reads are on either side of a turn is carried on the wrong way.
+ * So frames near a turn are judged apart: `steady` is the fit's RMS over the others, and `turnMiss` the largest
+ * miss of one near a turn as a share of what a track carried on the wrong way would miss: twice the way the face
+ * went since the read before last, plus 4 px of noise.
  */
 async function lagOf(smoothing: typeof DEFAULTS.camera.smoothing, o: { frameBudgetMs?: number } = {}) {
   const run = await startLensPipeline({
@@ -39,8 +51,29 @@ async function lagOf(smoothing: typeof DEFAULTS.camera.smoothing, o: { frameBudg
     const predicted = got.filter((g) => g.sample.detail.predicted);
     const read = got.filter((g) => !g.sample.detail.predicted);
     const intervalMs = (got.at(-1)!.at - got[0]!.at) / (got.length - 1);
+    const all = fitOf(got);
+    // Clip frames from the read before last to each frame (frame numbers start again at 0 each clip).
+    const spans = got.map((g, i) => {
+      const reads = got.slice(0, i).filter((h) => !h.sample.detail.predicted);
+      if (reads.length < 2) return Infinity;
+      const from = reads.at(-2)!.sample.frame;
+      return g.sample.frame - from + (from > g.sample.frame ? CLIP.frames : 0);
+    });
+    const nearTurn = got.map((g, i) => {
+      const f = g.sample.frame - all.lag;
+      return turnWithin(f - spans[i]! - 1, f + 1);
+    });
+    const steady = fitOf(got.filter((_, i) => !nearTurn[i]));
+    const misses = got.flatMap((g, i) =>
+      nearTurn[i] && spans[i]! < Infinity
+        ? [Math.abs(g.eyes[0] - steady.offset - shift(g.sample.frame - steady.lag)) / (2 * CLIP_SPEED * spans[i]! + 4)]
+        : [],
+    );
     return {
-      ...fitOf(got),
+      ...all,
+      steady: steady.rms,
+      turnMiss: Math.max(0, ...misses),
+      nearTurnShare: nearTurn.filter(Boolean).length / got.length,
       intervalMs,
       predictedShare: predicted.length / got.length,
       predicted: predicted.length > 10 ? fitOf(predicted) : null,
@@ -52,22 +85,36 @@ async function lagOf(smoothing: typeof DEFAULTS.camera.smoothing, o: { frameBudg
   }
 }
 
+type Lag = Awaited<ReturnType<typeof lagOf>>;
+
+const report = (r: Lag) =>
+  `${r.lag.toFixed(2)} clip frames (${(r.lag * CAMERA_MS).toFixed(0)} ms, ${((r.lag * CAMERA_MS) / r.intervalMs).toFixed(2)} ` +
+  `processed frames of ${r.intervalMs.toFixed(0)} ms); fit RMS ${r.steady.toFixed(2)} px away from the turns ` +
+  `(${r.rms.toFixed(2)} over all; ${(100 * r.nearTurnShare).toFixed(0)} % of frames near a turn, missing by at most ` +
+  `${r.turnMiss.toFixed(2)} of what a track carried on the wrong way would); ${(100 * r.predictedShare).toFixed(0)} % of frames predicted`;
+
+/**
+ * The track is the motion, delayed. Near a turn, a frame carried on by the speed of its last two reads misses by no
+ * more than such a track would; one carried on by several steps would (camera-math.test.ts holds a prediction to
+ * its last step).
+ */
+function expectTrack(r: Lag) {
+  expect(r.steady, 'fit RMS away from the turns, px').to.be.below(4);
+  expect(r.turnMiss, 'miss near a turn, as a share of a track carried on the wrong way').to.be.at.most(1);
+}
+
 describe('the face lens on a moving face', function () {
   this.timeout(600000); // two pipelines: MediaPipe's start, then 130 frames each on a software GPU
 
   it('keeps up: the overlay lags the face by at most one processed frame, little of it from smoothing', async () => {
     const raw = await lagOf({ minCutoff: 1e6, beta: 0, dCutoff: 1 });
     const smoothed = await lagOf(DEFAULTS.camera.smoothing);
-    const camMs = 1000 / 30; // the fake camera's frame interval
-    const report = (r: typeof raw) =>
-      `${r.lag.toFixed(2)} clip frames (${(r.lag * camMs).toFixed(0)} ms, ${((r.lag * camMs) / r.intervalMs).toFixed(2)} processed frames of ${r.intervalMs.toFixed(0)} ms; fit RMS ${r.rms.toFixed(2)} px; ${(100 * r.predictedShare).toFixed(0)} % of frames predicted)`;
-    console.log(`lag on a face sliding ${(2 * CLIP.slide * CLIP.out[0]!) / CLIP.width / CLIP.frames} px a frame:`);
+    console.log(`lag on a face sliding ${CLIP_SPEED.toFixed(2)} px a frame:`);
     console.log(`  smoothed ${report(smoothed)}`);
     console.log(`  unsmoothed ${report(raw)}`);
-    // The track is the motion, delayed: the fit explains it to within a few pixels.
-    expect(smoothed.rms).to.be.below(4);
+    expectTrack(smoothed);
     // At most one processed frame behind the face in all, of which smoothing adds at most half a camera frame.
-    expect(smoothed.lag * camMs, 'lag in ms').to.be.at.most(smoothed.intervalMs);
+    expect(smoothed.lag * CAMERA_MS, 'lag in ms').to.be.at.most(smoothed.intervalMs);
     expect(smoothed.lag - raw.lag, 'lag smoothing adds, in camera frames').to.be.at.most(0.5);
   });
 });
@@ -77,17 +124,14 @@ describe('the face lens with predicted frames', function () {
 
   it('predicts every other frame when reading takes longer than the budget, and keeps up in those frames too', async () => {
     const r = await lagOf(DEFAULTS.camera.smoothing, { frameBudgetMs: 0 }); // every read is over budget
-    const camMs = 1000 / 30;
     console.log(
-      `predicted every other frame: ${(100 * r.predictedShare).toFixed(0)} % predicted; lag ${r.lag.toFixed(2)} clip frames ` +
-        `(read frames ${r.read.lag.toFixed(2)}, predicted ${r.predicted?.lag.toFixed(2)}; fit RMS ${r.rms.toFixed(2)} px), ` +
-        `a processed frame every ${r.intervalMs.toFixed(0)} ms`,
+      `predicted every other frame: ${report(r)}; read frames lag ${r.read.lag.toFixed(2)}, predicted ${r.predicted?.lag.toFixed(2)}`,
     );
     expect(r.predictedShare).to.be.within(0.4, 0.6);
-    expect(r.rms).to.be.below(4);
+    expectTrack(r);
     // Held at the last read, a predicted frame would lag a whole frame more than a read one; moved on, it does not.
     expect(r.predicted!.lag - r.read.lag, 'extra lag of the predicted frames, in camera frames').to.be.at.most(0.5);
-    expect(r.lag * camMs, 'lag in ms').to.be.at.most(r.intervalMs);
+    expect(r.lag * CAMERA_MS, 'lag in ms').to.be.at.most(r.intervalMs);
   });
 });
 
@@ -102,6 +146,12 @@ describe('mesh tracking on a moving face', function () {
       xs: [number[], number[]] = [[], []],
       apart: number[] = [];
     try {
+      // The first reads compile and warm both models, one after the other; the frame then changes between reading
+      // its number and reading its face (misses of 40 px and more), so the fit starts once both are warm.
+      for (let k = 0; k < 10; k++) {
+        await nextFrame(video);
+        [tracking, reference].forEach((finder) => finder.detect(video, performance.now(), 1));
+      }
       while (frames.length < 90) {
         await nextFrame(video);
         corner.drawImage(video, 0, 0, 640, 40, 0, 0, 640, 40);
@@ -131,11 +181,11 @@ describe('mesh tracking on a moving face', function () {
         `reads ${JSON.stringify(tracking.reads)} (IMAGE only: ${JSON.stringify(reference.reads)})`,
     );
     expect(tracking.reads.video).to.be.at.least(0.9 * frames.length);
-    // At least as close to the clip's true motion as the IMAGE mode (which places its input by its own detector).
-    expect(fits[0]!.rms).to.be.below(fits[1]!.rms + 0.5);
-    // And close to it outright: a VIDEO landmarker left to smooth in the crop's coordinates is not. A run whose
-    // frames are noisier for both modes may go up to 0.6 of the IMAGE mode's error (docs/test-margins.md).
-    expect(fits[0]!.rms).to.be.below(Math.max(2, 0.6 * fits[1]!.rms));
+    // Closer to the clip's true motion than the IMAGE mode (which places its input by its own detector).
+    expect(fits[0]!.rms, 'VIDEO against IMAGE, px RMS').to.be.below(fits[1]!.rms);
+    // And close to it outright: a VIDEO landmarker left to smooth in the crop's coordinates is not (the clip's
+    // grain moves each read by a pixel or two; docs/test-margins.md).
+    expect(fits[0]!.rms, 'VIDEO, px RMS').to.be.below(2.5);
     // The same face, read from another placement of the model's input: the IMAGE mode's own spread is a few px.
     expect(median).to.be.below(8);
   });

@@ -19,20 +19,20 @@ export function spread(points: readonly (readonly [number, number])[]): { rms: n
 
 /**
  * The delay (in clip frames, 0 to `maxLag` by 0.05) that best fits x[i] = offset + truth(frame[i] - delay) in the
- * least-squares sense, and the fit's RMS residual in pixels.
+ * least-squares sense, the fit's RMS residual in pixels and its offset.
  */
 export function fitLag(
   frames: readonly number[],
   xs: readonly number[],
   truth: (f: number) => number,
   maxLag = 8,
-): { lag: number; rms: number } {
-  let best = { lag: 0, rms: Infinity };
+): { lag: number; rms: number; offset: number } {
+  let best = { lag: 0, rms: Infinity, offset: 0 };
   for (let lag = 0; lag <= maxLag + 1e-9; lag += 0.05) {
     const r = xs.map((x, i) => x - truth(frames[i]! - lag));
     const offset = r.reduce((a, v) => a + v, 0) / r.length;
     const rms = Math.sqrt(r.reduce((a, v) => a + (v - offset) ** 2, 0) / r.length);
-    if (rms < best.rms) best = { lag, rms };
+    if (rms < best.rms) best = { lag, rms, offset };
   }
   return best;
 }
