@@ -95,8 +95,8 @@ const report = (r: Lag) =>
 
 /**
  * The track is the motion, delayed. Near a turn, a frame carried on by the speed of its last two reads misses by no
- * more than such a track would; one carried on by several steps would (camera-math.test.ts holds a prediction to
- * its last step).
+ * more than such a track would; one carried on by several steps would miss by more (camera-math.test.ts holds a
+ * prediction to its last step).
  */
 function expectTrack(r: Lag) {
   expect(r.steady, 'fit RMS away from the turns, px').to.be.below(4);
@@ -147,7 +147,7 @@ describe('mesh tracking on a moving face', function () {
       apart: number[] = [];
     try {
       // The first reads compile and warm both models, one after the other; the frame then changes between reading
-      // its number and reading its face (misses of 40 px and more), so the fit starts once both are warm.
+      // its number and reading its face (misses of about 40 px), so the fit starts once both are warm.
       for (let k = 0; k < 10; k++) {
         await nextFrame(video);
         [tracking, reference].forEach((finder) => finder.detect(video, performance.now(), 1));
